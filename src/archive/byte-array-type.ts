@@ -1,0 +1,41 @@
+/**
+ * `CByteArray` (format §3.2): WriteCount(n) then n raw bytes; base64 in JSON. Decoding returns a view
+ * of the received bytes turned into base64 once, so a 64 MiB array costs one pass.
+ */
+import { Type } from 'typebox';
+import { fromBase64, toBase64 } from './base64.js';
+import { readCount, writeCount } from './count.js';
+import { decodeError, validationError } from './errors.js';
+import { expected, type Primitive, type PrimitiveOptions } from './primitive.js';
+
+export function byteArrayType(o: PrimitiveOptions): Primitive {
+  const escape64 = o.flags.escape64;
+  const max = Math.min(o.limits.maxArrayLength, o.limits.maxMessageBytes);
+  const tooMany = (n: number) => `a CByteArray of ${n} bytes exceeds the cap of ${max} (maxArrayLength/maxMessageBytes)`;
+  return {
+    name: 'CByteArray',
+    headerMax: 14,
+    write(w, v) {
+      const bytes = typeof v === 'string' ? fromBase64(v) : v instanceof Uint8Array ? v : null;
+      if (bytes === null) return expected('base64 bytes (CByteArray)', v);
+      if (bytes.length > max) throw validationError(tooMany(bytes.length));
+      writeCount(w, bytes.length, escape64);
+      w.bytes(bytes);
+    },
+    read(r) {
+      const at = r.offset;
+      const n = readCount(r, escape64);
+      if (n > max) throw decodeError('limit', tooMany(n), at, 'CByteArray');
+      return toBase64(r.bytes(n));
+    },
+    measure(r) {
+      const at = r.offset;
+      const start = r.pos;
+      const n = readCount(r, escape64);
+      if (n > max) throw decodeError('limit', tooMany(n), at, 'CByteArray');
+      return r.pos - start + n;
+    },
+    schema: Type.String({ contentEncoding: 'base64', description: 'CByteArray bytes, base64' }),
+    example: 'AQID',
+  };
+}

@@ -1,0 +1,11 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    testTimeout: 20_000,
+    hookTimeout: 30_000,
+    // Socket and gateway tests open real listeners; two workers match CI's two cores.
+    maxWorkers: 2,
+  },
+});
