@@ -8,6 +8,7 @@ import type { ArchiveWriter } from './archive-writer.js';
 import type { StoreState } from './archive-state.js';
 import { writeCount } from './count.js';
 import { atPath, validationError } from './errors.js';
+import { generate } from './generated-function.js';
 import { writeClassRef, writeNewClass, writeObjectRef } from './object-tags.js';
 import { expected } from './primitive.js';
 import type { ListPlan, MapPlan, FixedPlan, ObjectPlan, Plan, StructPlan } from './type-plan.js';
@@ -20,6 +21,12 @@ const helpers = {
   at: atPath,
   notObject(v: unknown, name: string): never {
     return expected(`an object (${name})`, v);
+  },
+  notArray(v: unknown, what: string): never {
+    return expected(what, v);
+  },
+  tooMany(n: number, max: number): never {
+    throw validationError(`${n} elements exceed maxArrayLength (${max})`);
   },
   tooDeep(max: number): never {
     throw validationError(`the value nests deeper than ${max} levels (maxDepth)`);
@@ -49,11 +56,9 @@ function build(plan: Exclude<Plan, StructPlan>): Encoder {
     case 'prim':
       return plan.prim.write as Encoder;
     case 'fixed':
-      return fixedEncoder(plan);
     case 'list':
-      return listEncoder(plan);
     case 'map':
-      return mapEncoder(plan);
+      return repeatEncoder(plan);
     case 'object':
       return objectEncoder(plan);
   }
@@ -80,74 +85,56 @@ function structEncoder(plan: StructPlan): Encoder {
     `  if (Object.keys(v).length !== ${names.length}) H.extra(v, N, ${allowMeta});`,
     '};',
   ];
-  const params = ['H', 'N', ...fieldEncoders.map((_, i) => `E${i}`)];
-  // eslint-disable-next-line @typescript-eslint/no-implied-eval
-  impl = new Function(...params, lines.join('\n'))(helpers, names, ...fieldEncoders) as Encoder;
+  const params: Record<string, unknown> = { H: helpers, N: names };
+  fieldEncoders.forEach((e, i) => (params[`E${i}`] = e));
+  impl = generate<Encoder>(params, lines);
   if (!plan.recursive) memo.set(plan, impl);
   return plan.recursive ? memo.get(plan)! : impl;
 }
 
-function checkLength(n: number, max: number): void {
-  if (n > max) throw validationError(`${n} elements exceed maxArrayLength (${max})`);
-}
-
-function fixedEncoder(plan: FixedPlan): Encoder {
-  const elem = encoderFor(plan.elem);
-  const length = plan.length;
-  return (w, v, s) => {
-    if (!Array.isArray(v) || v.length !== length) expected(`an array of exactly ${length} elements`, v);
-    let i = 0;
-    try {
-      for (; i < length; i++) elem(w, v[i], s);
-    } catch (e) {
-      throw atPath(e, i);
-    }
-  };
-}
-
-function listEncoder(plan: ListPlan): Encoder {
-  const elem = encoderFor(plan.elem);
-  const { escape64 } = plan;
-  const max = plan.limits.maxArrayLength;
-  return (w, v, s) => {
-    if (!Array.isArray(v)) expected('an array', v);
-    const n = v.length;
-    checkLength(n, max);
-    writeCount(w, n, escape64);
-    let i = 0;
-    try {
-      for (; i < n; i++) elem(w, v[i], s);
-    } catch (e) {
-      throw atPath(e, i);
-    }
-  };
-}
-
-function mapEncoder(plan: MapPlan): Encoder {
-  const key = encoderFor(plan.key);
-  const value = encoderFor(plan.value);
-  const { escape64 } = plan;
-  const max = plan.limits.maxArrayLength;
-  return (w, v, s) => {
-    if (!Array.isArray(v)) expected('an array of [key, value] pairs', v);
-    const n = v.length;
-    checkLength(n, max);
-    writeCount(w, n, escape64);
-    let i = 0;
-    let part = 0;
-    try {
-      for (; i < n; i++) {
-        const pair: unknown = v[i];
-        if (!Array.isArray(pair) || pair.length !== 2) expected('a [key, value] pair', pair);
-        part = 0;
-        key(w, pair[0], s);
-        part = 1;
-        value(w, pair[1], s);
-      }
-    } catch (e) {
-      throw atPath(atPath(e, part), i);
-    }
-  };
+/** The element loop of fixed arrays, lists (WriteCount first) and maps (arrays of [key, value]). */
+function repeatEncoder(plan: FixedPlan | ListPlan | MapPlan): Encoder {
+  const isMap = plan.kind === 'map';
+  const head =
+    plan.kind === 'fixed'
+      ? [
+          `  if (!Array.isArray(v) || v.length !== ${plan.length}) H.notArray(v, "an array of exactly ${plan.length} elements");`,
+          '  var n = v.length;',
+        ]
+      : [
+          `  if (!Array.isArray(v)) H.notArray(v, ${JSON.stringify(isMap ? 'an array of [key, value] pairs' : 'an array')});`,
+          '  var n = v.length;',
+          `  if (n > ${plan.limits.maxArrayLength}) H.tooMany(n, ${plan.limits.maxArrayLength});`,
+          `  WC(w, n, ${plan.escape64});`,
+        ];
+  const body = isMap
+    ? [
+        '      var e = v[i];',
+        '      if (!Array.isArray(e) || e.length !== 2) H.notArray(e, "a [key, value] pair");',
+        '      p = 0; K(w, e[0], s);',
+        '      p = 1; V(w, e[1], s);',
+      ]
+    : ['      E(w, v[i], s);'];
+  return generate<Encoder>(
+    {
+      H: helpers,
+      WC: writeCount,
+      E: isMap ? undefined : encoderFor(plan.elem),
+      K: isMap ? encoderFor(plan.key) : undefined,
+      V: isMap ? encoderFor(plan.value) : undefined,
+    },
+    [
+      `return function encode_${plan.kind}(w, v, s) {`,
+      ...head,
+      '  var i = 0, p = -1;',
+      '  try {',
+      '    for (; i < n; i++) {',
+      ...body,
+      '    }',
+      `  } catch (e) { throw p < 0 ? H.at(e, i) : H.at(H.at(e, p), i); }`,
+      '};',
+    ],
+  );
 }
 
 const OBJECT_WHAT = 'an object with "$class", {"$ref": n} or null';
