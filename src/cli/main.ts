@@ -1,0 +1,49 @@
+/**
+ * `archway <command>`: the command-line face of Archway. Each command lives in `commands/`.
+ */
+import type { Command } from './command.js';
+import { UsageError } from './command.js';
+
+/** Loaded on demand so `archway decode` does not start Fastify. */
+const COMMANDS: Record<string, () => Promise<Command>> = {
+  encode: async () => (await import('./commands/encode.js')).encode,
+  decode: async () => (await import('./commands/decode.js')).decode,
+};
+
+function help(): string {
+  return [
+    'usage: archway <command> [options]',
+    '',
+    'commands:',
+    ...Object.keys(COMMANDS).map((name) => `  ${name}`),
+    '',
+    'archway <command> --help shows the options of a command.',
+  ].join('\n');
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(`${help()}\n`);
+    return name === undefined ? 2 : 0;
+  }
+  const load = COMMANDS[name];
+  if (load === undefined) {
+    process.stderr.write(`archway: unknown command '${name}'\n${help()}\n`);
+    return 2;
+  }
+  const command = await load();
+  if (rest.includes('--help') || rest.includes('-h')) {
+    process.stdout.write(`${command.usage}\n`);
+    return 0;
+  }
+  try {
+    return await command.run(rest);
+  } catch (err) {
+    if (err instanceof UsageError) {
+      process.stderr.write(`archway ${name}: ${err.message}\n`);
+      return 2;
+    }
+    throw err;
+  }
+}
