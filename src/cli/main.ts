@@ -5,10 +5,7 @@ import type { Command } from './command.js';
 import { UsageError } from './command.js';
 
 /** Loaded on demand so `archway decode` does not start Fastify. */
-const COMMANDS: Record<string, () => Promise<Command>> = {
-  encode: async () => (await import('./commands/encode.js')).encode,
-  decode: async () => (await import('./commands/decode.js')).decode,
-};
+const COMMANDS: Record<string, () => Promise<Command>> = {};
 
 function help(): string {
   return [
