@@ -12,7 +12,7 @@ import { decodeError } from './errors.js';
 import type { Limits } from './limits.js';
 import { MessageScanner } from './message-scanner.js';
 import { isNeedMore } from './need-more.js';
-import type { Plan } from './type-plan.js';
+import { minSize, type Plan } from './type-plan.js';
 
 export type DecodeResult = { done: true; value: unknown; length: number } | { done: false; need: number };
 
@@ -62,7 +62,7 @@ export class LoadBuffer {
       scan = this.scan = undefined;
     }
     if (scan === undefined) {
-      if (q.length === 0) return { done: false, need: 1 };
+      if (q.length === 0) return { done: false, need: Math.max(1, minSize(type.plan)) };
       if (q.chunkCount === 1) {
         // Fast path: the whole message usually sits in one chunk; decode it in place.
         const { buf, start, end } = q.first()!;

@@ -1,0 +1,138 @@
+/**
+ * A demo archive-over-socket service written with Archway's own socket layer, standing in for a
+ * legacy MFC server in tests, benchmarks and the newcomer's walk-through:
+ * - TCP `order` mode: reads `Order` messages and answers each with an `OrderAck`, with one load and
+ *   one store archive per connection (the CHATSRVR pattern, format §9.3);
+ * - TCP `echo` mode: sends back whatever bytes arrive (raw archives of any type);
+ * - UDP on the same port number: echoes every datagram to its sender.
+ */
+import type { Logger } from 'pino';
+import { TypeRegistry, type MessageCodec } from '../archive/index.js';
+import { Archive, DatagramSocket, ERR_PEER_CLOSED, SocketFile, StreamSocket } from '../sockets/index.js';
+import { DEMO_TYPES, acknowledge, type Order } from './demo-types.js';
+
+export type DemoMode = 'order' | 'echo';
+
+export interface DemoServiceOptions {
+  /** TCP (and UDP) port; 0: any free port. Default 7000. */
+  port?: number;
+  /** Numeric address to bind. Default 127.0.0.1. */
+  host?: string;
+  mode?: DemoMode;
+  /** Also echo UDP datagrams on the same port number (default true). */
+  udp?: boolean;
+  logger?: Logger;
+  /** Registry holding Order/OrderAck (the demo types are added to a new one when absent). */
+  types?: TypeRegistry;
+}
+
+export interface DemoService {
+  readonly host: string;
+  readonly port: number;
+  readonly udpPort: number | undefined;
+  readonly mode: DemoMode;
+  /** Connections open now. */
+  readonly connections: number;
+  close(): Promise<void>;
+}
+
+interface Codecs {
+  order: MessageCodec;
+  ack: MessageCodec;
+}
+
+export function demoRegistry(): TypeRegistry {
+  const types = new TypeRegistry();
+  types.add(DEMO_TYPES, 'demo types');
+  return types;
+}
+
+export async function startDemoService(options: DemoServiceOptions = {}): Promise<DemoService> {
+  const host = options.host ?? '127.0.0.1';
+  const mode = options.mode ?? 'order';
+  const log = options.logger;
+  const types = options.types ?? demoRegistry();
+  const codecs: Codecs = { order: types.get('Order'), ack: types.get('OrderAck') };
+  const server = await StreamSocket.create({ port: options.port ?? 7000, address: host });
+  await server.listen(128);
+  const port = server.localPort!;
+  const udp = options.udp === false ? undefined : await DatagramSocket.create({ port, address: host });
+  const open = new Set<StreamSocket>();
+  let closing = false;
+
+  const acceptLoop = (async () => {
+    while (!closing) {
+      let conn: StreamSocket;
+      try {
+        conn = await server.accept();
+      } catch {
+        return; // the server closed
+      }
+      open.add(conn);
+      const peer = `${conn.remoteAddress}:${conn.remotePort}`;
+      log?.info({ peer, mode }, 'connection opened');
+      const served = mode === 'order' ? serveOrders(conn, types, codecs) : serveEcho(conn);
+      void served
+        .catch((err: unknown) => log?.warn({ peer, err }, 'connection failed'))
+        .finally(async () => {
+          await conn.close();
+          open.delete(conn);
+          log?.info({ peer, bytesIn: conn.bytesIn, bytesOut: conn.bytesOut }, 'connection closed');
+        });
+    }
+  })();
+
+  if (udp !== undefined) {
+    udp.on('receive', () => {
+      void udp.receiveFrom().then((d) => udp.sendTo(d.data, d.port, d.address)).catch(() => undefined);
+    });
+  }
+  log?.info({ host, port, mode, udp: udp !== undefined }, 'demo archive service listening');
+
+  return {
+    host,
+    port,
+    udpPort: udp?.localPort,
+    mode,
+    get connections() {
+      return open.size;
+    },
+    async close() {
+      closing = true;
+      await server.close();
+      await acceptLoop;
+      await Promise.all([...open].map((c) => c.close()));
+      await udp?.close();
+      log?.info('demo archive service stopped');
+    },
+  };
+}
+
+/** Answers every complete order already received, flushes once, then waits for more. */
+async function serveOrders(conn: StreamSocket, types: TypeRegistry, codecs: Codecs): Promise<void> {
+  const file = new SocketFile(conn);
+  const arIn = new Archive(file, 'load', { types });
+  const arOut = new Archive(file, 'store', { types });
+  for (;;) {
+    let next = arIn.tryRead(codecs.order);
+    if (!next.done) {
+      await arOut.flush();
+      try {
+        next = { done: true, value: await arIn.readMessage(codecs.order) };
+      } catch (err) {
+        if (ERR_PEER_CLOSED.is(err) && conn.buffer.length === 0) return; // the client hung up between messages
+        throw err;
+      }
+    }
+    arOut.writeMessage(codecs.ack, acknowledge(next.value as Order));
+  }
+}
+
+/** Sends back whatever arrives, as it arrives. */
+async function serveEcho(conn: StreamSocket): Promise<void> {
+  for (;;) {
+    const chunk = await conn.receive(64 * 1024);
+    if (chunk.length === 0) return;
+    await conn.send(chunk);
+  }
+}
