@@ -27,4 +27,5 @@ export {
 } from './type-file.js';
 export { TypeRegistry, type TypeFileInfo, type WireOptions } from './type-registry.js';
 export type { Plan, StructPlan } from './type-plan.js';
+export { fromBase64, toBase64 } from './base64.js';
 export { typeSchemas, exampleOf, type TypeSchemas } from './type-schema.js';

@@ -119,6 +119,17 @@ export class Archive implements MessageSource, MessageSink {
     return this.reads.run(`reading ${n} bytes`, { timeoutMs, signal: options.signal }, (left) => this.file.read(n, left));
   }
 
+  /** `Receive`-like: up to `max` raw bytes, as soon as at least one is there. */
+  readSome(max: number, options: ReadOptions = {}): Promise<Buffer> {
+    if (this.mode !== 'load') return Promise.reject(this.wrongMode('read from'));
+    const timeoutMs = options.timeoutMs ?? this.timeoutMs;
+    const socket = this.file.socket;
+    return this.reads.run(`reading up to ${max} bytes`, { timeoutMs, signal: options.signal }, async (left) => {
+      await socket.waitForBytes(1, left);
+      return socket.take(Math.min(max, socket.buffer.length));
+    });
+  }
+
   private async decodeNext(codec: MessageCodec, left: ReadOptions): Promise<unknown> {
     const socket = this.file.socket;
     const buffer = socket.buffer;
@@ -153,6 +164,32 @@ export class Archive implements MessageSource, MessageSink {
     if (this.lifetime === 'connection') state = this.storeState ??= new StoreState(this.limits);
     codec.encodeInto(w, value, state);
     this.messagesOut++;
+    if (w.pos >= this.bufferSize) void this.sendBuffered();
+  }
+
+  /**
+   * Several values as one unit: all are buffered, or none is (the first invalid one names its
+   * place in `details.index`) — a request that fails half-way must not leave half a message.
+   */
+  writeMessages(items: readonly { codec: MessageCodec; value: unknown }[]): void {
+    if (this.mode !== 'store') throw this.wrongMode('write to');
+    if (this.sendError !== undefined) throw this.sendError;
+    const w = (this.writer ??= new ArchiveWriter(256, this.limits.maxMessageBytes + this.bufferSize));
+    const state = this.lifetime === 'connection' ? (this.storeState ??= new StoreState(this.limits)) : undefined;
+    const start = w.pos;
+    const mark = state?.begin();
+    for (let i = 0; i < items.length; i++) {
+      const { codec, value } = items[i]!;
+      try {
+        codec.encodeInto(w, value, state);
+      } catch (err) {
+        w.truncate(start);
+        if (state !== undefined && mark !== undefined) state.rollback(mark);
+        if (err instanceof Error && 'details' in err) (err as ArchwayError).with({ index: i });
+        throw err;
+      }
+    }
+    this.messagesOut += items.length;
     if (w.pos >= this.bufferSize) void this.sendBuffered();
   }
 

@@ -102,6 +102,11 @@ export class DatagramSocket extends EventEmitter<DatagramSocketEvents> {
   }
 
   /** Datagrams received and not yet taken. */
+  /** Bytes of the datagrams queued and not yet received. */
+  get bufferedBytes(): number {
+    return this.queuedBytes;
+  }
+
   get queued(): number {
     return this.queue.length;
   }

@@ -5,6 +5,7 @@
  */
 import './archive-shortcuts.js';
 
+export { ArchiveChannel, type ArchiveChannelOptions } from './archive-channel.js';
 export { Archive, type ArchiveLifetime, type ArchiveMode, type ArchiveOptions } from './archive.js';
 export type { ArchiveShortcuts, StringValue } from './archive-shortcuts.js';
 export { DatagramSocket, type Datagram, type DatagramSocketOptions, type DatagramState } from './datagram-socket.js';

@@ -31,6 +31,8 @@ export interface StreamSocketOptions {
   address?: string;
   /** Bytes kept from the peer before reading pauses (default 1 MiB). */
   maxBufferedBytes?: number;
+  /** Where `listen` binds when `address` is not given (default `0.0.0.0`, MFC's INADDR_ANY). */
+  listenAddress?: string;
 }
 
 export interface StreamSocketEvents {
@@ -54,6 +56,7 @@ export class StreamSocket extends EventEmitter<StreamSocketEvents> {
   bytesOut = 0;
   private readonly bindPort: number;
   private readonly bindHost: string | undefined;
+  private readonly listenHost: string;
   private readonly maxBuffered: number;
   private sock: net.Socket | undefined;
   private server: net.Server | undefined;
@@ -71,6 +74,7 @@ export class StreamSocket extends EventEmitter<StreamSocketEvents> {
     super();
     this.bindPort = port;
     this.bindHost = options.address;
+    this.listenHost = options.address ?? options.listenAddress ?? '0.0.0.0';
     this.maxBuffered = options.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED;
   }
 
@@ -82,7 +86,8 @@ export class StreamSocket extends EventEmitter<StreamSocketEvents> {
   static async create(options: StreamSocketOptions = {}): Promise<StreamSocket> {
     const port = checkPort(options.port ?? 0);
     if (options.address !== undefined) bindAddress(options.address, '0.0.0.0');
-    if (port !== 0 || options.address !== undefined) await probeBind(options.address ?? '0.0.0.0', port);
+    if (options.listenAddress !== undefined) bindAddress(options.listenAddress, '0.0.0.0');
+    if (port !== 0 || options.address !== undefined) await probeBind(options.address ?? options.listenAddress ?? '0.0.0.0', port);
     return new StreamSocket(options, port);
   }
 
@@ -118,7 +123,7 @@ export class StreamSocket extends EventEmitter<StreamSocketEvents> {
   async listen(backlog = 5): Promise<void> {
     this.expectState('created', 'listen');
     if (!Number.isInteger(backlog) || backlog < 1) throw new ERR_INVALID_STATE(`backlog must be a positive integer, got ${backlog}`);
-    const host = this.bindHost ?? '0.0.0.0';
+    const host = this.listenHost;
     const server = net.createServer({ allowHalfOpen: true, noDelay: true });
     await new Promise<void>((resolve, reject) => {
       server.once('error', (err) => reject(socketError(err, formatTarget(host, this.bindPort))));

@@ -1,0 +1,121 @@
+/**
+ * Builds one gateway instance: a Fastify app with its own session registry, message types, policy
+ * and metrics (nothing global: SPEC §8). Route plugins receive the shared context as options, in
+ * the way Fastify's own plugins are encapsulated. `listen` is the caller's business.
+ */
+import { readFile } from 'node:fs/promises';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import addFormats from 'ajv-formats';
+import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { TypeRegistry, type TypeFile } from '../archive/index.js';
+import type { Config } from './config.js';
+import { bearerAuth } from './bearer-auth.js';
+import { E } from './error-catalog.js';
+import { ERR_ROUTE_NOT_FOUND } from './errors.js';
+import type { GatewayContext } from './gateway-context.js';
+import { GatewayMetrics } from './gateway-metrics.js';
+import { openapiDocument } from './openapi-document.js';
+import { toProblem } from './problem.js';
+import { archiveRoutes } from './routes/archive-routes.js';
+import { datagramRoutes } from './routes/datagram-routes.js';
+import { eventRoutes } from './routes/event-routes.js';
+import { serviceRoutes } from './routes/service-routes.js';
+import { sessionRoutes } from './routes/session-routes.js';
+import { typeRoutes } from './routes/type-routes.js';
+import { SHARED_SCHEMAS } from './schemas/shared-schemas.js';
+import { SessionRegistry } from './session-registry.js';
+import { TargetPolicy } from './target-policy.js';
+
+// ajv-formats is CommonJS: its default export arrives as `default` under some loaders.
+const formatsPlugin = ((addFormats as unknown as { default?: unknown }).default ?? addFormats) as (ajv: unknown) => unknown;
+
+export interface GatewayOptions {
+  /** Type files (already parsed) to load besides `config.types`, e.g. the demo types. */
+  typeFiles?: { file: TypeFile | unknown; source: string }[];
+  /** Fastify's logger option (default: pino at `config.logLevel`). */
+  logger?: FastifyServerOptions['logger'];
+}
+
+export interface Gateway {
+  app: FastifyInstance;
+  ctx: GatewayContext;
+}
+
+/** A registry with the configured limits and every configured type file (a bad file stops start-up). */
+export async function loadTypes(config: Config, extra: GatewayOptions['typeFiles'] = []): Promise<TypeRegistry> {
+  const types = new TypeRegistry({
+    maxMessageBytes: config.maxMessageBytes,
+    maxStringLength: config.maxStringLength,
+    maxArrayLength: config.maxArrayLength,
+  });
+  for (const { file, source } of extra) types.add(file, source);
+  for (const path of config.types) {
+    let text: string;
+    try {
+      text = await readFile(path, 'utf8');
+    } catch (err) {
+      throw new Error(`--types ${path}: cannot read the file (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+    }
+    types.addText(text, path);
+  }
+  return types;
+}
+
+export async function buildGateway(config: Config, options: GatewayOptions = {}): Promise<Gateway> {
+  const types = await loadTypes(config, options.typeFiles);
+  const policy = new TargetPolicy(config);
+  const sessions = new SessionRegistry(config, policy, types);
+  const metrics = new GatewayMetrics(sessions);
+  const ctx: GatewayContext = { config, sessions, types, policy, metrics };
+
+  const serverOptions: FastifyServerOptions = {
+    logger: options.logger ?? { level: config.logLevel },
+    bodyLimit: config.bodyLimit,
+    // Per-request log lines cost more than an exchange; they are there at debug level.
+    logController: new LogController({ disableRequestLogging: !['debug', 'trace'].includes(config.logLevel) }),
+    forceCloseConnections: 'idle',
+    ajv: {
+      // Unknown properties are refused, never silently dropped; no type coercion of JSON bodies.
+      customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: false, allErrors: false } as Record<string, unknown>,
+      plugins: [formatsPlugin as never],
+    },
+  };
+  const app: FastifyInstance = Fastify(serverOptions);
+  for (const schema of SHARED_SCHEMAS) app.addSchema(schema);
+
+  app.setErrorHandler((err, req, reply) => {
+    const { problem, internal } = toProblem(err, config.bodyLimit);
+    if (internal) req.log.error({ err }, 'internal error');
+    metrics.errors.inc({ code: problem.code });
+    void reply.code(problem.statusCode).send(problem);
+  });
+  app.setNotFoundHandler((req, reply) => {
+    const err = new ERR_ROUTE_NOT_FOUND(req.method, req.url.split('?')[0]!);
+    metrics.errors.inc({ code: err.code });
+    void reply.code(err.statusCode).send({ statusCode: err.statusCode, code: err.code, message: err.message });
+  });
+  app.addHook('onResponse', async (req, reply) => {
+    metrics.latency.observe({ route: req.routeOptions.url ?? 'none' }, reply.elapsedTime / 1000);
+  });
+
+  await app.register(swagger, {
+    openapi: openapiDocument(config, types) as Parameters<typeof swagger>[1] extends infer O ? O extends { openapi?: infer D } ? D : never : never,
+    refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
+  });
+  if (config.docs) await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { tryItOutEnabled: true, displayRequestDuration: true } });
+
+  bearerAuth(app, config.token);
+  await app.register(serviceRoutes, ctx);
+  await app.register(typeRoutes, ctx);
+  await app.register(sessionRoutes, ctx);
+  await app.register(archiveRoutes, ctx);
+  await app.register(datagramRoutes, ctx);
+  await app.register(eventRoutes, ctx);
+
+  app.addHook('onClose', async () => {
+    await sessions.closeAll();
+  });
+  app.log.debug({ types: types.names(), codes: Object.keys(E).length }, 'gateway built');
+  return { app, ctx };
+}

@@ -1,0 +1,162 @@
+/**
+ * The gateway's configuration: one TypeBox schema is the single source of every setting — its
+ * type, default, description, its environment variable (`ARCHWAY_` + the name in upper snake case)
+ * and its flag (`--` + the name in kebab case). Flags win over the environment, the environment
+ * over defaults. A bad value stops start-up with a message naming the flag or variable.
+ */
+import { Type, type Static, type TSchema } from 'typebox';
+import Compile from 'typebox/compile';
+import { parsePortRanges } from './port-ranges.js';
+
+const MiB = 1024 * 1024;
+
+export const ConfigSchema = Type.Object({
+  host: Type.String({ default: '127.0.0.1', minLength: 1, description: 'address the HTTP server listens on' }),
+  port: Type.Integer({ default: 8080, minimum: 0, maximum: 65535, description: 'HTTP port (0: any free port)' }),
+  types: Type.Array(Type.String({ minLength: 1 }), {
+    default: [],
+    description: 'message-type files (JSON or YAML) loaded at start, comma-separated',
+  }),
+  demo: Type.Boolean({ default: false, description: 'embed the demo archive service and load the demo types (npm start sets it)' }),
+  demoPort: Type.Integer({ default: 7000, minimum: 0, maximum: 65535, description: 'port of the embedded demo service (TCP and UDP)' }),
+  token: Type.String({ default: '', description: 'bearer token required on every route but /health (empty: no token)' }),
+  allowTargets: Type.Array(Type.String({ minLength: 1 }), {
+    default: ['127.0.0.0/8', '::1/128'],
+    description: 'where sessions may connect and send datagrams: CIDR blocks, addresses, host names, *.domain suffixes',
+  }),
+  allowBind: Type.Array(Type.String({ minLength: 1 }), {
+    default: ['127.0.0.1', '::1'],
+    description: 'local addresses sessions may bind to (the first is the default); 0.0.0.0 or :: opens them to the network',
+  }),
+  connectPorts: Type.String({ default: '1-65535', description: 'ports sessions may connect or send to, e.g. 7000,9000-9100' }),
+  bindPorts: Type.String({ default: '0,1024-65535', description: 'local ports sessions may bind (0: any free port)' }),
+  maxSessions: Type.Integer({ default: 1000, minimum: 1, description: 'sessions held at most (429 TOO_MANY_SESSIONS past it)' }),
+  maxBufferedBytes: Type.Integer({ default: MiB, minimum: 1024, description: 'received bytes kept per session before its socket is paused' }),
+  maxMessageBytes: Type.Integer({ default: 64 * MiB, minimum: 1024, description: 'largest archive message encoded or decoded' }),
+  maxStringLength: Type.Integer({ default: 16 * MiB, minimum: 1, description: 'longest CString decoded (characters)' }),
+  maxArrayLength: Type.Integer({ default: 4 * MiB, minimum: 1, description: 'most elements in one decoded collection' }),
+  bodyLimit: Type.Integer({ default: 16 * MiB, minimum: 1024, description: 'largest HTTP request body, in bytes (413 past it)' }),
+  defaultTimeoutMs: Type.Integer({ default: 30_000, minimum: 1, description: 'wait of load, exchange, accept and receive when the request gives none' }),
+  maxTimeoutMs: Type.Integer({ default: 300_000, minimum: 1, description: 'longest wait a request may ask for' }),
+  connectTimeoutMs: Type.Integer({ default: 10_000, minimum: 1, description: 'longest wait for a TCP connection to open' }),
+  idleTimeoutMs: Type.Integer({ default: 3_600_000, minimum: 0, description: 'close sessions unused by HTTP clients this long (0: never)' }),
+  instance: Type.String({ default: '', pattern: '^[A-Za-z0-9]{0,16}$', description: 'prefix of generated session names, to route to the owner when several gateways run' }),
+  logLevel: Type.Union([Type.Literal('fatal'), Type.Literal('error'), Type.Literal('warn'), Type.Literal('info'), Type.Literal('debug'), Type.Literal('trace'), Type.Literal('silent')], {
+    default: 'info',
+    description: 'pino log level',
+  }),
+  docs: Type.Boolean({ default: true, description: 'serve Swagger UI at /docs' }),
+});
+
+export type Config = Static<typeof ConfigSchema>;
+
+export interface ConfigError extends Error {
+  setting: string;
+}
+
+/** `maxBufferedBytes` → `ARCHWAY_MAX_BUFFERED_BYTES`. */
+export function envName(key: string): string {
+  return `ARCHWAY_${key.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`;
+}
+
+/** `maxBufferedBytes` → `--max-buffered-bytes`. */
+export function flagName(key: string): string {
+  return `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+}
+
+function configError(setting: string, message: string): ConfigError {
+  return Object.assign(new Error(`${setting}: ${message}`), { setting });
+}
+
+function fromText(schema: Setting, text: string): unknown {
+  switch (schema.type) {
+    case 'integer':
+    case 'number':
+      return text.trim() === '' ? Number.NaN : Number(text);
+    case 'boolean':
+      if (/^(1|true|yes|on)$/i.test(text)) return true;
+      if (/^(0|false|no|off)$/i.test(text)) return false;
+      return text;
+    case 'array':
+      return text.split(',').map((s) => s.trim()).filter((s) => s !== '');
+    default:
+      return text;
+  }
+}
+
+type Setting = TSchema & { default: unknown; type?: unknown; description?: string };
+
+function settings(): Record<string, Setting> {
+  return ConfigSchema.properties as unknown as Record<string, Setting>;
+}
+
+const checkers = new Map<string, ReturnType<typeof Compile>>();
+
+/**
+ * Builds the configuration from flags (`--name value`, `--name=value`, `--flag` for booleans,
+ * `--no-flag`), the environment, and the defaults; validates each and the whole.
+ */
+export function loadConfig(argv: readonly string[] = [], env: NodeJS.ProcessEnv = process.env, overrides: Partial<Config> = {}): Config {
+  const props = settings();
+  const byFlag = new Map(Object.keys(props).map((k) => [flagName(k), k]));
+  const fromFlags = new Map<string, string>();
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    const eq = arg.indexOf('=');
+    const flag = eq >= 0 ? arg.slice(0, eq) : arg;
+    let key = byFlag.get(flag);
+    let value: string | undefined = eq >= 0 ? arg.slice(eq + 1) : undefined;
+    if (key === undefined && flag.startsWith('--no-')) {
+      key = byFlag.get(`--${flag.slice(5)}`);
+      if (key !== undefined && props[key]!.type === 'boolean' && value === undefined) value = 'false';
+      else key = undefined;
+    }
+    if (key === undefined) throw configError(flag, `unknown option (known: ${[...byFlag.keys()].join(' ')})`);
+    if (value === undefined) {
+      if (props[key]!.type === 'boolean') value = 'true';
+      else if (i + 1 < argv.length) value = argv[++i]!;
+      else throw configError(flag, 'needs a value');
+    }
+    fromFlags.set(key, value);
+  }
+  const config: Record<string, unknown> = {};
+  for (const [key, schema] of Object.entries(props)) {
+    const flag = fromFlags.get(key);
+    const envText = env[envName(key)];
+    const setting = flag !== undefined ? flagName(key) : envText !== undefined ? envName(key) : undefined;
+    const value =
+      key in overrides ? overrides[key as keyof Config] : flag !== undefined ? fromText(schema, flag) : envText !== undefined ? fromText(schema, envText) : structuredClone(schema.default);
+    let checker = checkers.get(key);
+    if (checker === undefined) checkers.set(key, (checker = Compile(schema)));
+    if (!checker.Check(value)) {
+      const e = [...checker.Errors(value)][0];
+      const shown = flag ?? envText ?? JSON.stringify(value);
+      throw configError(setting ?? key, `${JSON.stringify(shown)} ${e?.message ?? 'is not valid'} (${schema.description ?? ''})`);
+    }
+    config[key] = value;
+  }
+  const result = config as Config;
+  for (const key of ['connectPorts', 'bindPorts'] as const) {
+    try {
+      parsePortRanges(result[key]);
+    } catch (err) {
+      throw configError(fromFlags.has(key) ? flagName(key) : envName(key), (err as Error).message);
+    }
+  }
+  if (result.defaultTimeoutMs > result.maxTimeoutMs) {
+    throw configError(envName('defaultTimeoutMs'), `${result.defaultTimeoutMs} exceeds maxTimeoutMs ${result.maxTimeoutMs}`);
+  }
+  return result;
+}
+
+/** Every setting with its variable, flag, default and description (for the README and `--help`). */
+export function configTable(): { key: string; env: string; flag: string; default: unknown; description: string }[] {
+  const props = settings();
+  return Object.entries(props).map(([key, s]) => ({
+    key,
+    env: envName(key),
+    flag: flagName(key),
+    default: s.default,
+    description: s.description ?? '',
+  }));
+}

@@ -1,0 +1,24 @@
+/** What the route plugins of one gateway instance share (passed as plugin options, never global). */
+import type { TypeRegistry } from '../archive/index.js';
+import { ERR_VALIDATION } from '../archive/index.js';
+import type { Config } from './config.js';
+import type { GatewayMetrics } from './gateway-metrics.js';
+import type { SessionRegistry } from './session-registry.js';
+import type { TargetPolicy } from './target-policy.js';
+
+export interface GatewayContext {
+  config: Config;
+  sessions: SessionRegistry;
+  types: TypeRegistry;
+  policy: TargetPolicy;
+  metrics: GatewayMetrics;
+}
+
+/** The wait a request asked for, or the default; above the cap it is refused, not clamped. */
+export function waitMs(config: Config, given: number | undefined, path = '/timeoutMs'): number {
+  if (given === undefined) return config.defaultTimeoutMs;
+  if (given > config.maxTimeoutMs) {
+    throw new ERR_VALIDATION(`body${path} ${given} exceeds the longest wait allowed, ${config.maxTimeoutMs} ms (ARCHWAY_MAX_TIMEOUT_MS)`).with({ path, in: 'body' });
+  }
+  return given;
+}

@@ -1,0 +1,138 @@
+/**
+ * Archives on a connected stream session (SPEC §1): store (`ar << v`), load (`ar >> v`), exchange
+ * (store a request, load its answer), and raw write/read for protocols without message types.
+ * On a datagram session every one answers 409 ARCHIVE_REQUIRES_STREAM (seed: CArchive does not
+ * work with datagrams).
+ */
+import type { FastifyPluginAsync } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { ERR_VALIDATION, fromBase64, toBase64, type TypeExpr } from '../../archive/index.js';
+import { disconnectSignal } from '../disconnect-signal.js';
+import { BODY_ERRORS, E, errorResponses, type ErrorCode } from '../error-catalog.js';
+import { waitMs, type GatewayContext } from '../gateway-context.js';
+import { ExchangeBody, LoadBody, Loaded, ReadBody, ReadResult, StoreBody, Stored, WriteBody, Written } from '../schemas/archive-schemas.js';
+import { NameParams } from '../schemas/shared-schemas.js';
+
+const tags = ['archives'];
+const ON_SESSION: ErrorCode[] = [...BODY_ERRORS, E.SESSION_NOT_FOUND, E.INVALID_STATE, E.ARCHIVE_REQUIRES_STREAM];
+const LOADING: ErrorCode[] = [E.UNKNOWN_TYPE, E.TIMEOUT, E.PEER_CLOSED, E.ARCHIVE_DECODE, E.ARCHIVE_LIMIT];
+const STORING: ErrorCode[] = [E.UNKNOWN_TYPE, E.PEER_CLOSED, E.SOCKET_ERROR];
+
+export const archiveRoutes: FastifyPluginAsync<GatewayContext> = async (plain, ctx) => {
+  const app = plain.withTypeProvider<TypeBoxTypeProvider>();
+  const { sessions, config, metrics } = ctx;
+  const messages = metrics.messages;
+
+  app.post('/sessions/:name/store', {
+    schema: {
+      tags,
+      summary: 'Store values (ar << value), then flush: one message of a type, or a list of typed values',
+      description: 'Values are validated against their type before a byte is sent: all of them go out, or none does.',
+      params: NameParams,
+      body: StoreBody,
+      response: { 200: Stored, ...errorResponses([...ON_SESSION, ...STORING]) },
+    },
+  }, async (req) => {
+    const s = sessions.get(req.params.name);
+    const ch = s.channel();
+    const body = req.body;
+    const list = 'values' in body ? body.values : [body];
+    const items = list.map((v, i) => {
+      try {
+        return { codec: s.codec(v.type as TypeExpr), value: v.value };
+      } catch (err) {
+        throw 'values' in body ? (err as { with: (d: object) => Error }).with({ index: i, in: 'body', path: `/values/${i}/type` }) : err;
+      }
+    });
+    const before = ch.socket.bytesOut;
+    try {
+      ch.store.writeMessages(items);
+    } catch (err) {
+      if (ERR_VALIDATION.is(err) && 'values' in body) err.with({ path: `/values/${String(err.details.index)}/value${err.details.path ?? ''}` });
+      throw err;
+    }
+    await ch.store.flush();
+    messages.inc({ op: 'store' }, items.length);
+    return { values: items.length, bytes: ch.socket.bytesOut - before };
+  });
+
+  app.post('/sessions/:name/load', {
+    schema: {
+      tags,
+      summary: 'Load one value (ar >> value): waits for all of its bytes, consumes them atomically',
+      description: 'A load that times out or fails to decode consumes nothing: the bytes stay for the next load.',
+      params: NameParams,
+      body: LoadBody,
+      response: { 200: Loaded, ...errorResponses([...ON_SESSION, ...LOADING]) },
+    },
+  }, async (req, reply) => {
+    const s = sessions.get(req.params.name);
+    const ch = s.channel();
+    const codec = s.codec(req.body.type as TypeExpr);
+    const value = await ch.load.readMessage(codec, { timeoutMs: waitMs(config, req.body.timeoutMs), signal: disconnectSignal(reply) });
+    messages.inc({ op: 'load' });
+    return { value };
+  });
+
+  app.post('/sessions/:name/exchange', {
+    schema: {
+      tags,
+      summary: 'Store a request and load its answer (the RPC use)',
+      description: 'Calls on one session are served first-in first-out, up to the session\'s `pipeline` in flight. The timeout covers the wait for a turn and for the answer; an answer whose caller timed out is read and discarded, never handed to the next caller.',
+      params: NameParams,
+      body: ExchangeBody,
+      response: { 200: Loaded, ...errorResponses([...ON_SESSION, ...LOADING, ...STORING]) },
+    },
+  }, async (req) => {
+    const s = sessions.get(req.params.name);
+    const ch = s.channel();
+    const { request, response } = req.body;
+    const reqCodec = s.codec(request.type as TypeExpr);
+    const resCodec = s.codec(response.type as TypeExpr);
+    let value: unknown;
+    try {
+      value = await ch.exchange(reqCodec, request.value, resCodec, { timeoutMs: waitMs(config, req.body.timeoutMs) });
+    } catch (err) {
+      if (ERR_VALIDATION.is(err)) err.with({ path: `/request/value${err.details.path ?? ''}`, in: 'body' });
+      throw err;
+    }
+    messages.inc({ op: 'exchange' });
+    return { value };
+  });
+
+  app.post('/sessions/:name/write', {
+    schema: {
+      tags,
+      summary: 'Write raw bytes (ar.Write) through the store archive, then flush',
+      params: NameParams,
+      body: WriteBody,
+      response: { 200: Written, ...errorResponses([...ON_SESSION, E.PEER_CLOSED, E.SOCKET_ERROR]) },
+    },
+  }, async (req) => {
+    const ch = sessions.get(req.params.name).channel();
+    const data = fromBase64(req.body.data);
+    if (data === null) throw new ERR_VALIDATION('body/data is not base64').with({ path: '/data', in: 'body' });
+    ch.store.writeBytes(data);
+    await ch.store.flush();
+    return { bytes: data.length };
+  });
+
+  app.post('/sessions/:name/read', {
+    schema: {
+      tags,
+      summary: 'Read raw bytes (ar.Read): exactly `bytes`, or with `partial` what is there up to `bytes`',
+      params: NameParams,
+      body: ReadBody,
+      response: { 200: ReadResult, ...errorResponses([...ON_SESSION, E.TIMEOUT, E.PEER_CLOSED]) },
+    },
+  }, async (req, reply) => {
+    const ch = sessions.get(req.params.name).channel();
+    const { bytes, partial } = req.body;
+    if (bytes > config.maxMessageBytes) {
+      throw new ERR_VALIDATION(`body/bytes ${bytes} exceeds ARCHWAY_MAX_MESSAGE_BYTES (${config.maxMessageBytes})`).with({ path: '/bytes', in: 'body' });
+    }
+    const options = { timeoutMs: waitMs(config, req.body.timeoutMs), signal: disconnectSignal(reply) };
+    const data = partial === true ? await ch.load.readSome(bytes, options) : await ch.load.readBytes(bytes, options);
+    return { data: toBase64(data), bytes: data.length };
+  });
+};

@@ -1,0 +1,35 @@
+/** Service routes: health (open even with a token), Prometheus metrics, the OpenAPI document. */
+import type { FastifyPluginAsync } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { errorResponses } from '../error-catalog.js';
+import type { GatewayContext } from '../gateway-context.js';
+
+export const serviceRoutes: FastifyPluginAsync<GatewayContext> = async (plain, ctx) => {
+  const app = plain.withTypeProvider<TypeBoxTypeProvider>();
+  const { sessions, metrics, types } = ctx;
+
+  app.get('/health', {
+    schema: {
+      tags: ['service'],
+      summary: 'Liveness: always open, even when a token is required',
+      response: { 200: Type.Object({ status: Type.Literal('ok'), sessions: Type.Integer(), types: Type.Integer(), uptimeSeconds: Type.Number() }) },
+    },
+  }, async () => ({ status: 'ok' as const, sessions: sessions.size, types: types.names().length, uptimeSeconds: Math.round(process.uptime()) }));
+
+  app.get('/metrics', {
+    schema: {
+      tags: ['service'],
+      summary: 'Prometheus metrics: sessions by state, bytes, messages, errors, latency',
+      produces: ['text/plain'],
+      response: { 200: Type.String({ description: 'Prometheus text format' }), ...errorResponses([]) },
+    },
+  }, async (_req, reply) => {
+    const text = await metrics.registry.metrics();
+    return reply.type(metrics.registry.contentType).send(text);
+  });
+
+  app.get('/openapi.json', {
+    schema: { tags: ['service'], summary: 'This API as an OpenAPI 3.1 document', hide: false, response: { 200: Type.Unknown(), ...errorResponses([]) } },
+  }, async () => app.swagger());
+};

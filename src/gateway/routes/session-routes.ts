@@ -1,0 +1,128 @@
+/**
+ * Sessions (SPEC §1, §3): create (`CSocket::Create`), list, get, listen, connect, accept, close.
+ */
+import type { FastifyPluginAsync } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { BODY_ERRORS, E, errorResponses } from '../error-catalog.js';
+import { waitMs, type GatewayContext } from '../gateway-context.js';
+import { disconnectSignal } from '../disconnect-signal.js';
+import { AcceptBody, Closed, ConnectBody, CreateSessionBody, ListenBody, SessionList } from '../schemas/session-schemas.js';
+import { NameParams } from '../schemas/shared-schemas.js';
+
+const Info = Type.Ref('SessionInfo');
+const tags = ['sessions'];
+
+export const sessionRoutes: FastifyPluginAsync<GatewayContext> = async (plain, ctx) => {
+  const app = plain.withTypeProvider<TypeBoxTypeProvider>();
+  const { sessions, policy, config } = ctx;
+
+  app.post('/sessions', {
+    schema: {
+      tags,
+      summary: 'Create a socket session (CSocket::Create)',
+      description: 'A stream (TCP) or datagram (UDP) socket, bound to `port` (any free port when 0 or omitted). Listening sessions bind to the first ARCHWAY_ALLOW_BIND address unless `address` says otherwise.',
+      body: CreateSessionBody,
+      response: {
+        201: Info,
+        ...errorResponses([...BODY_ERRORS, E.SESSION_EXISTS, E.TOO_MANY_SESSIONS, E.ADDRESS_IN_USE, E.ADDRESS_NOT_AVAILABLE, E.INVALID_ADDRESS, E.TARGET_NOT_ALLOWED, E.SHUTTING_DOWN]),
+      },
+    },
+  }, async (req, reply) => {
+    const s = await sessions.create(req.body);
+    return reply.code(201).header('location', `/sessions/${s.name}`).send(s.info());
+  });
+
+  app.get('/sessions', {
+    schema: { tags, summary: 'List the sessions', response: { 200: SessionList, ...errorResponses([]) } },
+  }, async () => ({ sessions: [...sessions.all()].map((s) => s.info()) }));
+
+  app.get('/sessions/:name', {
+    schema: {
+      tags,
+      summary: 'A session: kind, state, addresses, bytes in/out, bytes buffered',
+      params: NameParams,
+      response: { 200: Info, ...errorResponses([E.VALIDATION, E.SESSION_NOT_FOUND]) },
+    },
+  }, async (req) => sessions.get(req.params.name).info());
+
+  app.delete('/sessions/:name', {
+    schema: {
+      tags,
+      summary: 'Close a session (flushes its store archive first)',
+      params: NameParams,
+      response: { 200: Closed, ...errorResponses([E.VALIDATION, E.SESSION_NOT_FOUND]) },
+    },
+  }, async (req) => {
+    const s = await sessions.remove(req.params.name);
+    return { name: s.name, closed: true as const, bytesIn: s.socket.bytesIn, bytesOut: s.socket.bytesOut };
+  });
+
+  app.post('/sessions/:name/listen', {
+    schema: {
+      tags,
+      summary: 'Listen for connections (CSocket::Listen, backlog 5)',
+      params: NameParams,
+      body: Type.Optional(ListenBody),
+      response: { 200: Info, ...errorResponses([...BODY_ERRORS, E.SESSION_NOT_FOUND, E.INVALID_STATE, E.ADDRESS_IN_USE, E.ADDRESS_NOT_AVAILABLE]) },
+    },
+  }, async (req) => {
+    const s = sessions.get(req.params.name);
+    await s.stream('listen').listen(req.body?.backlog ?? 5);
+    return s.info();
+  });
+
+  app.post('/sessions/:name/connect', {
+    schema: {
+      tags,
+      summary: 'Connect to a host and port (CSocket::Connect; on a datagram session, sets the default peer)',
+      description: 'A dotted address is used as is; anything else is resolved as a host name. The resolved address must be allowed by ARCHWAY_ALLOW_TARGETS.',
+      params: NameParams,
+      body: ConnectBody,
+      response: {
+        200: Info,
+        ...errorResponses([...BODY_ERRORS, E.SESSION_NOT_FOUND, E.INVALID_STATE, E.TARGET_NOT_ALLOWED, E.CONNECTION_REFUSED, E.HOST_NOT_FOUND, E.INVALID_ADDRESS, E.TIMEOUT, E.SOCKET_ERROR]),
+      },
+    },
+  }, async (req) => {
+    const s = sessions.get(req.params.name);
+    const { host, port } = req.body;
+    const check = (address: string, p: number, family: 4 | 6) => policy.checkTarget(host, address, p, family);
+    if (s.socket.kind === 'stream') {
+      const timeoutMs = Math.min(waitMs(config, req.body.timeoutMs), config.connectTimeoutMs);
+      await s.socket.connect(host, port, { timeoutMs, check });
+    } else {
+      await s.socket.connect(host, port, check);
+    }
+    return s.info();
+  });
+
+  app.post('/sessions/:name/accept', {
+    schema: {
+      tags,
+      summary: 'Accept a connection (CSocket::Accept): long-polls, then answers 201 with the new connected session',
+      params: NameParams,
+      body: Type.Optional(AcceptBody),
+      response: {
+        201: Info,
+        ...errorResponses([...BODY_ERRORS, E.SESSION_NOT_FOUND, E.SESSION_EXISTS, E.INVALID_STATE, E.TOO_MANY_SESSIONS, E.TIMEOUT]),
+      },
+    },
+  }, async (req, reply) => {
+    const listener = sessions.get(req.params.name);
+    const socket = listener.stream('accept');
+    const body = req.body ?? {};
+    const timeoutMs = waitMs(config, body.timeoutMs);
+    const signal = disconnectSignal(reply);
+    const overrides = {
+      ...(body.pipeline === undefined ? {} : { pipeline: body.pipeline }),
+      ...(body.archiveLifetime === undefined ? {} : { archiveLifetime: body.archiveLifetime }),
+    };
+    // The name is reserved (and the cap counted) while waiting; a timeout leaves the queue as it was.
+    const s = await sessions.register(body.as, async (name) => {
+      const accepted = await socket.accept({ timeoutMs, signal });
+      return sessions.accepted(name, accepted, listener, overrides);
+    });
+    return reply.code(201).header('location', `/sessions/${s.name}`).send(s.info());
+  });
+};

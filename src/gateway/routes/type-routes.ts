@@ -1,0 +1,73 @@
+/**
+ * Message types (SPEC §2): list them, show one with its JSON Schema and an example, add a file at
+ * run time (JSON or YAML). Types never change once added, so codecs in use stay valid.
+ */
+import type { FastifyPluginAsync } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { parse as parseYaml } from 'yaml';
+import { ERR_TYPE_FILE, exampleOf, type TypeRegistry } from '../../archive/index.js';
+import { ERR_MALFORMED_JSON } from '../errors.js';
+import { BODY_ERRORS, E, errorResponses } from '../error-catalog.js';
+import type { GatewayContext } from '../gateway-context.js';
+import { TypeDetail, TypeList, TypeNameParams, TypesAdded } from '../schemas/type-schemas.js';
+
+const tags = ['types'];
+
+function summaries(types: TypeRegistry) {
+  return types.files().flatMap((f) =>
+    f.types.map((name) => {
+      const plan = types.get(name).plan;
+      const description = plan.kind === 'struct' ? plan.description : undefined;
+      return { name, source: f.source, profile: f.profile, codePage: f.codePage, ...(description === undefined ? {} : { description }) };
+    }),
+  );
+}
+
+export const typeRoutes: FastifyPluginAsync<GatewayContext> = async (plain, ctx) => {
+  const app = plain.withTypeProvider<TypeBoxTypeProvider>();
+  const { types } = ctx;
+
+  // A YAML type file is as welcome as a JSON one (the CLI reads both).
+  app.addContentTypeParser(['application/yaml', 'application/x-yaml', 'text/yaml'], { parseAs: 'string' }, (_req, body, done) => {
+    try {
+      done(null, parseYaml(body as string));
+    } catch (err) {
+      done(new ERR_MALFORMED_JSON(`the YAML body does not parse: ${(err as Error).message}`), undefined);
+    }
+  });
+
+  app.get('/types', {
+    schema: { tags, summary: 'The message types loaded', response: { 200: TypeList, ...errorResponses([]) } },
+  }, async () => ({ types: summaries(types) }));
+
+  app.get('/types/:name', {
+    schema: {
+      tags,
+      summary: 'One message type: its JSON Schema and an example value',
+      params: TypeNameParams,
+      response: { 200: TypeDetail, ...errorResponses([E.VALIDATION, E.UNKNOWN_TYPE]) },
+    },
+  }, async (req) => {
+    const codec = types.get(req.params.name);
+    const { root, defs } = codec.schemas('#/$defs/');
+    const source = types.files().find((f) => f.types.includes(req.params.name))?.source ?? 'inline';
+    return { name: req.params.name, source, schema: { ...root, $defs: defs }, example: exampleOf(codec.plan) };
+  });
+
+  app.post('/types', {
+    schema: {
+      tags,
+      summary: 'Add a message-type file at run time (JSON, or YAML with Content-Type application/yaml)',
+      description: 'All of its types are added, or none. A bad file is a 400 TYPE_FILE whose `path` points at the problem.',
+      body: Type.Unsafe({ $ref: 'TypeFile#' }),
+      response: { 201: TypesAdded, ...errorResponses([...BODY_ERRORS, E.TYPE_FILE, E.TYPE_EXISTS, E.UNKNOWN_TYPE]) },
+    },
+    // The registry checks the file against the same TypeBox schema, with messages that say where.
+    validatorCompiler: () => () => true,
+  }, async (req, reply) => {
+    if (req.body === null || typeof req.body !== 'object') throw new ERR_TYPE_FILE('the body must be a message-type file (an object with "types")').with({ path: '' });
+    const added = types.add(req.body, `POST /types at ${new Date().toISOString()}`);
+    return reply.code(201).send({ added });
+  });
+};

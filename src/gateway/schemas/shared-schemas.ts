@@ -1,0 +1,94 @@
+/**
+ * Schemas shared by many routes, registered once with `app.addSchema` and referenced as
+ * `{"$ref": "Name#"}`: they become named components of the OpenAPI document. The message-type
+ * grammar comes from the archive layer (its single source); its cyclic form is rewritten here into
+ * one shared `TypeExpr` schema so validators and OpenAPI tools resolve the recursion by name.
+ */
+import { Type, type TSchema } from 'typebox';
+import { TypeExprSchema, TypeFileSchema } from '../../archive/index.js';
+
+/** Replaces the cyclic TypeExpr (`{$defs:{TypeExpr}, $ref:"TypeExpr"}`) by a reference to the shared one. */
+function shareTypeExpr(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(shareTypeExpr);
+  if (node === null || typeof node !== 'object') return node;
+  const obj = node as Record<string, unknown>;
+  if (obj.$defs !== undefined && obj.$ref === 'TypeExpr') return { $ref: 'TypeExpr#' };
+  if (obj.$ref === 'TypeExpr') return { $ref: 'TypeExpr#' };
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(obj)) if (k !== '$id') out[k] = shareTypeExpr(v);
+  return out;
+}
+
+const typeExprBody = (TypeExprSchema as unknown as { $defs: { TypeExpr: unknown } }).$defs.TypeExpr;
+
+export const TypeExprShared = {
+  $id: 'TypeExpr',
+  ...(shareTypeExpr(typeExprBody) as object),
+  description: 'a message type: a declared type name, a primitive such as DWORD or CString, or {list|fixed|map|object}',
+};
+
+export const TypeFileShared = {
+  $id: 'TypeFile',
+  ...(shareTypeExpr(TypeFileSchema) as object),
+  description: 'a message-type file (SPEC §2): profile, codePage and types',
+};
+
+export const Problem = Type.Object(
+  {
+    statusCode: Type.Integer({ minimum: 400, maximum: 599 }),
+    code: Type.String({ description: 'stable error code (SPEC §4)' }),
+    message: Type.String({ description: 'what went wrong and what to do' }),
+    path: Type.Optional(Type.String({ description: 'JSON pointer of the bad field of the value, or of the request body' })),
+    offset: Type.Optional(Type.Integer({ description: 'byte offset in the archive where decoding failed' })),
+    expected: Type.Optional(Type.String({ description: 'what the decoder expected at offset' })),
+    archiveCause: Type.Optional(Type.String({ description: 'the CArchiveException cause MFC would throw (badClass, endOfFile…)' })),
+    wsa: Type.Optional(Type.String({ description: 'Winsock name of a socket error, e.g. WSAECONNREFUSED' })),
+  },
+  { $id: 'Problem', additionalProperties: true, description: 'problem-style error' },
+);
+
+export const Endpoint = Type.Object(
+  { address: Type.String(), port: Type.Integer({ minimum: 0, maximum: 65535 }) },
+  { $id: 'Endpoint', additionalProperties: false },
+);
+
+export const SessionInfo = Type.Object(
+  {
+    name: Type.String(),
+    kind: Type.Union([Type.Literal('stream'), Type.Literal('datagram')]),
+    state: Type.Union([Type.Literal('created'), Type.Literal('listening'), Type.Literal('connecting'), Type.Literal('connected'), Type.Literal('closed')]),
+    local: Type.Optional(Type.Ref('Endpoint')),
+    remote: Type.Optional(Type.Ref('Endpoint')),
+    pipeline: Type.Integer(),
+    archiveLifetime: Type.Union([Type.Literal('connection'), Type.Literal('message')]),
+    bytesIn: Type.Integer(),
+    bytesOut: Type.Integer(),
+    buffered: Type.Integer({ description: 'bytes received and not read yet (stream) or queued datagram bytes' }),
+    messagesIn: Type.Integer(),
+    messagesOut: Type.Integer(),
+    pendingConnections: Type.Optional(Type.Integer({ description: 'connections waiting for accept (listening sessions)' })),
+    dropped: Type.Optional(Type.Integer({ description: 'datagrams dropped because the receive queue was full' })),
+    peerClosed: Type.Optional(
+      Type.Object({
+        reason: Type.Union([Type.Literal('graceful'), Type.Literal('reset')]),
+        wsa: Type.Optional(Type.String()),
+      }),
+    ),
+    createdAt: Type.String({ format: 'date-time' }),
+  },
+  { $id: 'SessionInfo', additionalProperties: false },
+);
+
+export const SHARED_SCHEMAS: TSchema[] = [TypeExprShared as TSchema, TypeFileShared as TSchema, Problem, Endpoint, SessionInfo];
+
+export const Base64 = Type.String({
+  contentEncoding: 'base64',
+  pattern: '^[A-Za-z0-9+/]*={0,2}$',
+  description: 'bytes, base64',
+});
+
+export const TimeoutMs = Type.Integer({ minimum: 1, description: 'how long to wait, in ms (default ARCHWAY_DEFAULT_TIMEOUT_MS)' });
+
+export const SessionName = Type.String({ pattern: '^[A-Za-z0-9._~-]{1,64}$', description: 'URL-safe session name' });
+
+export const NameParams = Type.Object({ name: SessionName });

@@ -1,0 +1,23 @@
+/** Bodies of the message-type routes. */
+import { Type } from 'typebox';
+
+export const TypeSummary = Type.Object({
+  name: Type.String(),
+  description: Type.Optional(Type.String()),
+  source: Type.String({ description: 'the file or request it came from' }),
+  profile: Type.Object({ mfc: Type.Number(), unicode: Type.Boolean(), win64: Type.Boolean() }),
+  codePage: Type.Integer(),
+});
+
+export const TypeList = Type.Object({ types: Type.Array(TypeSummary) });
+
+export const TypeDetail = Type.Object({
+  name: Type.String(),
+  source: Type.String(),
+  schema: Type.Unknown({ description: 'JSON Schema of the value (declared types referenced under #/$defs/)' }),
+  example: Type.Unknown({ description: 'an example value' }),
+});
+
+export const TypeNameParams = Type.Object({ name: Type.String({ pattern: '^[A-Za-z_][A-Za-z0-9_]*$' }) });
+
+export const TypesAdded = Type.Object({ added: Type.Array(Type.String()) });

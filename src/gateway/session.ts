@@ -1,0 +1,118 @@
+/**
+ * A session (SPEC §3): a named socket held for web clients. A connected stream session owns one
+ * load and one store archive (an ArchiveChannel, made on first use so that idle sessions stay
+ * small); a datagram session owns a datagram socket and refuses archives.
+ */
+import type { Static } from 'typebox';
+import type { MessageCodec, TypeExpr, TypeRegistry, WireOptions } from '../archive/index.js';
+import {
+  ArchiveChannel, ERR_ARCHIVE_REQUIRES_STREAM, ERR_INVALID_STATE,
+  type ArchiveLifetime, type DatagramSocket, type StreamSocket,
+} from '../sockets/index.js';
+import type { SessionInfo } from './schemas/shared-schemas.js';
+
+export interface SessionOptions {
+  pipeline: number;
+  archiveLifetime: ArchiveLifetime;
+  wire: WireOptions;
+}
+
+export type SessionInfoJson = Static<typeof SessionInfo>;
+
+export class Session {
+  readonly name: string;
+  readonly socket: StreamSocket | DatagramSocket;
+  readonly options: SessionOptions;
+  readonly createdAt = Date.now();
+  /** Last time an HTTP request used this session (idle policy). */
+  lastUsed = this.createdAt;
+  private channelOf: ArchiveChannel | undefined;
+  private readonly types: TypeRegistry;
+
+  constructor(name: string, socket: StreamSocket | DatagramSocket, options: SessionOptions, types: TypeRegistry) {
+    this.name = name;
+    this.socket = socket;
+    this.options = options;
+    this.types = types;
+  }
+
+  get kind(): 'stream' | 'datagram' {
+    return this.socket.kind;
+  }
+
+  /** The stream socket, or INVALID_STATE naming what needed one. */
+  stream(what: string): StreamSocket {
+    if (this.socket.kind !== 'stream') throw new ERR_INVALID_STATE(`${what} needs a stream session; '${this.name}' is a datagram session`);
+    return this.socket;
+  }
+
+  datagram(what: string): DatagramSocket {
+    if (this.socket.kind !== 'datagram') throw new ERR_INVALID_STATE(`${what} needs a datagram session; '${this.name}' is a stream session`);
+    return this.socket;
+  }
+
+  /** The session's archives; only a connected stream session has them (seed: not with datagrams). */
+  channel(): ArchiveChannel {
+    if (this.channelOf !== undefined) return this.channelOf;
+    const socket = this.socket;
+    if (socket.kind !== 'stream') throw new ERR_ARCHIVE_REQUIRES_STREAM().with({ session: this.name });
+    if (socket.state !== 'connected') {
+      throw new ERR_INVALID_STATE(`session '${this.name}' is ${socket.state}: archives need a connected stream session (connect or accept first)`)
+        .with({ state: socket.state });
+    }
+    this.channelOf = new ArchiveChannel(socket, {
+      types: this.types,
+      pipeline: this.options.pipeline,
+      lifetime: this.options.archiveLifetime,
+      profile: this.options.wire.profile,
+      codePage: this.options.wire.codePage,
+    });
+    return this.channelOf;
+  }
+
+  /** The codec of a type for this session's peer (declared types carry their own profile). */
+  codec(type: TypeExpr): MessageCodec {
+    return typeof type === 'string' && this.types.has(type) ? this.types.get(type) : this.types.codecFor(type, this.options.wire);
+  }
+
+  get state(): StreamSocket['state'] | DatagramSocket['state'] {
+    return this.socket.state;
+  }
+
+  info(): SessionInfoJson {
+    const s = this.socket;
+    const local = s.localAddress !== undefined && s.localPort !== undefined ? { address: s.localAddress, port: s.localPort } : undefined;
+    const remote = s.remoteAddress !== undefined && s.remotePort !== undefined ? { address: s.remoteAddress, port: s.remotePort } : undefined;
+    const ch = this.channelOf;
+    const info: SessionInfoJson = {
+      name: this.name,
+      kind: s.kind,
+      state: s.state,
+      pipeline: ch?.pipeline ?? this.options.pipeline,
+      archiveLifetime: this.options.archiveLifetime,
+      bytesIn: s.bytesIn,
+      bytesOut: s.bytesOut,
+      buffered: s.kind === 'stream' ? s.buffer.length : s.bufferedBytes,
+      messagesIn: ch?.load.messagesIn ?? 0,
+      messagesOut: ch?.store.messagesOut ?? 0,
+      createdAt: new Date(this.createdAt).toISOString(),
+    };
+    if (local !== undefined) info.local = local;
+    if (remote !== undefined) info.remote = remote;
+    if (s.kind === 'stream') {
+      if (s.state === 'listening') info.pendingConnections = s.pendingConnections;
+      if (s.peerClosed !== undefined && s.peerClosed.reason !== 'local') {
+        info.peerClosed = s.peerClosed.wsa === undefined ? { reason: s.peerClosed.reason } : { reason: s.peerClosed.reason, wsa: s.peerClosed.wsa };
+      }
+    } else {
+      info.dropped = s.dropped;
+    }
+    return info;
+  }
+
+  /** Flushes the store archive (pending exchanges fail), then closes the socket. */
+  async close(): Promise<void> {
+    await this.channelOf?.close();
+    await this.socket.close();
+  }
+}

@@ -1,0 +1,181 @@
+/**
+ * The common use of CArchive over a CSocket (SPEC §1 "request then answer"): one load and one store
+ * archive on a connected stream socket, and `exchange()` — store a request, load its answer.
+ *
+ * Exchanges are served first-in first-out with up to `pipeline` requests in flight (SPEC §3): the
+ * default 1 is lock-step, because a VC6 peer building a fresh CArchive per message reads ahead and
+ * drops what follows (format §6, §9.2). Answers are matched to requests by order alone, so an answer
+ * is always read even when its caller gave up (timed out): it is decoded and discarded, and the next
+ * caller gets its own answer, never a stale one. Requests written in one tick go out in one send.
+ */
+import type { MessageCodec, TypeExpr } from '../archive/index.js';
+import { Archive, type ArchiveOptions } from './archive.js';
+import { ERR_INVALID_STATE, ERR_TIMEOUT } from './errors.js';
+import { SocketFile } from './socket-file.js';
+import type { StreamSocket } from './stream-socket.js';
+import type { WaitOptions } from './wait-queue.js';
+
+export interface ArchiveChannelOptions extends Omit<ArchiveOptions, 'timeoutMs'> {
+  /** Requests in flight at most (default 1: lock-step). */
+  pipeline?: number;
+}
+
+interface Turn {
+  go: () => void;
+  fail: (err: unknown) => void;
+}
+
+export class ArchiveChannel {
+  readonly socket: StreamSocket;
+  readonly file: SocketFile;
+  readonly load: Archive;
+  readonly store: Archive;
+  private maxInFlight: number;
+  /** Requests sent whose answers are not read yet (including those whose caller gave up). */
+  inFlight = 0;
+  private readonly turns: Turn[] = [];
+  private flushScheduled = false;
+  private closed = false;
+
+  constructor(socket: StreamSocket, options: ArchiveChannelOptions = {}) {
+    this.socket = socket;
+    this.file = new SocketFile(socket);
+    this.maxInFlight = checkPipeline(options.pipeline ?? 1);
+    this.load = new Archive(this.file, 'load', options);
+    this.store = new Archive(this.file, 'store', options);
+  }
+
+  /** Requests in flight at most. */
+  get pipeline(): number {
+    return this.maxInFlight;
+  }
+
+  /** Changing it applies at once: a larger window lets waiting exchanges go. */
+  set pipeline(n: number) {
+    this.maxInFlight = checkPipeline(n);
+    while (this.turns.length > 0 && this.inFlight < this.maxInFlight) {
+      this.inFlight++;
+      this.turns.shift()!.go();
+    }
+  }
+
+  /** Exchanges waiting for their turn (not yet sent). */
+  get waiting(): number {
+    return this.turns.length;
+  }
+
+  /**
+   * Stores `value` as `request`, then loads one `response`. The timeout covers the wait for a turn
+   * and for the answer; a request that never got its turn was not sent (`details.sent: false`).
+   */
+  async exchange(request: TypeExpr | MessageCodec, value: unknown, response: TypeExpr | MessageCodec, options: WaitOptions = {}): Promise<unknown> {
+    const req = this.store.codec(request);
+    const res = this.load.codec(response);
+    const { timeoutMs, signal } = options;
+    const deadline = timeoutMs !== undefined && timeoutMs > 0 ? Date.now() + timeoutMs : undefined;
+    // A slot is counted for this exchange before any await: by `done()` when it hands over a turn.
+    if (this.inFlight < this.pipeline && this.turns.length === 0) this.inFlight++;
+    else await this.turn(`exchange of ${req.name}`, options);
+    if (this.closed) {
+      this.done();
+      throw new ERR_INVALID_STATE('the archive channel is closed');
+    }
+    let answer: Promise<unknown>;
+    try {
+      // Validation fails here, before a byte is buffered: nothing was sent, the turn passes on.
+      this.store.writeMessage(req, value);
+      // Queued on the load archive in the same tick as the write: the order of answers.
+      answer = this.load.readMessage(res);
+    } catch (err) {
+      this.done();
+      throw err;
+    }
+    this.scheduleFlush();
+    const settled = answer.finally(() => this.done());
+    if (deadline === undefined && signal === undefined) return settled;
+    return waitFor(settled, `the answer (${res.name}) to ${req.name}`, deadline, timeoutMs, signal);
+  }
+
+  /** Sends what the store archive holds at the end of this tick: one send for many requests. */
+  scheduleFlush(): void {
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    queueMicrotask(() => {
+      this.flushScheduled = false;
+      this.store.flush().catch(() => undefined); // a send error fails the answer's read (peer gone)
+    });
+  }
+
+  private turn(what: string, options: WaitOptions): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      const { timeoutMs, signal } = options;
+      let timer: NodeJS.Timeout | undefined;
+      const leave = (err: unknown) => {
+        const i = this.turns.indexOf(turn);
+        if (i >= 0) this.turns.splice(i, 1);
+        cleanup();
+        reject(err);
+      };
+      const onAbort = () => leave(new ERR_TIMEOUT(what, timeoutMs ?? 0).with({ sent: false, aborted: true }));
+      const cleanup = () => {
+        if (timer !== undefined) clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
+      };
+      const turn: Turn = {
+        go: () => {
+          cleanup();
+          resolve();
+        },
+        fail: leave,
+      };
+      if (timeoutMs !== undefined && timeoutMs > 0) {
+        timer = setTimeout(() => leave(new ERR_TIMEOUT(what, timeoutMs).with({ sent: false })), timeoutMs);
+      }
+      signal?.addEventListener('abort', onAbort, { once: true });
+      this.turns.push(turn);
+    });
+  }
+
+  /** Frees a slot; hands it to the next waiting exchange, counted in for it. */
+  private done(): void {
+    this.inFlight--;
+    if (this.turns.length > 0 && this.inFlight < this.pipeline) {
+      this.inFlight++;
+      this.turns.shift()!.go();
+    }
+  }
+
+  /** Flushes the store archive and fails the exchanges still waiting for a turn. */
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const t of this.turns.splice(0)) t.fail(new ERR_INVALID_STATE('the session was closed'));
+    await this.store.close().catch(() => undefined);
+  }
+}
+
+function checkPipeline(n: number): number {
+  if (!Number.isInteger(n) || n < 1 || n > 1024) throw new ERR_INVALID_STATE(`pipeline must be an integer from 1 to 1024, got ${n}`);
+  return n;
+}
+
+/** `p`, unless the deadline passes or the signal aborts first (then `p` goes on, unobserved). */
+function waitFor<T>(p: Promise<T>, what: string, deadline: number | undefined, timeoutMs: number | undefined, signal: AbortSignal | undefined): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    let timer: NodeJS.Timeout | undefined;
+    const onAbort = () => finish(() => reject(new ERR_TIMEOUT(what, timeoutMs ?? 0).with({ sent: true, aborted: true })));
+    const finish = (settle: () => void) => {
+      if (timer !== undefined) clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+      settle();
+    };
+    if (deadline !== undefined) {
+      const left = Math.max(1, deadline - Date.now());
+      timer = setTimeout(() => finish(() => reject(new ERR_TIMEOUT(what, timeoutMs!).with({ sent: true }))), left);
+    }
+    signal?.addEventListener('abort', onAbort, { once: true });
+    p.then(
+      (v) => finish(() => resolve(v)),
+      (e: unknown) => finish(() => reject(e)),
+    );
+  });
+}
