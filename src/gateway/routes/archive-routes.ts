@@ -11,7 +11,8 @@ import { disconnectSignal } from '../disconnect-signal.js';
 import { BODY_ERRORS, E, errorResponses, type ErrorCode } from '../error-catalog.js';
 import { waitMs, type GatewayContext } from '../gateway-context.js';
 import { ExchangeBody, LoadBody, Loaded, ReadBody, ReadResult, StoreBody, Stored, WriteBody, Written } from '../schemas/archive-schemas.js';
-import { NameParams } from '../schemas/shared-schemas.js';
+import { NameParams, withExamples } from '../schemas/shared-schemas.js';
+import { typedExample } from '../openapi-document.js';
 
 const tags = ['archives'];
 const ON_SESSION: ErrorCode[] = [...BODY_ERRORS, E.SESSION_NOT_FOUND, E.INVALID_STATE, E.ARCHIVE_REQUIRES_STREAM];
@@ -22,6 +23,12 @@ export const archiveRoutes: FastifyPluginAsync<GatewayContext> = async (plain, c
   const app = plain.withTypeProvider<TypeBoxTypeProvider>();
   const { sessions, config, metrics } = ctx;
   const messages = metrics.messages;
+  // Real bodies for Swagger UI's "Try it out", from the types loaded at start.
+  const ex = typedExample(ctx.types);
+  const orderAck = ctx.types.has('OrderAck') ? 'OrderAck' : ex?.type;
+  const storeBody = ex === undefined ? StoreBody : withExamples(StoreBody, [ex, { values: [{ type: 'DWORD', value: 7 }, { type: 'CString', value: 'hello' }] }]);
+  const loadBody = ex === undefined ? LoadBody : withExamples(LoadBody, [{ type: ex.type, timeoutMs: 5000 }, { type: 'DWORD' }]);
+  const exchangeBody = ex === undefined ? ExchangeBody : withExamples(ExchangeBody, [{ request: ex, response: { type: orderAck }, timeoutMs: 5000 }]);
 
   app.post('/sessions/:name/store', {
     schema: {
@@ -29,7 +36,7 @@ export const archiveRoutes: FastifyPluginAsync<GatewayContext> = async (plain, c
       summary: 'Store values (ar << value), then flush: one message of a type, or a list of typed values',
       description: 'Values are validated against their type before a byte is sent: all of them go out, or none does.',
       params: NameParams,
-      body: StoreBody,
+      body: storeBody,
       response: { 200: Stored, ...errorResponses([...ON_SESSION, ...STORING]) },
     },
   }, async (req) => {
@@ -62,7 +69,7 @@ export const archiveRoutes: FastifyPluginAsync<GatewayContext> = async (plain, c
       summary: 'Load one value (ar >> value): waits for all of its bytes, consumes them atomically',
       description: 'A load that times out or fails to decode consumes nothing: the bytes stay for the next load.',
       params: NameParams,
-      body: LoadBody,
+      body: loadBody,
       response: { 200: Loaded, ...errorResponses([...ON_SESSION, ...LOADING]) },
     },
   }, async (req, reply) => {
@@ -80,7 +87,7 @@ export const archiveRoutes: FastifyPluginAsync<GatewayContext> = async (plain, c
       summary: 'Store a request and load its answer (the RPC use)',
       description: 'Calls on one session are served first-in first-out, up to the session\'s `pipeline` in flight. The timeout covers the wait for a turn and for the answer; an answer whose caller timed out is read and discarded, never handed to the next caller.',
       params: NameParams,
-      body: ExchangeBody,
+      body: exchangeBody,
       response: { 200: Loaded, ...errorResponses([...ON_SESSION, ...LOADING, ...STORING]) },
     },
   }, async (req) => {

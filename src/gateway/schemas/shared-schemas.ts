@@ -92,3 +92,8 @@ export const TimeoutMs = Type.Integer({ minimum: 1, description: 'how long to wa
 export const SessionName = Type.String({ pattern: '^[A-Za-z0-9._~-]{1,64}$', description: 'URL-safe session name' });
 
 export const NameParams = Type.Object({ name: SessionName });
+
+/** The same schema with `examples` (documentation only: validation ignores them). */
+export function withExamples<T extends TSchema>(schema: T, examples: unknown[]): T {
+  return { ...schema, examples } as T;
+}

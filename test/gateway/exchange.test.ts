@@ -1,0 +1,140 @@
+/**
+ * Exchanges and loads against the demo archive service in another process: concurrency (lock-step
+ * and pipelined), timeouts that lose nothing, a peer closing mid-message.
+ */
+import net from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TypeRegistry } from '../../src/archive/index.js';
+import { DEMO_TYPES } from '../../src/demo/index.js';
+import { startDemoProcess, type DemoProcess } from './demo-process.js';
+import { order, startGateway, type TestGateway } from './gateway-harness.js';
+
+let gw: TestGateway;
+let demo: DemoProcess;
+
+beforeAll(async () => {
+  [gw, demo] = await Promise.all([startGateway(), startDemoProcess()]);
+});
+afterAll(async () => {
+  await gw.close();
+  expect(await demo.stop()).toBe(0);
+});
+
+async function session(name: string, extra: Record<string, unknown> = {}): Promise<void> {
+  expect((await gw.call('POST', '/sessions', { kind: 'stream', name, ...extra })).status).toBe(201);
+  const c = await gw.call('POST', `/sessions/${name}/connect`, { host: '127.0.0.1', port: demo.port });
+  expect(c.status, JSON.stringify(c.body)).toBe(200);
+}
+
+describe('exchange with the demo service in another process', () => {
+  it('walks the seed client side: connect, store an Order, load the OrderAck, exchange, close', async () => {
+    await session('seedClient');
+    expect((await gw.call('POST', '/sessions/seedClient/store', { type: 'Order', value: order(1) })).status).toBe(200);
+    const ack = await gw.call('POST', '/sessions/seedClient/load', { type: 'OrderAck', timeoutMs: 3000 });
+    expect(ack.body.value).toEqual({ id: 1, status: 0, message: 'order 1 for Globex Industrial Co: 2 line(s), 4 item(s)' });
+    const ex = await gw.call('POST', '/sessions/seedClient/exchange', { request: { type: 'Order', value: { ...order(2), lines: [] } }, response: { type: 'OrderAck' } });
+    expect(ex.body.value).toMatchObject({ id: 2, status: 1 });
+    const udp = (await gw.call('POST', '/sessions', { kind: 'datagram', name: 'seedUdp' })).body;
+    await gw.call('POST', '/sessions/seedUdp/datagrams', { host: '127.0.0.1', port: demo.udpPort, data: 'cGluZw==' });
+    expect((await gw.call('POST', '/sessions/seedUdp/datagrams/receive', { timeoutMs: 2000 })).body).toMatchObject({ from: { port: demo.udpPort }, data: 'cGluZw==' });
+    expect(udp.kind).toBe('datagram');
+    expect((await gw.call('DELETE', '/sessions/seedClient')).status).toBe(200);
+  });
+
+  for (const pipeline of [1, 16]) {
+    it(`100 concurrent exchanges on one session with pipeline ${pipeline}: every answer is its request's, none lost, order kept`, async () => {
+      const name = `conc${pipeline}`;
+      await session(name, { pipeline });
+      const completed: number[] = [];
+      const calls = Array.from({ length: 100 }, async (_, i) => {
+        const r = await gw.call('POST', `/sessions/${name}/exchange`, { request: { type: 'Order', value: order(1000 + i) }, response: { type: 'OrderAck' }, timeoutMs: 10_000 });
+        completed.push(i);
+        return r;
+      });
+      const results = await Promise.all(calls);
+      results.forEach((r, i) => {
+        expect(r.status).toBe(200);
+        expect(r.body.value.id).toBe(1000 + i);
+        expect(r.body.value.message).toContain(`${(i % 50) + 3} item(s)`);
+      });
+      const info = (await gw.call('GET', `/sessions/${name}`)).body;
+      expect(info).toMatchObject({ pipeline, messagesIn: 100, messagesOut: 100, buffered: 0 });
+    });
+  }
+});
+
+describe('loads that wait', () => {
+  /** A raw TCP peer we drive byte by byte, connected to a gateway session named `name`. */
+  async function rawPeer(name: string): Promise<net.Socket> {
+    const server = net.createServer();
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const accepted = new Promise<net.Socket>((r) => server.once('connection', r));
+    await gw.call('POST', '/sessions', { kind: 'stream', name });
+    await gw.call('POST', `/sessions/${name}/connect`, { host: '127.0.0.1', port: (server.address() as net.AddressInfo).port });
+    const sock = await accepted;
+    server.close();
+    return sock;
+  }
+  const codec = (() => {
+    const reg = new TypeRegistry();
+    reg.add(DEMO_TYPES);
+    return reg.get('Order');
+  })();
+
+  it('a load that times out leaves the bytes for the next load', async () => {
+    const peer = await rawPeer('slow');
+    const bytes = codec.encode(order(77));
+    peer.write(bytes.subarray(0, 10));
+    const early = await gw.call('POST', '/sessions/slow/load', { type: 'Order', timeoutMs: 150 });
+    expect(early.status).toBe(504);
+    expect(early.body.code).toBe('TIMEOUT');
+    expect((await gw.call('GET', '/sessions/slow')).body.buffered).toBe(10);
+    peer.write(bytes.subarray(10));
+    const later = await gw.call('POST', '/sessions/slow/load', { type: 'Order', timeoutMs: 2000 });
+    expect(later.status).toBe(200);
+    expect(later.body.value).toEqual(order(77));
+    peer.destroy();
+  });
+
+  it('a peer closing mid-message gives PEER_CLOSED to the waiter and keeps the received bytes readable', async () => {
+    const peer = await rawPeer('halfway');
+    const bytes = codec.encode(order(5));
+    const waiting = gw.call('POST', '/sessions/halfway/load', { type: 'Order', timeoutMs: 5000 });
+    await new Promise((r) => setTimeout(r, 100));
+    peer.end(bytes.subarray(0, 20));
+    const failed = await waiting;
+    expect(failed.status).toBe(502);
+    expect(failed.body).toMatchObject({ code: 'PEER_CLOSED', reason: 'graceful', archiveCause: 'endOfFile', buffered: 20 });
+    const raw = await gw.call('POST', '/sessions/halfway/read', { bytes: 20 });
+    expect(Buffer.from(raw.body.data, 'base64')).toEqual(bytes.subarray(0, 20));
+  });
+
+  it('a peer reset mid-message gives PEER_CLOSED with WSAECONNRESET', async () => {
+    const peer = await rawPeer('reset');
+    const waiting = gw.call('POST', '/sessions/reset/load', { type: 'Order', timeoutMs: 5000 });
+    peer.write(codec.encode(order(6)).subarray(0, 8));
+    await new Promise((r) => setTimeout(r, 100));
+    peer.resetAndDestroy();
+    const failed = await waiting;
+    expect(failed.status).toBe(502);
+    expect(failed.body).toMatchObject({ code: 'PEER_CLOSED', reason: 'reset', wsa: 'WSAECONNRESET' });
+    expect((await gw.call('GET', '/sessions/reset')).body).toMatchObject({ buffered: 8, peerClosed: { reason: 'reset' } });
+  });
+
+  it('an exchange whose caller timed out has its answer discarded: the next caller gets its own', async () => {
+    const peer = await rawPeer('late');
+    const ackCodec = (() => {
+      const reg = new TypeRegistry();
+      reg.add(DEMO_TYPES);
+      return reg.get('OrderAck');
+    })();
+    const first = await gw.call('POST', '/sessions/late/exchange', { request: { type: 'Order', value: order(1) }, response: { type: 'OrderAck' }, timeoutMs: 100 });
+    expect(first.status).toBe(504);
+    expect(first.body).toMatchObject({ code: 'TIMEOUT', sent: true });
+    const second = gw.call('POST', '/sessions/late/exchange', { request: { type: 'Order', value: order(2) }, response: { type: 'OrderAck' }, timeoutMs: 3000 });
+    // The peer answers both, late, in order.
+    peer.write(Buffer.concat([ackCodec.encode({ id: 1, status: 0, message: 'one' }), ackCodec.encode({ id: 2, status: 0, message: 'two' })]));
+    expect((await second).body.value).toEqual({ id: 2, status: 0, message: 'two' });
+    peer.destroy();
+  });
+});
