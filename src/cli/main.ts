@@ -5,7 +5,12 @@ import type { Command } from './command.js';
 import { UsageError } from './command.js';
 
 /** Loaded on demand so `archway decode` does not start Fastify. */
-const COMMANDS: Record<string, () => Promise<Command>> = {};
+const COMMANDS: Record<string, () => Promise<Command>> = {
+  serve: () => import('./commands/serve.js').then((m) => m.command),
+  encode: () => import('./commands/encode.js').then((m) => m.command),
+  decode: () => import('./commands/decode.js').then((m) => m.command),
+  'demo-service': () => import('./commands/demo-service.js').then((m) => m.command),
+};
 
 function help(): string {
   return [

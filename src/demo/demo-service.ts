@@ -87,7 +87,7 @@ export async function startDemoService(options: DemoServiceOptions = {}): Promis
       void udp.receiveFrom().then((d) => udp.sendTo(d.data, d.port, d.address)).catch(() => undefined);
     });
   }
-  log?.info({ host, port, mode, udp: udp !== undefined }, 'demo archive service listening');
+  log?.info({ host, port, udpPort: udp?.localPort, mode, udp: udp !== undefined }, 'demo archive service listening');
 
   return {
     host,
@@ -99,9 +99,11 @@ export async function startDemoService(options: DemoServiceOptions = {}): Promis
     },
     async close() {
       closing = true;
-      await server.close();
-      await acceptLoop;
+      // Accepted connections are sockets of their own: they close alongside the listener.
+      const stopped = server.close();
       await Promise.all([...open].map((c) => c.close()));
+      await stopped;
+      await acceptLoop;
       await udp?.close();
       log?.info('demo archive service stopped');
     },

@@ -342,10 +342,10 @@ export class StreamSocket extends EventEmitter<StreamSocketEvents> {
     this.acceptWaiters.fail(closed);
     this.dataWaiters.fail(closed);
     for (const p of this.pending.splice(0)) p.sock?.resetAndDestroy();
-    if (this.server !== undefined) {
-      const server = this.server;
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    }
+    // Stops listening at once (the port is free again). Not awaited: net.Server's close callback
+    // waits for every accepted connection to end, but those are sockets of their own and stay
+    // open, as after MFC's Close of a listening socket.
+    this.server?.close();
     const sock = this.sock;
     if (sock !== undefined && !sock.destroyed) {
       await new Promise<void>((resolve) => {
