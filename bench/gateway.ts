@@ -1,0 +1,213 @@
+/**
+ * `npm run bench:gateway` — the gateway's hot path under load (SPEC 7, issue 5), with autocannon's
+ * programmatic API, 100 connections, in one run:
+ *   (a) ceiling:   a bare Fastify route that validates the same Order JSON and echoes it;
+ *   (b) pool:      the gateway's `exchange` of Order through to the demo archive service (echo mode,
+ *                  another process) over a small pool of sessions, lock-step;
+ *   (c) pipeline:  the same over one session with `pipeline` 64.
+ * Every server runs in its own process; autocannon runs here. Rounds interleave a, b, c so that
+ * the machine's drift hits all alike; ratios are per round, then the median. Every answer is
+ * checked against its request during the run: a fast wrong answer counts as an error.
+ *
+ * Options: `--seconds N` per case and round (default 5), `--rounds N` (default 3), `--connections N`
+ * (default 100), `--pool N` sessions for (b) (default 8), `--cpu-prof` (profile the gateway: a
+ * .cpuprofile lands in bench/results/), `--no-save`.
+ */
+import { parseArgs } from 'node:util';
+import autocannon, { type Request, type Result } from 'autocannon';
+import { request } from 'undici';
+import { startDemoProcess } from './lib/demo-process.js';
+import { median } from './lib/measure.js';
+import { printColumns, printMachine, repoRoot, writeResults, type Row } from './lib/report.js';
+import { gatewayPort, jsonPort, startServerProcess } from './lib/server-process.js';
+
+const { values: opts } = parseArgs({
+  options: {
+    seconds: { type: 'string', default: '5' },
+    rounds: { type: 'string', default: '3' },
+    connections: { type: 'string', default: '100' },
+    pool: { type: 'string', default: '8' },
+    'cpu-prof': { type: 'boolean', default: false },
+    'no-save': { type: 'boolean', default: false },
+  },
+});
+const seconds = Number(opts.seconds);
+const rounds = Number(opts.rounds);
+const connections = Number(opts.connections);
+const poolSize = Number(opts.pool);
+const TARGET = 0.6;
+
+function order(id: number) {
+  return {
+    id,
+    customer: 'Globex Industrial Co',
+    placed: '2019-10-03T14:47:55Z',
+    total: 323.77,
+    priority: 3,
+    express: true,
+    lines: [
+      { sku: 'AB-10001', qty: 2, price: 19.99 },
+      { sku: 'AB-10002', qty: 1, price: 249.5 },
+      { sku: 'CX-20417', qty: 12, price: 3.75 },
+      { sku: 'DZ-33090', qty: 5, price: 12.4 },
+      { sku: 'EF-40815', qty: 40, price: 0.89 },
+    ],
+    notes: ['Leave at dock 7.', 'Call before 9 am'],
+  };
+}
+
+interface CaseRun {
+  rps: number;
+  p50: number;
+  p99: number;
+  max: number;
+  errors: number;
+  non2xx: number;
+  wrong: number;
+  timeouts: number;
+  requests: number;
+}
+
+/** One autocannon run; `pathOf(client)` picks the URL path, every answer's id is checked. */
+async function load(base: string, pathOf: (n: number) => string, duration = seconds): Promise<CaseRun> {
+  let nextId = 1;
+  let clients = 0;
+  let wrong = 0;
+  const req: Request = {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    setupRequest(r, context) {
+      context.client ??= clients++;
+      const id = nextId++;
+      context.id = id;
+      r.path = pathOf(context.client as number);
+      r.body = `{"request":{"type":"Order","value":${JSON.stringify(order(id))}},"response":{"type":"Order"}}`;
+      return r;
+    },
+    onResponse(status, body, context) {
+      if (status !== 200) return;
+      try {
+        const v = (JSON.parse(body) as { value: { id: number; lines: unknown[] } }).value;
+        if (v.id !== context.id || v.lines.length !== 5) wrong++;
+      } catch {
+        wrong++;
+      }
+    },
+  };
+  const instance = autocannon({ url: base, connections, duration, requests: [req], timeout: 10 });
+  autocannon.track(instance, { renderProgressBar: process.stdout.isTTY === true, renderResultsTable: false, renderLatencyTable: false });
+  const r: Result = await instance;
+  return {
+    rps: r.requests.average,
+    p50: r.latency.p50,
+    p99: r.latency.p99,
+    max: r.latency.max,
+    errors: r.errors + wrong,
+    non2xx: r.non2xx,
+    wrong,
+    timeouts: r.timeouts,
+    requests: r.requests.total ?? Math.round(r.requests.average * seconds),
+  };
+}
+
+async function post(url: string, body: unknown): Promise<unknown> {
+  const res = await request(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const json = await res.body.json();
+  if (res.statusCode >= 300) throw new Error(`${url}: ${res.statusCode} ${JSON.stringify(json)}`);
+  return json;
+}
+
+async function main(): Promise<void> {
+  const root = repoRoot();
+  console.log(`Gateway bench: exchange of Order through the gateway vs a bare Fastify echo (SPEC 7 target (b)/(a) ≥ ${TARGET})`);
+  printMachine();
+  console.log(`autocannon ${connections} connections, ${seconds} s per case, ${rounds} interleaved rounds; pool of ${poolSize} sessions for (b)\n`);
+
+  const demo = await startDemoProcess({ mode: 'echo' });
+  const gateway = await startServerProcess(['bin/archway.js', 'serve', '--port', '0', '--types', 'types/demo.json', '--log-level', 'info'], gatewayPort, {
+    cwd: root,
+    nodeArgs: opts['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${root}/bench/results`] : [],
+  });
+  const bare = await startServerProcess(['dist/bench/lib/bare-echo-child.js'], jsonPort, { cwd: root });
+  const gw = `http://127.0.0.1:${gateway.port}`;
+  try {
+    const names: string[] = [];
+    for (let i = 0; i < poolSize; i++) {
+      names.push(`pool${i}`);
+      await post(`${gw}/sessions`, { kind: 'stream', name: `pool${i}` });
+      await post(`${gw}/sessions/pool${i}/connect`, { host: '127.0.0.1', port: demo.port });
+    }
+    await post(`${gw}/sessions`, { kind: 'stream', name: 'piped', pipeline: 64 });
+    await post(`${gw}/sessions/piped/connect`, { host: '127.0.0.1', port: demo.port });
+    const check = (await post(`${gw}/sessions/piped/exchange`, { request: { type: 'Order', value: order(7) }, response: { type: 'Order' } })) as { value: unknown };
+    if (JSON.stringify(check.value) !== JSON.stringify(order(7))) throw new Error(`the gateway's echo differs: ${JSON.stringify(check.value)}`);
+
+    const cases = {
+      'a bare Fastify echo': (d?: number) => load(`http://127.0.0.1:${bare.port}`, () => '/echo', d),
+      'b gateway, pool': (d?: number) => load(gw, (c) => `/sessions/${names[c % poolSize]}/exchange`, d),
+      'c gateway, pipeline 64': (d?: number) => load(gw, () => '/sessions/piped/exchange', d),
+    };
+    const runs: Record<string, CaseRun[]> = {};
+    // Warm-up (JIT, connection pools), unmeasured.
+    for (const run of Object.values(cases)) await run(Math.min(2, seconds));
+    for (let round = 0; round < rounds; round++) {
+      for (const [name, run] of Object.entries(cases)) {
+        if (process.stdout.isTTY) console.log(`round ${round + 1}/${rounds}: ${name}`);
+        (runs[name] ??= []).push(await run());
+      }
+    }
+    report(runs);
+  } finally {
+    await Promise.all([gateway.stop(), bare.stop(), demo.stop()]);
+  }
+}
+
+function report(runs: Record<string, CaseRun[]>): void {
+  const names = Object.keys(runs);
+  const base = runs[names[0]!]!;
+  const rows: Row[] = [];
+  const table: string[][] = [];
+  for (const name of names) {
+    const r = runs[name]!;
+    const ratios = r.map((x, i) => x.rps / base[i]!.rps);
+    const med = (f: (x: CaseRun) => number) => median(r.map(f));
+    const sum = (f: (x: CaseRun) => number) => r.reduce((n, x) => n + f(x), 0);
+    const ratio = median(ratios);
+    const target = name.startsWith('b') ? (ratio >= TARGET ? `PASS (≥ ${TARGET})` : `FAIL (≥ ${TARGET})`) : '';
+    table.push([
+      name,
+      Math.round(med((x) => x.rps)).toLocaleString('en-US'),
+      `${med((x) => x.p50)} ms`,
+      `${med((x) => x.p99)} ms`,
+      `${Math.max(...r.map((x) => x.max))} ms`,
+      String(sum((x) => x.errors)),
+      String(sum((x) => x.non2xx)),
+      `${ratio.toFixed(2)}×`,
+      `${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)}`,
+      target,
+    ]);
+    rows.push({
+      name,
+      group: 'http',
+      opsPerSec: med((x) => x.rps),
+      samples: r.map((x) => x.rps),
+      min: Math.min(...r.map((x) => x.rps)),
+      max: Math.max(...r.map((x) => x.rps)),
+      madPct: 0,
+      ops: sum((x) => x.requests),
+      seconds: seconds * r.length,
+      batch: 1,
+      ratio: { baseline: names[0]!, median: ratio, min: Math.min(...ratios), max: Math.max(...ratios) },
+      ...(target === '' ? {} : { target: { minRatio: TARGET, pass: ratio >= TARGET } }),
+      latency: { p50: med((x) => x.p50), p99: med((x) => x.p99), max: Math.max(...r.map((x) => x.max)) },
+      errors: sum((x) => x.errors),
+      non2xx: sum((x) => x.non2xx),
+      wrong: sum((x) => x.wrong),
+      timeouts: sum((x) => x.timeouts),
+    } as Row & Record<string, unknown>);
+  }
+  printColumns(['case', 'req/s', 'p50', 'p99', 'max', 'errors', 'non-2xx', '× (a)', 'range', 'target'], table, new Set([1, 2, 3, 4, 5, 6, 7]));
+  if (!opts['no-save']) console.log(`\nresults: ${writeResults('gateway', { rows, connections, seconds, rounds, pool: poolSize })}`);
+}
+
+await main();

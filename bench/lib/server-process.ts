@@ -1,0 +1,83 @@
+/**
+ * A server in its own process for the HTTP benches (the gateway via `archway serve`, or the bare
+ * Fastify ceiling): spawned, awaited until a stdout line says where it listens, stopped with
+ * SIGTERM. Its stdin is a pipe, so a child outliving a crashed bench notices and stops.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createInterface } from 'node:readline';
+
+export interface ServerProcess {
+  port: number;
+  pid: number;
+  child: ChildProcess;
+  stop(graceMs?: number): Promise<number | null>;
+}
+
+export function startServerProcess(
+  args: readonly string[],
+  portOf: (line: string) => number | undefined,
+  options: { env?: NodeJS.ProcessEnv; nodeArgs?: readonly string[]; cwd?: string; startTimeoutMs?: number } = {},
+): Promise<ServerProcess> {
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), ...args], {
+    cwd: options.cwd,
+    env: { ...process.env, ...options.env },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr!.setEncoding('utf8');
+  child.stderr!.on('data', (s: string) => (stderr = (stderr + s).slice(-4000)));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return new Promise((resolve, reject) => {
+    const lines = createInterface({ input: child.stdout! });
+    const timer = setTimeout(() => fail('no listening line in time'), options.startTimeoutMs ?? 20_000);
+    const fail = (why: string) => {
+      clearTimeout(timer);
+      lines.close();
+      child.kill('SIGKILL');
+      reject(new Error(`${args.join(' ')}: ${why}\n${stderr.trim()}`));
+    };
+    child.once('exit', (code) => fail(`exited with ${code}`));
+    lines.on('line', (line) => {
+      const port = portOf(line);
+      if (port === undefined) return;
+      clearTimeout(timer);
+      child.removeAllListeners('exit');
+      lines.removeAllListeners('line');
+      child.stdout!.resume();
+      let stopping: Promise<number | null> | undefined;
+      resolve({
+        port,
+        pid: child.pid!,
+        child,
+        stop(graceMs = 10_000) {
+          stopping ??= (async () => {
+            if (child.exitCode !== null) return child.exitCode;
+            child.kill('SIGTERM');
+            const t = setTimeout(() => child.kill('SIGKILL'), graceMs);
+            const code = await exited;
+            clearTimeout(t);
+            return code;
+          })();
+          return stopping;
+        },
+      });
+    });
+  });
+}
+
+/** The port of `archway serve`'s "archway gateway listening" log line. */
+export function gatewayPort(line: string): number | undefined {
+  if (!line.includes('archway gateway listening')) return undefined;
+  const url = (JSON.parse(line) as { url?: string }).url;
+  return url === undefined ? undefined : Number(new URL(url).port);
+}
+
+/** The port of a child that prints `{"port": n}` first. */
+export function jsonPort(line: string): number | undefined {
+  try {
+    const v = JSON.parse(line) as { port?: unknown };
+    return typeof v.port === 'number' ? v.port : undefined;
+  } catch {
+    return undefined;
+  }
+}
