@@ -36,12 +36,13 @@ export function startServerProcess(
       child.kill('SIGKILL');
       reject(new Error(`${args.join(' ')}: ${why}\n${stderr.trim()}`));
     };
-    child.once('exit', (code) => fail(`exited with ${code}`));
+    const onEarlyExit = (code: number | null) => fail(`exited with ${code}`);
+    child.once('exit', onEarlyExit);
     lines.on('line', (line) => {
       const port = portOf(line);
       if (port === undefined) return;
       clearTimeout(timer);
-      child.removeAllListeners('exit');
+      child.off('exit', onEarlyExit);
       lines.removeAllListeners('line');
       child.stdout!.resume();
       let stopping: Promise<number | null> | undefined;

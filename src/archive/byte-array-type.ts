@@ -10,8 +10,10 @@ import { expected, type Primitive, type PrimitiveOptions } from './primitive.js'
 
 export function byteArrayType(o: PrimitiveOptions): Primitive {
   const escape64 = o.flags.escape64;
-  const max = Math.min(o.limits.maxArrayLength, o.limits.maxMessageBytes);
-  const tooMany = (n: number) => `a CByteArray of ${n} bytes exceeds the cap of ${max} (maxArrayLength/maxMessageBytes)`;
+  // Bytes cost exactly their number, so the message cap bounds them; maxArrayLength is for
+  // elements that become JSON values (a 64 MiB CByteArray is one base64 string).
+  const max = o.limits.maxMessageBytes;
+  const tooMany = (n: number) => `a CByteArray of ${n} bytes exceeds the cap of ${max} (maxMessageBytes)`;
   return {
     name: 'CByteArray',
     headerMax: 14,

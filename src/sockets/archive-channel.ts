@@ -6,7 +6,8 @@
  * default 1 is lock-step, because a VC6 peer building a fresh CArchive per message reads ahead and
  * drops what follows (format §6, §9.2). Answers are matched to requests by order alone, so an answer
  * is always read even when its caller gave up (timed out): it is decoded and discarded, and the next
- * caller gets its own answer, never a stale one. Requests written in one tick go out in one send.
+ * caller gets its own answer, never a stale one. Requests written in one turn of the event loop go
+ * out in one send (more only when they fill the archive's buffer, 4096 bytes by default, as CArchive).
  */
 import type { MessageCodec, TypeExpr } from '../archive/index.js';
 import { Archive, type ArchiveOptions } from './archive.js';
@@ -96,11 +97,16 @@ export class ArchiveChannel {
     return waitFor(settled, `the answer (${res.name}) to ${req.name}`, deadline, timeoutMs, signal);
   }
 
-  /** Sends what the store archive holds at the end of this tick: one send for many requests. */
+  /**
+   * Sends what the store archive holds at the end of this turn of the event loop: one send for
+   * many requests. Not at the end of the microtask queue: pipelined answers decoded from one chunk
+   * resolve their callers a few promise hops apart, so a microtask flush ran between every two of
+   * them and sent each new request alone (one write per message, measured by bench:roundtrip).
+   */
   scheduleFlush(): void {
     if (this.flushScheduled) return;
     this.flushScheduled = true;
-    queueMicrotask(() => {
+    setImmediate(() => {
       this.flushScheduled = false;
       this.store.flush().catch(() => undefined); // a send error fails the answer's read (peer gone)
     });

@@ -75,11 +75,17 @@ export class DatagramSocket extends EventEmitter<DatagramSocketEvents> {
     const bind = bindAddress(options.address, '0.0.0.0');
     const sock = dgram.createSocket({ type: bind.family === 6 ? 'udp6' : 'udp4', reuseAddr: false });
     await new Promise<void>((resolve, reject) => {
-      sock.once('error', (err) => {
+      const onBindError = (err: Error) => {
         sock.close();
         reject(socketError(err, formatTarget(bind.address, port)));
+      };
+      sock.once('error', onBindError);
+      // Removed once bound: a later 'error' (an ICMP port unreachable reported as ECONNREFUSED on a
+      // connected socket) must not close the socket, as it would not close a Winsock one.
+      sock.bind({ port, address: bind.address, exclusive: true }, () => {
+        sock.off('error', onBindError);
+        resolve();
       });
-      sock.bind({ port, address: bind.address, exclusive: true }, () => resolve());
     });
     if (options.broadcast === true) sock.setBroadcast(true);
     return new DatagramSocket(sock, bind.family, options);
@@ -161,9 +167,13 @@ export class DatagramSocket extends EventEmitter<DatagramSocketEvents> {
   }
 
   private transmit(data: Uint8Array, address?: string, port?: number): Promise<void> {
-    this.bytesOut += data.length;
     return new Promise((resolve, reject) => {
-      const done = (err: Error | null) => (err ? reject(socketError(err, address === undefined ? 'the peer' : formatTarget(address, port!))) : resolve());
+      // Counted once the kernel took the datagram: a refused send (EINVAL…) sent nothing.
+      const done = (err: Error | null) => {
+        if (err) return reject(socketError(err, address === undefined ? 'the peer' : formatTarget(address, port!)));
+        this.bytesOut += data.length;
+        resolve();
+      };
       if (address === undefined) this.sock.send(data, done);
       else this.sock.send(data, port, address, done);
     });

@@ -1,0 +1,189 @@
+/**
+ * `npm run bench:large` — large payloads (SPEC 7): a `CByteArray` of 1, 8 and 64 MiB
+ *   - through the gateway: `store` on a session (the peer, this process, reads the bytes off its
+ *     socket) and `load` (the peer writes the archive in 64 KiB chunks, each handed to the kernel
+ *     before the next);
+ *   - through the CLI decoder (`archway decode --type CByteArray`, bytes on a stdin pipe, which
+ *     delivers them in 64 KiB chunks).
+ * Prints the time per MiB of each size (target: within 2× of each other, i.e. linear) and the peak
+ * memory above the process's idle level (target: under 4× the payload).
+ *
+ * Options: `--sizes 1,8,64` (MiB), `--no-save`.
+ */
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import net from 'node:net';
+import { parseArgs } from 'node:util';
+import { request } from 'undici';
+import { TypeRegistry } from '../src/archive/index.js';
+import { MiB, mib, processMemory, resetPeak } from './lib/process-memory.js';
+import { printColumns, printMachine, repoRoot, writeResults } from './lib/report.js';
+import { gatewayPort, startServerProcess } from './lib/server-process.js';
+
+const { values: opts } = parseArgs({ options: { sizes: { type: 'string', default: '1,8,64' }, 'no-save': { type: 'boolean', default: false } } });
+const sizes = opts.sizes.split(',').map(Number);
+const CHUNK = 64 * 1024;
+const codec = new TypeRegistry({ maxMessageBytes: 256 * MiB, maxArrayLength: 256 * MiB }).codecFor('CByteArray');
+
+async function post(url: string, body: string): Promise<{ status: number; text: string }> {
+  const res = await request(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body, headersTimeout: 600_000, bodyTimeout: 600_000 });
+  return { status: res.statusCode, text: await res.body.text() };
+}
+
+async function ok(url: string, body: unknown): Promise<unknown> {
+  const r = await post(url, JSON.stringify(body));
+  if (r.status >= 300) throw new Error(`${url}: ${r.status} ${r.text.slice(0, 300)}`);
+  return JSON.parse(r.text);
+}
+
+/** Writes `bytes` in 64 KiB chunks, each accepted by the socket before the next. */
+async function writeChunked(sock: net.Socket, bytes: Buffer): Promise<void> {
+  for (let i = 0; i < bytes.length; i += CHUNK) {
+    const chunk = bytes.subarray(i, i + CHUNK);
+    await new Promise<void>((resolve, reject) => sock.write(chunk, (err) => (err ? reject(err) : resolve())));
+  }
+}
+
+/** Runs the CLI decoder in a child; returns its wall time and its peak RSS (maxRSS, bytes). */
+function cliDecode(input: Buffer): Promise<{ ms: number; maxRss: number; outBytes: number }> {
+  const root = repoRoot();
+  const code = `
+    import { main } from ${JSON.stringify(`${root}/dist/src/cli/main.js`)};
+    const status = await main(['decode', '--types', 'types/demo.json', '--type', 'CByteArray']);
+    process.stderr.write('\\n' + JSON.stringify({ maxRss: process.resourceUsage().maxRSS * 1024 }) + '\\n');
+    process.exitCode = status;
+  `;
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    const child = spawn(process.execPath, ['--input-type=module', '-e', code], { cwd: root, stdio: ['pipe', 'pipe', 'pipe'] });
+    let outBytes = 0;
+    let err = '';
+    child.stdout.on('data', (c: Buffer) => (outBytes += c.length));
+    child.stderr.on('data', (c: Buffer) => (err += c.toString()));
+    child.on('exit', (status) => {
+      const ms = performance.now() - started;
+      const line = err.trim().split('\n').pop() ?? '';
+      if (status !== 0) return reject(new Error(`archway decode exited ${status}: ${err}`));
+      resolve({ ms, maxRss: (JSON.parse(line) as { maxRss: number }).maxRss, outBytes });
+    });
+    child.stdin.end(input);
+  });
+}
+
+interface SizeResult {
+  mib: number;
+  storeMsPerMiB: number;
+  loadMsPerMiB: number;
+  cliMsPerMiB: number;
+  gatewayPeakOverPayload: number;
+  cliPeakOverPayload: number;
+}
+
+const debug = (s: string) => process.env.BENCH_DEBUG && console.error(s);
+async function main(): Promise<void> {
+  console.log('Large payloads: CByteArray through the gateway (store, load) and the CLI decoder, 64 KiB chunks');
+  printMachine();
+  const maxMiB = Math.max(...sizes);
+  const gateway = await startServerProcess(['bin/archway.js', 'serve', '--port', '0', '--log-level', 'info'], gatewayPort, {
+    cwd: repoRoot(),
+    env: { ARCHWAY_BODY_LIMIT: String(Math.ceil(maxMiB * 1.4 + 1) * MiB), ARCHWAY_MAX_MESSAGE_BYTES: String((maxMiB + 1) * MiB), ARCHWAY_MAX_ARRAY_LENGTH: String((maxMiB + 1) * MiB), ARCHWAY_MAX_TIMEOUT_MS: '600000' },
+  });
+  const gw = `http://127.0.0.1:${gateway.port}`;
+  debug('const gw = `http://127.0.0.1:${gateway.p');
+  // The peer of the gateway session: a raw socket here, standing in for the MFC service.
+  const server = net.createServer();
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const accepted = new Promise<net.Socket>((r) => server.once('connection', r));
+  await ok(`${gw}/sessions`, { kind: 'stream', name: 'big' });
+  await ok(`${gw}/sessions/big/connect`, { host: '127.0.0.1', port: (server.address() as net.AddressInfo).port });
+  const peer = await accepted;
+  debug('const peer = await accepted;');
+  let received = 0;
+  let onBytes: (() => void) | undefined;
+  peer.on('data', (c: Buffer) => {
+    received += c.length;
+    onBytes?.();
+  });
+  const cliBase = (await cliDecode(codec.encode(Buffer.alloc(1).toString('base64')))).maxRss;
+  debug('const cliBase = (await cliDecode(codec.e');
+  const results: SizeResult[] = [];
+  try {
+    await ok(`${gw}/sessions/big/store`, { type: 'CByteArray', value: 'AAAA' }); // warm-up
+    await new Promise((r) => setTimeout(r, 200));
+    for (const size of sizes) {
+      const payload = randomBytes(size * MiB);
+      const b64 = payload.toString('base64');
+      const archive = codec.encode(b64);
+      await new Promise((r) => setTimeout(r, 500));
+      const idle = processMemory(gateway.pid).rss;
+      const canReset = resetPeak(gateway.pid);
+
+      // store: JSON in, archive bytes out to the peer
+      received = 0;
+      const allIn = new Promise<void>((resolve) => (onBytes = () => received >= archive.length && resolve()));
+      let t = performance.now();
+      await ok(`${gw}/sessions/big/store`, { type: 'CByteArray', value: b64 });
+      await allIn;
+  debug('await allIn;');
+      const storeMs = performance.now() - t;
+
+      // load: the peer writes 64 KiB chunks, the gateway decodes and answers JSON
+      t = performance.now();
+      const loading = post(`${gw}/sessions/big/load`, JSON.stringify({ type: 'CByteArray', timeoutMs: 600_000 }));
+      await writeChunked(peer, archive);
+      const loaded = await loading;
+  debug('const loaded = await loading;');
+      const loadMs = performance.now() - t;
+      if (loaded.status !== 200 || (JSON.parse(loaded.text) as { value: string }).value !== b64) throw new Error(`load of ${size} MiB answered wrong: ${loaded.status}`);
+      const peak = canReset ? processMemory(gateway.pid).peakRss : Number.NaN;
+
+      debug('cli start');
+      const cli = await cliDecode(archive);
+      debug('cli done');
+      if (cli.outBytes < b64.length) throw new Error(`archway decode printed ${cli.outBytes} bytes for ${b64.length} of base64`);
+      results.push({
+        mib: size,
+        storeMsPerMiB: storeMs / size,
+        loadMsPerMiB: loadMs / size,
+        cliMsPerMiB: cli.ms / size,
+        gatewayPeakOverPayload: (peak - idle) / payload.length,
+        cliPeakOverPayload: (cli.maxRss - cliBase) / payload.length,
+      });
+    }
+  } finally {
+    peer.destroy();
+    server.close();
+    await gateway.stop();
+  }
+  report(results);
+}
+
+function report(results: SizeResult[]): void {
+  const row = (r: SizeResult) => [
+    `${r.mib} MiB`,
+    r.storeMsPerMiB.toFixed(1),
+    r.loadMsPerMiB.toFixed(1),
+    r.cliMsPerMiB.toFixed(1),
+    Number.isNaN(r.gatewayPeakOverPayload) ? 'n/a' : `${r.gatewayPeakOverPayload.toFixed(2)}×`,
+    `${r.cliPeakOverPayload.toFixed(2)}×`,
+  ];
+  console.log('');
+  printColumns(['payload', 'store ms/MiB', 'load ms/MiB', 'CLI decode ms/MiB', 'gateway peak', 'CLI peak'], results.map(row), new Set([1, 2, 3, 4, 5]));
+  const spread = (f: (r: SizeResult) => number) => Math.max(...results.map(f)) / Math.min(...results.map(f));
+  // The smallest size is dominated by fixed costs (process start for the CLI): linearity is judged
+  // between the larger sizes, where per-byte work dominates.
+  const big = results.filter((r) => r.mib >= 8);
+  const judged = big.length >= 2 ? big : results;
+  const linear = {
+    store: spread.call(null, (r) => r.storeMsPerMiB),
+    load: Math.max(...judged.map((r) => r.loadMsPerMiB)) / Math.min(...judged.map((r) => r.loadMsPerMiB)),
+    cli: Math.max(...judged.map((r) => r.cliMsPerMiB)) / Math.min(...judged.map((r) => r.cliMsPerMiB)),
+  };
+  const largest = results[results.length - 1]!;
+  console.log(`\ntime per MiB, largest ÷ smallest: store ${linear.store.toFixed(2)}×, load ${linear.load.toFixed(2)}×, CLI ${linear.cli.toFixed(2)}× (target ≤ 2×: ${Math.max(linear.load, linear.cli) <= 2 ? 'PASS' : 'FAIL'})`);
+  console.log(`peak memory at ${largest.mib} MiB: gateway ${largest.gatewayPeakOverPayload.toFixed(2)}×, CLI ${largest.cliPeakOverPayload.toFixed(2)}× the payload (target < 4×: ${largest.cliPeakOverPayload < 4 && largest.gatewayPeakOverPayload < 4 ? 'PASS' : 'FAIL'})`);
+  void mib;
+  if (!opts['no-save']) console.log(`results: ${writeResults('large', { rows: [], sizes: results, linear })}`);
+}
+
+await main();
