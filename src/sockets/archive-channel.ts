@@ -10,8 +10,9 @@
  * out in one send (more only when they fill the archive's buffer, 4096 bytes by default, as CArchive).
  */
 import type { MessageCodec, TypeExpr } from '../archive/index.js';
+import { AnswerQueue, type Owed } from './answer-queue.js';
 import { Archive, type ArchiveOptions } from './archive.js';
-import { ERR_INVALID_STATE, ERR_TIMEOUT } from './errors.js';
+import { ERR_ABORTED, ERR_INVALID_STATE, ERR_TIMEOUT } from './errors.js';
 import { SocketFile } from './socket-file.js';
 import type { StreamSocket } from './stream-socket.js';
 import type { WaitOptions } from './wait-queue.js';
@@ -35,6 +36,7 @@ export class ArchiveChannel {
   /** Requests sent whose answers are not read yet (including those whose caller gave up). */
   inFlight = 0;
   private readonly turns: Turn[] = [];
+  private readonly answers: AnswerQueue;
   private flushScheduled = false;
   private closed = false;
 
@@ -43,7 +45,10 @@ export class ArchiveChannel {
     this.file = new SocketFile(socket);
     this.maxInFlight = checkPipeline(options.pipeline ?? 1);
     this.load = new Archive(this.file, 'load', options);
-    this.store = new Archive(this.file, 'store', options);
+    // The channel sends once per event-loop turn (scheduleFlush); CArchive's 4096-byte buffer would
+    // split a turn's pipelined requests into several sends (measured: 21 vs 64 per send, +25%).
+    this.store = new Archive(this.file, 'store', { bufferSize: 64 * 1024, ...options });
+    this.answers = new AnswerQueue(socket, this.load);
   }
 
   /** Requests in flight at most. */
@@ -81,20 +86,69 @@ export class ArchiveChannel {
       this.done();
       throw new ERR_INVALID_STATE('the archive channel is closed');
     }
-    let answer: Promise<unknown>;
+    let owed!: Owed;
+    // Once sent, the answer is owed even if this caller stops waiting: it is read and dropped.
+    const answer = new Promise<unknown>((resolve, reject) => {
+      owed = { codec: res, resolve, reject };
+    });
     try {
       // Validation fails here, before a byte is buffered: nothing was sent, the turn passes on.
       this.store.writeMessage(req, value);
-      // Queued on the load archive in the same tick as the write: the order of answers.
-      answer = this.load.readMessage(res);
     } catch (err) {
       this.done();
       throw err;
     }
+    // Owed in the same tick as the write: answers match requests by order alone.
+    this.answers.push(owed);
     this.scheduleFlush();
     const settled = answer.finally(() => this.done());
     if (deadline === undefined && signal === undefined) return settled;
     return waitFor(settled, `the answer (${res.name}) to ${req.name}`, deadline, timeoutMs, signal);
+  }
+
+  /** `ar >> value` in line with the exchanges: atomic; a timeout leaves every byte for the next read. */
+  read(type: TypeExpr | MessageCodec, options: WaitOptions = {}): Promise<unknown> {
+    const codec = this.load.codec(type);
+    return this.owe({ codec }, `reading ${codec.name}`, options);
+  }
+
+  /** Raw bytes in line: exactly `n`, or with `partial` whatever is there (1 to `n`) once some is. */
+  readBytes(n: number, partial: boolean, options: WaitOptions = {}): Promise<Buffer> {
+    return this.owe({ bytes: n, partial }, `reading ${partial ? 'up to ' : ''}${n} byte(s)`, options) as Promise<Buffer>;
+  }
+
+  private owe(what: Omit<Owed, 'resolve' | 'reject'>, label: string, options: WaitOptions): Promise<unknown> {
+    const { timeoutMs, signal } = options;
+    return new Promise<unknown>((resolve, reject) => {
+      let timer: NodeJS.Timeout | undefined;
+      const give = (err: unknown) => {
+        // Still in line means nothing was consumed for it: leave, and say so.
+        if (this.answers.withdraw(owed)) {
+          cleanup();
+          reject(err);
+        }
+      };
+      const onAbort = () => give(new ERR_ABORTED(label));
+      const cleanup = () => {
+        if (timer !== undefined) clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
+      };
+      const owed: Owed = {
+        ...what,
+        resolve: (v) => {
+          cleanup();
+          resolve(v);
+        },
+        reject: (e) => {
+          cleanup();
+          reject(e);
+        },
+      };
+      if (signal?.aborted) return reject(new ERR_ABORTED(label));
+      if (timeoutMs !== undefined && timeoutMs > 0) timer = setTimeout(() => give(new ERR_TIMEOUT(label, timeoutMs)), timeoutMs);
+      signal?.addEventListener('abort', onAbort, { once: true });
+      this.answers.push(owed);
+    });
   }
 
   /**
@@ -156,6 +210,7 @@ export class ArchiveChannel {
     this.closed = true;
     for (const t of this.turns.splice(0)) t.fail(new ERR_INVALID_STATE('the session was closed'));
     await this.store.close().catch(() => undefined);
+    this.answers.failAll(new ERR_INVALID_STATE('the session was closed'));
   }
 }
 

@@ -98,16 +98,18 @@ export class Archive implements MessageSource, MessageSink {
 
   /**
    * Decodes one value if all of its bytes are already here, without waiting: MFC's
-   * `do { … } while (!ar.IsBufferEmpty())` inside `OnReceive`. `{ done: false }` when it would wait.
+   * `do { … } while (!ar.IsBufferEmpty())` inside `OnReceive`. `{ done: false, need }` when it would
+   * wait for at least `need` more bytes.
    */
-  tryRead(type: TypeExpr | MessageCodec): { done: true; value: unknown } | { done: false } {
+  tryRead(type: TypeExpr | MessageCodec): { done: true; value: unknown } | { done: false; need: number } {
     if (this.mode !== 'load') throw this.wrongMode('read from');
-    if (this.reads.length > 0) return { done: false };
+    // `need` 0: a read in progress goes first, bytes are not the question.
+    if (this.reads.length > 0) return { done: false, need: 0 };
     const state = (this.loadState ??= new LoadState(this.limits));
     if (this.lifetime === 'message') state.reset();
     const result = this.file.socket.buffer.tryDecode(this.codec(type), state);
     this.file.socket.flowControl();
-    if (!result.done) return { done: false };
+    if (!result.done) return result;
     this.messagesIn++;
     return { done: true, value: result.value };
   }

@@ -239,6 +239,12 @@ export class StreamSocket extends EventEmitter<StreamSocketEvents> {
     }
   }
 
+  /** Keeps reading (past the cap if need be) until `n` bytes are buffered; 0 withdraws it. */
+  want(n: number): void {
+    this.demand = n;
+    this.flowControl();
+  }
+
   /** Resolves once `n` bytes are buffered; fails with PEER_CLOSED if they never can be. */
   async waitForBytes(n: number, options: WaitOptions = {}): Promise<void> {
     this.demand = Math.max(this.demand, n);
@@ -257,7 +263,8 @@ export class StreamSocket extends EventEmitter<StreamSocketEvents> {
     }
   }
 
-  private peerClosedError(n: number): ArchwayError {
+  /** The error of a read needing `n` buffered bytes after the peer closed (PEER_CLOSED). */
+  peerClosedError(n: number): ArchwayError {
     const info = this.peerClosed!;
     const how = info.reason === 'graceful' ? 'closed the connection' : 'reset the connection';
     const err = new ERR_PEER_CLOSED(`the peer ${how} with ${this.buffer.length} byte(s) received and not read; ${n} were needed`);

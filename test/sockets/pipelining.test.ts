@@ -68,7 +68,7 @@ describe('pipelining', () => {
     expect(inp.messagesIn).toBe(N);
     expect(server.bytesIn).toBe(N * ORDER_LENGTH);
     expect(inp.isBufferEmpty()).toBe(true);
-    expect(inp.tryRead('Order')).toEqual({ done: false });
+    expect(inp.tryRead('Order')).toMatchObject({ done: false });
   });
 
   it.each([1, 64])('exchanges with the demo service, pipeline %i: each answer matches its request, in order', async (pipeline) => {

@@ -55,7 +55,11 @@ export const archiveRoutes: FastifyPluginAsync<GatewayContext> = async (plain, c
     try {
       ch.store.writeMessages(items);
     } catch (err) {
-      if (ERR_VALIDATION.is(err) && 'values' in body) err.with({ path: `/values/${String(err.details.index)}/value${err.details.path ?? ''}` });
+      // The path points into the request body, as for exchange: /value/… or /values/i/value/….
+      if (ERR_VALIDATION.is(err)) {
+        const at = 'values' in body ? `/values/${String(err.details.index)}/value` : '/value';
+        err.with({ path: `${at}${err.details.path ?? ''}`, in: 'body' });
+      }
       throw err;
     }
     await ch.store.flush();
@@ -76,7 +80,7 @@ export const archiveRoutes: FastifyPluginAsync<GatewayContext> = async (plain, c
     const s = sessions.get(req.params.name);
     const ch = s.channel();
     const codec = s.codec(req.body.type as TypeExpr);
-    const value = await ch.load.readMessage(codec, { timeoutMs: waitMs(config, req.body.timeoutMs), signal: disconnectSignal(reply) });
+    const value = await ch.read(codec, { timeoutMs: waitMs(config, req.body.timeoutMs), signal: disconnectSignal(reply) });
     messages.inc({ op: 'load' });
     return { value };
   });
@@ -96,9 +100,11 @@ export const archiveRoutes: FastifyPluginAsync<GatewayContext> = async (plain, c
     const { request, response } = req.body;
     const reqCodec = s.codec(request.type as TypeExpr);
     const resCodec = s.codec(response.type as TypeExpr);
+    // Outside the try: a bad timeoutMs is not a bad request value.
+    const timeoutMs = waitMs(config, req.body.timeoutMs);
     let value: unknown;
     try {
-      value = await ch.exchange(reqCodec, request.value, resCodec, { timeoutMs: waitMs(config, req.body.timeoutMs) });
+      value = await ch.exchange(reqCodec, request.value, resCodec, { timeoutMs });
     } catch (err) {
       if (ERR_VALIDATION.is(err)) err.with({ path: `/request/value${err.details.path ?? ''}`, in: 'body' });
       throw err;
@@ -139,7 +145,7 @@ export const archiveRoutes: FastifyPluginAsync<GatewayContext> = async (plain, c
       throw new ERR_VALIDATION(`body/bytes ${bytes} exceeds ARCHWAY_MAX_MESSAGE_BYTES (${config.maxMessageBytes})`).with({ path: '/bytes', in: 'body' });
     }
     const options = { timeoutMs: waitMs(config, req.body.timeoutMs), signal: disconnectSignal(reply) };
-    const data = partial === true ? await ch.load.readSome(bytes, options) : await ch.load.readBytes(bytes, options);
+    const data = await ch.readBytes(bytes, partial === true, options);
     return { data: toBase64(data), bytes: data.length };
   });
 };
