@@ -4,6 +4,8 @@
  * the way Fastify's own plugins are encapsulated. `listen` is the caller's business.
  */
 import { readFile } from 'node:fs/promises';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import addFormats from 'ajv-formats';
@@ -83,9 +85,12 @@ export async function buildGateway(config: Config, options: GatewayOptions = {})
   };
   const app: FastifyInstance = Fastify(serverOptions);
   for (const schema of SHARED_SCHEMAS) app.addSchema(schema);
+  // Bodies are JSON (YAML too on POST /types): a text/plain body is a 415, not a string that then
+  // fails validation as "body must be object".
+  app.removeContentTypeParser('text/plain');
 
   app.setErrorHandler((err, req, reply) => {
-    const { problem, internal } = toProblem(err, config.bodyLimit);
+    const { problem, internal } = toProblem(err, config.bodyLimit, req.headers['content-type']);
     if (internal) req.log.error({ err }, 'internal error');
     metrics.errors.inc({ code: problem.code });
     void reply.code(problem.statusCode).send(problem);
@@ -113,6 +118,28 @@ export async function buildGateway(config: Config, options: GatewayOptions = {})
   await app.register(datagramRoutes, ctx);
   await app.register(eventRoutes, ctx);
 
+  // A graceful close (SPEC §3) lets requests in flight finish, then must not wait on connections:
+  // Node keeps a connection open after its request (keep-alive, 72 s here) and counts one that never
+  // sent a request (a browser's spare preconnect) as busy, so either would hold the close a minute
+  // or more. Closing drops the request-less ones and answers the ones in flight with
+  // `Connection: close`. (Per connection and per request, a Set and a Map entry: no hook.)
+  const unused = new Set<Socket>();
+  const current = new Map<Socket, ServerResponse>();
+  app.server.on('connection', (socket: Socket) => {
+    unused.add(socket);
+    socket.once('close', () => {
+      unused.delete(socket);
+      current.delete(socket);
+    });
+  });
+  app.server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    unused.delete(req.socket);
+    current.set(req.socket, res);
+  });
+  app.addHook('preClose', async () => {
+    for (const socket of unused) socket.destroy();
+    for (const res of current.values()) if (!res.writableEnded && !res.headersSent) res.setHeader('connection', 'close');
+  });
   app.addHook('onClose', async () => {
     await sessions.closeAll();
   });

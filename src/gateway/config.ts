@@ -4,6 +4,7 @@
  * and its flag (`--` + the name in kebab case). Flags win over the environment, the environment
  * over defaults. A bad value stops start-up with a message naming the flag or variable.
  */
+import { isIP } from 'node:net';
 import { Type, type Static, type TSchema } from 'typebox';
 import Compile from 'typebox/compile';
 import { parsePortRanges } from './port-ranges.js';
@@ -143,8 +144,16 @@ export function loadConfig(argv: readonly string[] = [], env: NodeJS.ProcessEnv 
       throw configError(fromFlags.has(key) ? flagName(key) : envName(key), (err as Error).message);
     }
   }
+  // A socket binds to an address, never a name (format §8.2): refuse names here, not per request.
+  const badBind = result.allowBind.find((a) => isIP(a) === 0);
+  if (badBind !== undefined) {
+    throw configError(fromFlags.has('allowBind') ? flagName('allowBind') : envName('allowBind'), `'${badBind}' is not a numeric IPv4 or IPv6 address`);
+  }
   if (result.defaultTimeoutMs > result.maxTimeoutMs) {
-    throw configError(envName('defaultTimeoutMs'), `${result.defaultTimeoutMs} exceeds maxTimeoutMs ${result.maxTimeoutMs}`);
+    // Named as the user gave it: the flag or the variable of whichever of the two was set.
+    const given = (key: string) => (fromFlags.has(key) ? flagName(key) : env[envName(key)] !== undefined ? envName(key) : undefined);
+    const setting = given('defaultTimeoutMs') ?? given('maxTimeoutMs') ?? envName('defaultTimeoutMs');
+    throw configError(setting, `${result.defaultTimeoutMs} exceeds maxTimeoutMs ${result.maxTimeoutMs}`);
   }
   return result;
 }

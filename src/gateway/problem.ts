@@ -30,8 +30,11 @@ function fromArchway(err: ArchwayError): ProblemJson {
   return { statusCode: err.statusCode, code: err.code, message: err.message, ...publicDetails(err.details) };
 }
 
-/** Maps any thrown value to the problem JSON; `internal` tells the caller to log it. */
-export function toProblem(err: unknown, bodyLimit: number): { problem: ProblemJson; internal: boolean } {
+/**
+ * Maps any thrown value to the problem JSON; `internal` tells the caller to log it. `contentType`
+ * is the request's, named by UNSUPPORTED_MEDIA_TYPE (Fastify's own error does not carry it).
+ */
+export function toProblem(err: unknown, bodyLimit: number, contentType?: string): { problem: ProblemJson; internal: boolean } {
   if (err instanceof ArchwayError) return { problem: fromArchway(err), internal: false };
   const fe = err as Partial<FastifyError> & { validationContext?: string };
   if (Array.isArray(fe.validation) && fe.validation.length > 0) {
@@ -60,7 +63,7 @@ export function toProblem(err: unknown, bodyLimit: number): { problem: ProblemJs
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
       return { problem: fromArchway(new ERR_PAYLOAD_TOO_LARGE(bodyLimit).with({ limit: bodyLimit })), internal: false };
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-      return { problem: fromArchway(new ERR_UNSUPPORTED_MEDIA_TYPE(String(fe.message?.split(': ')[1] ?? 'unknown'))), internal: false };
+      return { problem: fromArchway(new ERR_UNSUPPORTED_MEDIA_TYPE(contentType === undefined || contentType === '' ? '(none)' : contentType.slice(0, 100))), internal: false };
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
       return { problem: fromArchway(new ERR_MALFORMED_JSON('the body is empty but the content type says JSON')), internal: false };
     case 'FST_ERR_CTP_INVALID_JSON_BODY':

@@ -355,15 +355,19 @@ export class StreamSocket extends EventEmitter<StreamSocketEvents> {
     this.server?.close();
     const sock = this.sock;
     if (sock !== undefined && !sock.destroyed) {
+      // closesocket() with the default linger: our data and FIN are handed to the kernel, which
+      // delivers them; we do not wait for the peer's own FIN (a peer that never closes must not
+      // hold DELETE for seconds). The timer bounds a send buffer the peer never drains.
       await new Promise<void>((resolve) => {
-        const timer = setTimeout(() => sock.destroy(), 2000);
-        sock.once('close', () => {
+        const done = () => {
           clearTimeout(timer);
+          sock.destroy();
           resolve();
-        });
+        };
+        const timer = setTimeout(done, 2000);
+        sock.once('close', done);
         if (this.paused) sock.resume();
-        sock.end();
-        // A half-open peer may never answer our FIN; the timer bounds the wait.
+        sock.end(done);
       });
     }
     if (wasConnected || this.server !== undefined) this.emit('close', { reason: 'local' });

@@ -16,6 +16,12 @@ const HEARTBEAT_MS = 15_000;
 export const eventRoutes: FastifyPluginAsync<GatewayContext> = async (plain, ctx) => {
   const app = plain.withTypeProvider<TypeBoxTypeProvider>();
   const { sessions } = ctx;
+  // Open streams end when the gateway closes: a stream never finishes by itself, so it would hold
+  // the graceful close (which waits for requests in flight) for as long as the client listens.
+  const open = new Set<() => void>();
+  app.addHook('preClose', async () => {
+    for (const close of [...open]) close();
+  });
 
   app.get('/sessions/:name/events', {
     schema: {
@@ -23,9 +29,9 @@ export const eventRoutes: FastifyPluginAsync<GatewayContext> = async (plain, ctx
       summary: 'Socket notifications as Server-Sent Events (OnAccept, OnReceive, OnConnect, OnClose)',
       description: 'Events: `session` (initial state), `accept` {pendingConnections}, `receive` {bytes, buffered}, `connect` {error?}, `close` {reason, wsa?}. A comment line is sent every 15 s to keep proxies from closing the stream.',
       params: NameParams,
-      produces: ['text/event-stream'],
+      // The media type on the 200 alone: errors (404 before the stream starts) are JSON.
       response: {
-        200: Type.String({ description: 'text/event-stream' }),
+        200: { description: 'the event stream', content: { 'text/event-stream': { schema: Type.String() } } },
         ...errorResponses([E.VALIDATION, E.SESSION_NOT_FOUND]),
       },
     },
@@ -47,10 +53,17 @@ export const eventRoutes: FastifyPluginAsync<GatewayContext> = async (plain, ctx
       offs.push(() => target.off(event, fn));
     };
     const end = () => {
+      open.delete(closeStream);
       for (const off of offs.splice(0)) off();
       clearInterval(beat);
       if (!res.writableEnded) res.end();
     };
+    // At gateway close: end the stream, then its connection (it said keep-alive).
+    const closeStream = () => {
+      end();
+      res.socket?.destroySoon();
+    };
+    open.add(closeStream);
     if (socket.kind === 'stream') {
       on('accept', () => send('accept', { pendingConnections: socket.pendingConnections }));
       on('receive', (bytes: number) => send('receive', { bytes, buffered: socket.buffer.length }));

@@ -21,8 +21,8 @@ export const serviceRoutes: FastifyPluginAsync<GatewayContext> = async (plain, c
     schema: {
       tags: ['service'],
       summary: 'Prometheus metrics: sessions by state, bytes, messages, errors, latency',
-      produces: ['text/plain'],
-      response: { 200: Type.String({ description: 'Prometheus text format' }), ...errorResponses([]) },
+      // The media type on the 200 alone: errors are JSON like everywhere else.
+      response: { 200: { description: 'Prometheus text format', content: { 'text/plain': { schema: Type.String() } } }, ...errorResponses([]) },
     },
   }, async (_req, reply) => {
     const text = await metrics.registry.metrics();

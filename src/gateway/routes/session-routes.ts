@@ -1,7 +1,7 @@
 /**
  * Sessions (SPEC §1, §3): create (`CSocket::Create`), list, get, listen, connect, accept, close.
  */
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { BODY_ERRORS, E, errorResponses } from '../error-catalog.js';
@@ -12,6 +12,11 @@ import { NameParams } from '../schemas/shared-schemas.js';
 
 const Info = Type.Ref('SessionInfo');
 const tags = ['sessions'];
+
+/** `listen` and `accept` need no body (`POST …/listen` alone is Listen(5)): none counts as `{}`. */
+async function noBodyIsEmpty(req: FastifyRequest): Promise<void> {
+  if (req.body === undefined) req.body = {};
+}
 
 export const sessionRoutes: FastifyPluginAsync<GatewayContext> = async (plain, ctx) => {
   const app = plain.withTypeProvider<TypeBoxTypeProvider>();
@@ -66,6 +71,7 @@ export const sessionRoutes: FastifyPluginAsync<GatewayContext> = async (plain, c
       body: Type.Optional(ListenBody),
       response: { 200: Info, ...errorResponses([...BODY_ERRORS, E.SESSION_NOT_FOUND, E.INVALID_STATE, E.ADDRESS_IN_USE, E.ADDRESS_NOT_AVAILABLE]) },
     },
+    preValidation: noBodyIsEmpty,
   }, async (req) => {
     const s = sessions.get(req.params.name);
     await s.stream('listen').listen(req.body?.backlog ?? 5);
@@ -108,6 +114,7 @@ export const sessionRoutes: FastifyPluginAsync<GatewayContext> = async (plain, c
         ...errorResponses([...BODY_ERRORS, E.SESSION_NOT_FOUND, E.SESSION_EXISTS, E.INVALID_STATE, E.TOO_MANY_SESSIONS, E.TIMEOUT]),
       },
     },
+    preValidation: noBodyIsEmpty,
   }, async (req, reply) => {
     const listener = sessions.get(req.params.name);
     const socket = listener.stream('accept');
