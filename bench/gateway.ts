@@ -16,6 +16,7 @@
 import { parseArgs } from 'node:util';
 import autocannon, { type Request, type Result } from 'autocannon';
 import { request } from 'undici';
+import { referenceOrder } from '../src/demo/index.js';
 import { startDemoProcess } from './lib/demo-process.js';
 import { median } from './lib/measure.js';
 import { printColumns, printMachine, repoRoot, writeResults, type Row } from './lib/report.js';
@@ -37,24 +38,7 @@ const connections = Number(opts.connections);
 const poolSize = Number(opts.pool);
 const TARGET = 0.6;
 
-function order(id: number) {
-  return {
-    id,
-    customer: 'Globex Industrial Co',
-    placed: '2019-10-03T14:47:55Z',
-    total: 323.77,
-    priority: 3,
-    express: true,
-    lines: [
-      { sku: 'AB-10001', qty: 2, price: 19.99 },
-      { sku: 'AB-10002', qty: 1, price: 249.5 },
-      { sku: 'CX-20417', qty: 12, price: 3.75 },
-      { sku: 'DZ-33090', qty: 5, price: 12.4 },
-      { sku: 'EF-40815', qty: 40, price: 0.89 },
-    ],
-    notes: ['Leave at dock 7.', 'Call before 9 am'],
-  };
-}
+const order = referenceOrder;
 
 interface CaseRun {
   rps: number;

@@ -22,7 +22,7 @@
 import assert from 'node:assert/strict';
 import net from 'node:net';
 import { isDeepStrictEqual } from 'node:util';
-import { demoRegistry, type Order } from '../src/demo/index.js';
+import { demoRegistry, referenceOrder, type Order } from '../src/demo/index.js';
 import { ArchiveChannel, StreamSocket } from '../src/sockets/index.js';
 import { benchArgs } from './lib/args.js';
 import { startDemoProcess } from './lib/demo-process.js';
@@ -33,24 +33,7 @@ const PIPELINE = 64;
 const LIBRARY = 'archway ArchiveChannel';
 const RAW = 'raw socket echo';
 
-/** SPEC 7: a 20-character customer, 5 lines with 8-character SKUs, and 2 notes of 16 characters. */
-const LINES = [
-  { sku: 'AB-10001', qty: 2, price: 19.99 },
-  { sku: 'AB-10002', qty: 1, price: 249.5 },
-  { sku: 'CX-20417', qty: 12, price: 3.75 },
-  { sku: 'DZ-33090', qty: 5, price: 12.4 },
-  { sku: 'EF-40815', qty: 40, price: 0.89 },
-];
-const ORDER: Order & Record<string, unknown> = {
-  id: 1234567,
-  customer: 'Globex Industrial Co',
-  placed: '2019-10-03T14:47:55Z',
-  total: LINES.reduce((sum, l) => sum + l.qty * l.price, 0),
-  priority: 3,
-  express: true,
-  lines: LINES,
-  notes: ['Leave at dock 7.', 'Call before 9 am'],
-};
+const ORDER = referenceOrder();
 
 function nowNs(): number {
   return Number(process.hrtime.bigint());

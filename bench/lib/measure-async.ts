@@ -9,7 +9,7 @@
  * unfinished at the end of its slice. Only one case runs at a time; its connection stays open (and
  * idle) while the others run.
  */
-import { mad, median, type CaseResult } from './measure.js';
+import { summarize, type CaseResult } from './measure.js';
 
 export interface AsyncBenchCase {
   /** Shown in tables; unique within its group. */
@@ -76,23 +76,11 @@ export async function measureInterleavedAsync(cases: readonly AsyncBenchCase[], 
     options.onRound?.(round + 1, rounds);
   }
 
-  return running.map((r) => {
-    const m = median(r.samples);
-    return {
-      name: r.c.name,
-      group: r.c.group ?? '',
-      samples: r.samples,
-      opsPerSec: m,
-      min: Math.min(...r.samples),
-      max: Math.max(...r.samples),
-      madPct: (mad(r.samples) / m) * 100,
-      ops: r.ops,
-      seconds: r.ns / 1e9,
-      // No calibrated batch here: the operations completed per round, on average.
-      batch: Math.round(r.ops / rounds),
-      cpuUsPerOp: r.cpuUs / r.ops,
-    };
-  });
+  // No calibrated batch here: the operations completed per round, on average.
+  return running.map((r) => ({
+    ...summarize(r.c.name, r.c.group, r.samples, r.ops, r.ns, Math.round(r.ops / rounds)),
+    cpuUsPerOp: r.cpuUs / r.ops,
+  }));
 }
 
 /**

@@ -167,21 +167,24 @@ export function measureInterleaved(cases: readonly BenchCase[], options: Measure
     options.onRound?.(round + 1, rounds);
   }
 
-  return running.map((r) => {
-    const m = median(r.samples);
-    return {
-      name: r.c.name,
-      group: r.c.group ?? '',
-      samples: r.samples,
-      opsPerSec: m,
-      min: Math.min(...r.samples),
-      max: Math.max(...r.samples),
-      madPct: (mad(r.samples) / m) * 100,
-      ops: r.ops,
-      seconds: r.ns / 1e9,
-      batch: r.batch,
-    };
-  });
+  return running.map((r) => summarize(r.c.name, r.c.group, r.samples, r.ops, r.ns, r.batch));
+}
+
+/** The result of one case from its per-round samples (shared with the async harness). */
+export function summarize(name: string, group: string | undefined, samples: number[], ops: number, ns: number, batch: number): CaseResult {
+  const m = median(samples);
+  return {
+    name,
+    group: group ?? '',
+    samples,
+    opsPerSec: m,
+    min: Math.min(...samples),
+    max: Math.max(...samples),
+    madPct: (mad(samples) / m) * 100,
+    ops,
+    seconds: ns / 1e9,
+    batch,
+  };
 }
 
 /** One case alone (for a bench with a single subject; prefer `measureInterleaved` for comparisons). */

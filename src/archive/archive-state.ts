@@ -21,6 +21,8 @@ export class LoadState implements IndexMap {
   /** Per class index: the schema number stored in the archive (for VERSIONABLE_SCHEMA). */
   schemas: number[] = [0];
   depth = 0;
+  /** Elements that take no bytes decoded in the current message (capped by maxMessageBytes). */
+  zeroSize = 0;
   readonly maxObjects: number;
 
   constructor(limits: Pick<Limits, 'maxObjects'> = DEFAULT_LIMITS) {

@@ -22,6 +22,9 @@ const helpers = {
   tooMany(n: number, max: number, at: number): never {
     throw decodeError('limit', `a count of ${n} exceeds maxArrayLength (${max})`, at);
   },
+  tooManyEmpty(max: number, at: number): never {
+    throw decodeError('limit', `more than ${max} elements that take no bytes in one message (maxMessageBytes)`, at);
+  },
 };
 
 const plain = new WeakMap<Plan, Decoder>();
@@ -105,6 +108,9 @@ function repeatDecoder(kind: 'fixed' | 'list' | 'map', plan: FixedPlan | ListPla
           '  var at = r.offset;',
           `  var n = RC(r, ${plan.escape64});`,
           `  if (n > ${plan.limits.maxArrayLength}) H.tooMany(n, ${plan.limits.maxArrayLength}, at);`,
+          // Elements of no bytes count as one byte each against the message cap: else a 6-byte count
+          // (or nested ones) would expand to millions of values.
+          elemMin === 0 ? `  if ((s.zeroSize += n) > ${plan.limits.maxMessageBytes}) H.tooManyEmpty(${plan.limits.maxMessageBytes}, at);` : '',
         ];
   const body = isMap
     ? ['      p = 0; var k = K(r, s);', '      p = 1; out[i] = [k, V(r, s)];']

@@ -14,6 +14,8 @@ import { MessageScanner } from './message-scanner.js';
 import { isNeedMore } from './need-more.js';
 import { minSize, type Plan } from './type-plan.js';
 
+const EMPTY = Buffer.alloc(0);
+
 export type DecodeResult = { done: true; value: unknown; length: number } | { done: false; need: number };
 
 /** What `LoadBuffer.tryDecode` needs of a compiled message type. */
@@ -62,7 +64,12 @@ export class LoadBuffer {
       scan = this.scan = undefined;
     }
     if (scan === undefined) {
-      if (q.length === 0) return { done: false, need: Math.max(1, minSize(type.plan)) };
+      if (q.length === 0) {
+        const min = minSize(type.plan);
+        if (min > 0) return { done: false, need: min };
+        // A type whose Serialize writes nothing (no fields, or only empty ones) is complete at once.
+        return this.decodeAt(type, state, EMPTY, 0, 0, q.consumed, false) ?? { done: false, need: 1 };
+      }
       if (q.chunkCount === 1) {
         // Fast path: the whole message usually sits in one chunk; decode it in place.
         const { buf, start, end } = q.first()!;
@@ -90,6 +97,7 @@ export class LoadBuffer {
   ): DecodeResult | undefined {
     const r = new ArchiveReader(buf, start, end, base);
     const mark = state.count;
+    state.zeroSize = 0;
     let value: unknown;
     try {
       value = type.decoder(r, state);

@@ -97,6 +97,7 @@ export class MessageCodec implements DecodablePlan {
     const s = state ?? this.freshLoad();
     const r = this.reader.reset(bytes, offset);
     const mark = s.count;
+    s.zeroSize = 0;
     try {
       return this.decoder(r, s);
     } catch (err) {

@@ -84,6 +84,8 @@ const WINDOW = 80;
 export class MessageScanner {
   /** Bytes of the message measured so far. */
   pos = 0;
+  /** Elements of no bytes seen so far (capped like bytes: see the decoder). */
+  private zeroSize = 0;
   readonly root: Plan;
   readonly baseCount: number;
   readonly generation: number;
@@ -182,7 +184,12 @@ export class MessageScanner {
           if (n > plan.limits.maxArrayLength) {
             throw decodeError('limit', `a count of ${n} exceeds maxArrayLength (${plan.limits.maxArrayLength})`, at);
           }
-          if (this.pos + r.pos + n * minSize(elem) > max) {
+          const elemMin = minSize(elem);
+          if (elemMin === 0 && (this.zeroSize += n) > max) {
+            // As the decoder: elements of no bytes count as one byte each against the message cap.
+            throw decodeError('limit', `more than ${max} elements that take no bytes in one message (maxMessageBytes)`, at);
+          }
+          if (this.pos + r.pos + n * elemMin > max) {
             throw decodeError('limit', `a count of ${n} makes the message exceed maxMessageBytes (${max})`, at);
           }
           e.left--;

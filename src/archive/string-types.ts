@@ -157,7 +157,7 @@ function stringType(name: string, o: PrimitiveOptions, declaredWide: boolean): P
       const p = r.pos;
       if (p < r.end && !declaredWide) {
         const n = r.buf[p];
-        if (n < 0xff) {
+        if (n < 0xff && n <= maxLength) {
           r.pos = p + 1;
           const text = readNarrow(r, n, cp, table);
           return text === null ? { bytes: toBase64(r.buf.subarray(p + 1, p + 1 + n)) } : text;

@@ -6,7 +6,6 @@ import dgram from 'node:dgram';
 import net from 'node:net';
 import { expect } from 'vitest';
 import { ArchwayError } from '../../src/archive/index.js';
-import type { Order } from '../../src/demo/index.js';
 
 export const LOOPBACK = '127.0.0.1';
 
@@ -51,25 +50,7 @@ export function closeServer(server: net.Server): Promise<void> {
   return new Promise((resolve) => server.close(() => resolve()));
 }
 
-/** The reference Order of SPEC 7 (20-character customer, 5 lines of 8-character SKUs, 2 notes of 16). */
-export function referenceOrder(id = 1234567): Order & Record<string, unknown> {
-  return {
-    id,
-    customer: 'Globex Industrial Co',
-    placed: '2019-10-03T14:47:55Z',
-    total: 432.08,
-    priority: 3,
-    express: true,
-    lines: [
-      { sku: 'AB-10001', qty: 2, price: 19.99 },
-      { sku: 'AB-10002', qty: 1, price: 249.5 },
-      { sku: 'CX-20417', qty: 12, price: 3.75 },
-      { sku: 'DZ-33090', qty: 5, price: 12.4 },
-      { sku: 'EF-40815', qty: 40, price: 0.89 },
-    ],
-    notes: ['Leave at dock 7.', 'Call before 9 am'],
-  };
-}
+export { referenceOrder } from '../../src/demo/index.js';
 
 /** Resolves once `check()` holds; fails the test after `timeoutMs`. */
 export async function until(check: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
