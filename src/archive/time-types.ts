@@ -7,6 +7,7 @@
 import { Type } from 'typebox';
 import type { ArchiveWriter } from './archive-writer.js';
 import { expected, type Primitive, type PrimitiveOptions } from './primitive.js';
+import { validationError } from './errors.js';
 import { toBigInt } from './integer-types.js';
 
 /** `cTime64Mark` = INT_MIN + 10 (format §5.1). */
@@ -151,6 +152,8 @@ export function ctimeType(o: PrimitiveOptions): Primitive {
       if (typeof v === 'object' && v !== null && !Array.isArray(v)) {
         ({ time, form } = v as { time?: unknown; form?: unknown });
         if (form !== 'dword' && form !== 'int64') expected('"form" to be "dword" or "int64"', form);
+        // A reader before MFC 8 takes the mark for a DWORD time and the rest as the next values.
+        if (form === 'int64' && !marked) throw validationError('the int64 CTime form needs a peer of MFC 8 or later (profile.mfc)');
       }
       const s = isoToSeconds(time);
       if (s === undefined || s < INT64_MIN || s > INT64_MAX) return expected(TIME_WHAT, time);

@@ -12,6 +12,10 @@ describe('format §5.1 CTime', () => {
     golden(adHoc('CTime', { profile: { mfc } }), T, '1B 0A 96 5D');
   });
 
+  it.each([6, 7.1])('MFC %s: the int64 form is refused (that reader cannot take the mark)', (mfc) => {
+    expectError(() => field('CTime', { profile: { mfc } }).encode({ v: { time: T, form: 'int64' } }), 'VALIDATION', { path: '/v' });
+  });
+
   it.each([8, 9, 14])('MFC %s: cTime64Mark 0x8000000A + __int64 → 0A 00 00 80 1B 0A 96 5D 00 00 00 00', (mfc) => {
     golden(adHoc('CTime', { profile: { mfc } }), T, '0A 00 00 80 1B 0A 96 5D 00 00 00 00');
   });
