@@ -100,7 +100,10 @@ export class ArchiveChannel {
     }
     // Owed in the same tick as the write: answers match requests by order alone.
     this.answers.push(owed);
-    this.scheduleFlush();
+    // Lock-step has nothing to batch with: send now rather than after the loop's other I/O, which
+    // takes the turnaround out of the peer's round trip (bench:gateway, pool of lock-step sessions).
+    if (this.maxInFlight === 1) this.store.flush().catch(() => undefined);
+    else this.scheduleFlush();
     const settled = answer.finally(() => this.done());
     if (deadline === undefined && signal === undefined) return settled;
     return waitFor(settled, `the answer (${res.name}) to ${req.name}`, deadline, timeoutMs, signal);
