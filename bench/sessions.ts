@@ -96,7 +96,7 @@ async function main(): Promise<void> {
     const rssPer = (after.rss - before.rss) / N;
     const heapPer = (after.heap - before.heap) / N;
     const pass = rssPer <= TARGET_BYTES;
-    console.log(`opened ${N.toLocaleString('en-US')} sessions in ${(openMs / 1000).toFixed(2)} s (${Math.round(N / (openMs / 1000)).toLocaleString('en-US')} sessions/s); the gateway reports ${held} in its gauge's first series`);
+    console.log(`opened ${N.toLocaleString('en-US')} sessions in ${(openMs / 1000).toFixed(2)} s (${Math.round(N / (openMs / 1000)).toLocaleString('en-US')} sessions/s); its archway_sessions gauge (stream, connected) shows ${held}`);
     console.log(`gateway RSS   ${mib(before.rss)} → ${mib(after.rss)}: ${(rssPer / 1024).toFixed(2)} KiB per session  ${pass ? 'PASS' : 'FAIL'} (≤ ${TARGET_BYTES / 1024} KiB)`);
     console.log(`gateway heap  ${mib(before.heap)} → ${mib(after.heap)}: ${(heapPer / 1024).toFixed(2)} KiB per session`);
     if (!opts['no-save']) {
