@@ -13,6 +13,9 @@ import { parseTypeFile, readTypeFileText, type TypeExpr, type TypeFile } from '.
 import type { StructPlan } from './type-plan.js';
 import { resolveExpression, resolveTypeFile } from './type-resolver.js';
 
+/** Ad-hoc codecs kept compiled at most. */
+const MAX_AD_HOC = 512;
+
 export interface WireOptions {
   profile?: Partial<Profile>;
   codePage?: number;
@@ -101,6 +104,8 @@ export class TypeRegistry {
         throw unknownType(JSON.stringify(expr), this.names(), err.message.replace(/^type: (\(root\) )?/, ''));
       }
       codec = new MessageCodec(typeof expr === 'string' ? expr : JSON.stringify(expr), plan, this.limits);
+      // Bounded: expressions may come from requests, and each compiles to code. The oldest goes.
+      if (this.adHoc.size >= MAX_AD_HOC) this.adHoc.delete(this.adHoc.keys().next().value!);
       this.adHoc.set(key, codec);
     }
     return codec;

@@ -56,7 +56,13 @@ export async function startDemoService(options: DemoServiceOptions = {}): Promis
   const server = await StreamSocket.create({ port: options.port ?? 7000, address: host });
   await server.listen(128);
   const port = server.localPort!;
-  const udp = options.udp === false ? undefined : await DatagramSocket.create({ port, address: host });
+  let udp: DatagramSocket | undefined;
+  try {
+    udp = options.udp === false ? undefined : await DatagramSocket.create({ port, address: host });
+  } catch (err) {
+    await server.close(); // the UDP port is taken: leave nothing listening behind
+    throw err;
+  }
   const open = new Set<StreamSocket>();
   let closing = false;
 
@@ -73,7 +79,9 @@ export async function startDemoService(options: DemoServiceOptions = {}): Promis
       log?.info({ peer, mode }, 'connection opened');
       const served = mode === 'order' ? serveOrders(conn, types, codecs) : serveEcho(conn);
       void served
-        .catch((err: unknown) => log?.warn({ peer, err }, 'connection failed'))
+        .catch((err: unknown) => {
+          if (!closing) log?.warn({ peer, err }, 'connection failed'); // at shutdown, reads end by design
+        })
         .finally(async () => {
           await conn.close();
           open.delete(conn);

@@ -144,6 +144,11 @@ export function loadConfig(argv: readonly string[] = [], env: NodeJS.ProcessEnv 
       throw configError(fromFlags.has(key) ? flagName(key) : envName(key), (err as Error).message);
     }
   }
+  // The idle sweep must not close a session under a request still allowed to wait on it.
+  if (result.idleTimeoutMs !== 0 && result.idleTimeoutMs < result.maxTimeoutMs) {
+    const key = fromFlags.has('idleTimeoutMs') || env[envName('idleTimeoutMs')] !== undefined ? 'idleTimeoutMs' : 'maxTimeoutMs';
+    throw configError(fromFlags.has(key) ? flagName(key) : envName(key), `idleTimeoutMs ${result.idleTimeoutMs} is shorter than maxTimeoutMs ${result.maxTimeoutMs} (or 0 to turn the idle policy off)`);
+  }
   // A socket binds to an address, never a name (format §8.2): refuse names here, not per request.
   const badBind = result.allowBind.find((a) => isIP(a) === 0);
   if (badBind !== undefined) {

@@ -6,15 +6,12 @@
 import { Type, type TSchema } from 'typebox';
 import {
   ERR_ARCHIVE_DECODE, ERR_ARCHIVE_LIMIT, ERR_TYPE_EXISTS, ERR_TYPE_FILE, ERR_UNKNOWN_TYPE, ERR_VALIDATION,
-  type ArchwayErrorClass,
 } from '../archive/index.js';
 import {
   ERR_ADDRESS_IN_USE, ERR_ADDRESS_NOT_AVAILABLE, ERR_ARCHIVE_REQUIRES_STREAM, ERR_CONNECTION_REFUSED, ERR_HOST_NOT_FOUND,
   ERR_INVALID_ADDRESS, ERR_INVALID_STATE, ERR_MESSAGE_TOO_LARGE, ERR_PEER_CLOSED, ERR_SOCKET, ERR_TIMEOUT,
 } from '../sockets/index.js';
 import * as G from './errors.js';
-
-type AnyErr = ArchwayErrorClass<never[]>;
 
 const CATALOG = new Map<string, { status: number; when: string }>();
 
@@ -84,5 +81,3 @@ export function errorResponses(codes: readonly ErrorCode[]): Record<number, TSch
   }
   return out;
 }
-
-export type { AnyErr };

@@ -6,8 +6,8 @@
  */
 import type { FastifyError } from 'fastify';
 import { ArchwayError } from '../archive/index.js';
-import { E, statusOf } from './error-catalog.js';
-import { ERR_MALFORMED_JSON, ERR_PAYLOAD_TOO_LARGE, ERR_UNSUPPORTED_MEDIA_TYPE } from './errors.js';
+import { E } from './error-catalog.js';
+import { ERR_INTERNAL, ERR_MALFORMED_JSON, ERR_PAYLOAD_TOO_LARGE, ERR_UNSUPPORTED_MEDIA_TYPE } from './errors.js';
 
 export interface ProblemJson {
   statusCode: number;
@@ -77,8 +77,5 @@ export function toProblem(err: unknown, bodyLimit: number, contentType?: string)
   if (status < 500 && typeof fe.code === 'string') {
     return { problem: { statusCode: status, code: fe.code.replace(/^FST_ERR_/, ''), message: fe.message ?? 'bad request' }, internal: false };
   }
-  return {
-    problem: { statusCode: statusOf(E.INTERNAL), code: E.INTERNAL, message: 'an internal error occurred; the gateway log has the details' },
-    internal: true,
-  };
+  return { problem: fromArchway(new ERR_INTERNAL()), internal: true };
 }

@@ -105,11 +105,11 @@ export class SessionRegistry {
   /** The session object of a connection accepted on `from` (register it with `register`). */
   accepted(name: string, socket: StreamSocket, from: Session, overrides: Partial<CreateSession> = {}): Session {
     const base = from.options;
-    const options = this.sessionOptions({
+    const options: SessionOptions = {
       pipeline: overrides.pipeline ?? base.pipeline,
       archiveLifetime: overrides.archiveLifetime ?? base.archiveLifetime,
-      ...base.wire,
-    });
+      wire: base.wire,
+    };
     return new Session(name, socket, options, this.types);
   }
 
@@ -124,9 +124,13 @@ export class SessionRegistry {
   async remove(name: string): Promise<Session> {
     const s = this.get(name);
     this.sessions.delete(name);
-    this.totals.closedBytesIn += s.socket.bytesIn;
-    this.totals.closedBytesOut += s.socket.bytesOut;
-    await s.close();
+    try {
+      await s.close();
+    } finally {
+      // After the close: its final flush counts too.
+      this.totals.closedBytesIn += s.socket.bytesIn;
+      this.totals.closedBytesOut += s.socket.bytesOut;
+    }
     return s;
   }
 

@@ -72,7 +72,7 @@ export class Session {
 
   /** The codec of a type for this session's peer (declared types carry their own profile). */
   codec(type: TypeExpr): MessageCodec {
-    return typeof type === 'string' && this.types.has(type) ? this.types.get(type) : this.types.codecFor(type, this.options.wire);
+    return this.types.codecFor(type, this.options.wire);
   }
 
   get state(): StreamSocket['state'] | DatagramSocket['state'] {

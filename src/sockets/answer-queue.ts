@@ -18,11 +18,19 @@ export interface Owed {
   partial?: boolean;
   resolve: (value: unknown) => void;
   reject: (err: unknown) => void;
+  /** The answer to a request already sent (an exchange), rather than a read of what comes. */
+  answer?: boolean;
 }
 
 export class AnswerQueue {
   private readonly line: Owed[] = [];
   private pumping = false;
+  /**
+   * Set when an exchange's answer does not decode: its bytes stay first in the buffer, so every
+   * later answer would be read out of step. Exchanges are refused until a load or raw read
+   * consumes something (the caller resynchronises) — never a stale answer to the next caller.
+   */
+  outOfStep: unknown;
   private readonly socket: StreamSocket;
   private readonly load: Archive;
 
@@ -32,10 +40,6 @@ export class AnswerQueue {
     const pump = () => this.pump();
     socket.on('receive', pump);
     socket.on('close', pump);
-  }
-
-  get length(): number {
-    return this.line.length;
   }
 
   push(owed: Owed): void {
@@ -73,13 +77,20 @@ export class AnswerQueue {
             if (need === 0) value = socket.take(Math.min(head.bytes!, socket.buffer.length));
           }
         } catch (err) {
-          // The bytes do not decode (nothing was consumed): this read fails, the next tries them.
+          // The bytes do not decode (nothing was consumed). A load fails alone and the next read
+          // tries the same bytes; an exchange answer that cannot be read puts every answer after
+          // it out of step, so they all fail.
+          if (head.answer === true) {
+            this.outOfStep = err;
+            return this.failAll(err);
+          }
           this.line.shift();
           head.reject(err);
           continue;
         }
         if (need === 0) {
           this.line.shift();
+          if (head.answer !== true) this.outOfStep = undefined;
           // A caller that gave up was answered already: settling again changes nothing for it, and
           // lets the exchange free its pipeline slot.
           head.resolve(value);

@@ -6,8 +6,9 @@
  * default 1 is lock-step, because a VC6 peer building a fresh CArchive per message reads ahead and
  * drops what follows (format §6, §9.2). Answers are matched to requests by order alone, so an answer
  * is always read even when its caller gave up (timed out): it is decoded and discarded, and the next
- * caller gets its own answer, never a stale one. Requests written in one turn of the event loop go
- * out in one send (more only when they fill the archive's buffer, 4096 bytes by default, as CArchive).
+ * caller gets its own answer, never a stale one (an answer that does not decode stops exchanges
+ * until the caller resynchronises: see AnswerQueue). Pipelined requests written in one turn of the
+ * event loop go out in one send; a lock-step request goes out at once.
  */
 import type { MessageCodec, TypeExpr } from '../archive/index.js';
 import { AnswerQueue, type Owed } from './answer-queue.js';
@@ -33,8 +34,7 @@ export class ArchiveChannel {
   readonly load: Archive;
   readonly store: Archive;
   private maxInFlight: number;
-  /** Requests sent whose answers are not read yet (including those whose caller gave up). */
-  inFlight = 0;
+  private sent = 0;
   private readonly turns: Turn[] = [];
   private readonly answers: AnswerQueue;
   private flushScheduled = false;
@@ -59,10 +59,12 @@ export class ArchiveChannel {
   /** Changing it applies at once: a larger window lets waiting exchanges go. */
   set pipeline(n: number) {
     this.maxInFlight = checkPipeline(n);
-    while (this.turns.length > 0 && this.inFlight < this.maxInFlight) {
-      this.inFlight++;
-      this.turns.shift()!.go();
-    }
+    this.admit();
+  }
+
+  /** Requests sent whose answers are not read yet (including those whose caller gave up). */
+  get inFlight(): number {
+    return this.sent;
   }
 
   /** Exchanges waiting for their turn (not yet sent). */
@@ -80,16 +82,20 @@ export class ArchiveChannel {
     const { timeoutMs, signal } = options;
     const deadline = timeoutMs !== undefined && timeoutMs > 0 ? Date.now() + timeoutMs : undefined;
     // A slot is counted for this exchange before any await: by `done()` when it hands over a turn.
-    if (this.inFlight < this.pipeline && this.turns.length === 0) this.inFlight++;
+    if (this.sent < this.maxInFlight && this.turns.length === 0) this.sent++;
     else await this.turn(`exchange of ${req.name}`, options);
-    if (this.closed) {
+    if (this.closed || this.answers.outOfStep !== undefined || signal?.aborted === true) {
       this.done();
-      throw new ERR_INVALID_STATE('the archive channel is closed');
+      if (signal?.aborted === true) throw new ERR_ABORTED(`exchange of ${req.name}`).with({ sent: false });
+      if (this.closed) throw new ERR_INVALID_STATE('the archive channel is closed');
+      throw new ERR_INVALID_STATE(
+        'an earlier answer did not decode and is still first in the stream: load it with the right type or read its bytes raw, or close the session',
+      ).with({ outOfStep: true });
     }
     let owed!: Owed;
     // Once sent, the answer is owed even if this caller stops waiting: it is read and dropped.
     const answer = new Promise<unknown>((resolve, reject) => {
-      owed = { codec: res, resolve, reject };
+      owed = { codec: res, resolve, reject, answer: true };
     });
     try {
       // Validation fails here, before a byte is buffered: nothing was sent, the turn passes on.
@@ -160,7 +166,7 @@ export class ArchiveChannel {
    * resolve their callers a few promise hops apart, so a microtask flush ran between every two of
    * them and sent each new request alone (one write per message, measured by bench:roundtrip).
    */
-  scheduleFlush(): void {
+  private scheduleFlush(): void {
     if (this.flushScheduled) return;
     this.flushScheduled = true;
     setImmediate(() => {
@@ -179,7 +185,7 @@ export class ArchiveChannel {
         cleanup();
         reject(err);
       };
-      const onAbort = () => leave(new ERR_TIMEOUT(what, timeoutMs ?? 0).with({ sent: false, aborted: true }));
+      const onAbort = () => leave(new ERR_ABORTED(what).with({ sent: false }));
       const cleanup = () => {
         if (timer !== undefined) clearTimeout(timer);
         signal?.removeEventListener('abort', onAbort);
@@ -199,11 +205,16 @@ export class ArchiveChannel {
     });
   }
 
-  /** Frees a slot; hands it to the next waiting exchange, counted in for it. */
+  /** Frees a slot and lets the next waiting exchanges in. */
   private done(): void {
-    this.inFlight--;
-    if (this.turns.length > 0 && this.inFlight < this.pipeline) {
-      this.inFlight++;
+    this.sent--;
+    this.admit();
+  }
+
+  /** Hands free slots to waiting exchanges in order, each counted in before it resumes. */
+  private admit(): void {
+    while (this.turns.length > 0 && this.sent < this.maxInFlight) {
+      this.sent++;
       this.turns.shift()!.go();
     }
   }
@@ -226,7 +237,7 @@ function checkPipeline(n: number): number {
 function waitFor<T>(p: Promise<T>, what: string, deadline: number | undefined, timeoutMs: number | undefined, signal: AbortSignal | undefined): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     let timer: NodeJS.Timeout | undefined;
-    const onAbort = () => finish(() => reject(new ERR_TIMEOUT(what, timeoutMs ?? 0).with({ sent: true, aborted: true })));
+    const onAbort = () => finish(() => reject(new ERR_ABORTED(what).with({ sent: true })));
     const finish = (settle: () => void) => {
       if (timer !== undefined) clearTimeout(timer);
       signal?.removeEventListener('abort', onAbort);

@@ -121,17 +121,6 @@ export class Archive implements MessageSource, MessageSink {
     return this.reads.run(`reading ${n} bytes`, { timeoutMs, signal: options.signal }, (left) => this.file.read(n, left));
   }
 
-  /** `Receive`-like: up to `max` raw bytes, as soon as at least one is there. */
-  readSome(max: number, options: ReadOptions = {}): Promise<Buffer> {
-    if (this.mode !== 'load') return Promise.reject(this.wrongMode('read from'));
-    const timeoutMs = options.timeoutMs ?? this.timeoutMs;
-    const socket = this.file.socket;
-    return this.reads.run(`reading up to ${max} bytes`, { timeoutMs, signal: options.signal }, async (left) => {
-      await socket.waitForBytes(1, left);
-      return socket.take(Math.min(max, socket.buffer.length));
-    });
-  }
-
   private async decodeNext(codec: MessageCodec, left: ReadOptions): Promise<unknown> {
     const socket = this.file.socket;
     const buffer = socket.buffer;

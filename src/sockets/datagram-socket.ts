@@ -107,12 +107,12 @@ export class DatagramSocket extends EventEmitter<DatagramSocketEvents> {
     return this.peer?.port;
   }
 
-  /** Datagrams received and not yet taken. */
   /** Bytes of the datagrams queued and not yet received. */
   get bufferedBytes(): number {
     return this.queuedBytes;
   }
 
+  /** Datagrams received and not yet taken. */
   get queued(): number {
     return this.queue.length;
   }

@@ -20,3 +20,4 @@ export { StreamSocket, type CloseInfo, type StreamSocketOptions, type StreamStat
 export { DEFAULT_CONNECT_TIMEOUT_MS, type ConnectOptions } from './tcp-connect.js';
 export type { WaitOptions } from './wait-queue.js';
 export { WINSOCK } from './winsock.js';
+export { within } from './within.js';

@@ -15,6 +15,7 @@ import { probeBind } from './probe-bind.js';
 import { connectTcp, type ConnectOptions } from './tcp-connect.js';
 import { WaitQueue, type WaitOptions } from './wait-queue.js';
 import { socketError } from './winsock.js';
+import { within } from './within.js';
 
 export type StreamState = 'created' | 'listening' | 'connecting' | 'connected' | 'closed';
 
@@ -44,6 +45,8 @@ export interface StreamSocketEvents {
 }
 
 const DEFAULT_MAX_BUFFERED = 1024 * 1024;
+/** How long a close waits for pending data to reach the kernel before it drops the connection. */
+const CLOSE_GRACE_MS = 2000;
 
 export class StreamSocket extends EventEmitter<StreamSocketEvents> {
   readonly kind = 'stream' as const;
@@ -338,12 +341,12 @@ export class StreamSocket extends EventEmitter<StreamSocketEvents> {
   private async doClose(): Promise<void> {
     for (const hook of [...this.closeHooks]) {
       try {
-        await hook();
+        // Bounded: a peer that stopped reading would hold a flush, and the close, forever.
+        await within(hook(), CLOSE_GRACE_MS, 'flushing before close');
       } catch {
-        // A failed flush (peer gone) must not keep the socket open.
+        // A failed or stuck flush (peer gone) must not keep the socket open.
       }
     }
-    const wasConnected = this.state === 'connected';
     this.state = 'closed';
     const closed = new ERR_INVALID_STATE('the socket was closed');
     this.acceptWaiters.fail(closed);
@@ -364,13 +367,13 @@ export class StreamSocket extends EventEmitter<StreamSocketEvents> {
           sock.destroy();
           resolve();
         };
-        const timer = setTimeout(done, 2000);
+        const timer = setTimeout(done, CLOSE_GRACE_MS);
         sock.once('close', done);
         if (this.paused) sock.resume();
         sock.end(done);
       });
     }
-    if (wasConnected || this.server !== undefined) this.emit('close', { reason: 'local' });
+    this.emit('close', { reason: 'local' });
   }
 
   private expectState(state: StreamState, operation: string): void {

@@ -137,4 +137,32 @@ describe('loads that wait', () => {
     expect((await second).body.value).toEqual({ id: 2, status: 0, message: 'two' });
     peer.destroy();
   });
+
+  it('an answer that does not decode fails every exchange owed after it, and exchanges wait for a resync', async () => {
+    const peer = await rawPeer('garbled');
+    const ackCodec = (() => {
+      const reg = new TypeRegistry();
+      reg.add(DEMO_TYPES);
+      return reg.get('OrderAck');
+    })();
+    const first = gw.call('POST', '/sessions/garbled/exchange', { request: { type: 'Order', value: order(1) }, response: { type: 'OrderAck' }, timeoutMs: 3000 });
+    await new Promise((r) => setTimeout(r, 100));
+    // id, status, then a CString claiming 0xFFFFFFFE characters: past every cap.
+    const bad = Buffer.from('0100000000000000fffffffeffffff', 'hex');
+    peer.write(bad);
+    const failed = await first;
+    expect(failed.status).toBe(502);
+    expect(failed.body.code).toBe('ARCHIVE_LIMIT');
+    // Out of step: the next exchange would read those bytes as its answer; it is refused instead.
+    const refused = await gw.call('POST', '/sessions/garbled/exchange', { request: { type: 'Order', value: order(2) }, response: { type: 'OrderAck' }, timeoutMs: 1000 });
+    expect(refused.status).toBe(409);
+    expect(refused.body).toMatchObject({ code: 'INVALID_STATE', outOfStep: true });
+    // Reading the bad bytes raw resynchronises; the next exchange is answered normally.
+    expect((await gw.call('POST', '/sessions/garbled/read', { bytes: bad.length })).body.bytes).toBe(bad.length);
+    const again = gw.call('POST', '/sessions/garbled/exchange', { request: { type: 'Order', value: order(3) }, response: { type: 'OrderAck' }, timeoutMs: 3000 });
+    await new Promise((r) => setTimeout(r, 100));
+    peer.write(ackCodec.encode({ id: 3, status: 0, message: 'three' }));
+    expect((await again).body.value).toEqual({ id: 3, status: 0, message: 'three' });
+    peer.destroy();
+  });
 });

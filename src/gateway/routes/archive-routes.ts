@@ -7,6 +7,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { ERR_VALIDATION, fromBase64, toBase64, type TypeExpr } from '../../archive/index.js';
+import { within } from '../../sockets/index.js';
 import { disconnectSignal } from '../disconnect-signal.js';
 import { BODY_ERRORS, E, errorResponses, type ErrorCode } from '../error-catalog.js';
 import { waitMs, type GatewayContext } from '../gateway-context.js';
@@ -17,7 +18,7 @@ import { typedExample } from '../openapi-document.js';
 const tags = ['archives'];
 const ON_SESSION: ErrorCode[] = [...BODY_ERRORS, E.SESSION_NOT_FOUND, E.INVALID_STATE, E.ARCHIVE_REQUIRES_STREAM];
 const LOADING: ErrorCode[] = [E.UNKNOWN_TYPE, E.TIMEOUT, E.PEER_CLOSED, E.ARCHIVE_DECODE, E.ARCHIVE_LIMIT];
-const STORING: ErrorCode[] = [E.UNKNOWN_TYPE, E.PEER_CLOSED, E.SOCKET_ERROR];
+const STORING: ErrorCode[] = [E.UNKNOWN_TYPE, E.PEER_CLOSED, E.SOCKET_ERROR, E.TIMEOUT];
 
 export const archiveRoutes: FastifyPluginAsync<GatewayContext> = async (plain, ctx) => {
   const app = plain.withTypeProvider<TypeBoxTypeProvider>();
@@ -62,7 +63,8 @@ export const archiveRoutes: FastifyPluginAsync<GatewayContext> = async (plain, c
       }
       throw err;
     }
-    await ch.store.flush();
+    // The kernel takes the bytes at once unless the peer stopped reading: then the wait is bounded.
+    await within(ch.store.flush(), config.defaultTimeoutMs, 'sending the stored values to the peer');
     messages.inc({ op: 'store' }, items.length);
     return { values: items.length, bytes: ch.socket.bytesOut - before };
   });
@@ -119,14 +121,14 @@ export const archiveRoutes: FastifyPluginAsync<GatewayContext> = async (plain, c
       summary: 'Write raw bytes (ar.Write) through the store archive, then flush',
       params: NameParams,
       body: WriteBody,
-      response: { 200: Written, ...errorResponses([...ON_SESSION, E.PEER_CLOSED, E.SOCKET_ERROR]) },
+      response: { 200: Written, ...errorResponses([...ON_SESSION, E.PEER_CLOSED, E.SOCKET_ERROR, E.TIMEOUT]) },
     },
   }, async (req) => {
     const ch = sessions.get(req.params.name).channel();
     const data = fromBase64(req.body.data);
     if (data === null) throw new ERR_VALIDATION('body/data is not base64').with({ path: '/data', in: 'body' });
     ch.store.writeBytes(data);
-    await ch.store.flush();
+    await within(ch.store.flush(), config.defaultTimeoutMs, 'sending the bytes to the peer');
     return { bytes: data.length };
   });
 
