@@ -16,37 +16,12 @@ import { connectTcp, type ConnectOptions } from './tcp-connect.js';
 import { WaitQueue, type WaitOptions } from './wait-queue.js';
 import { socketError } from './winsock.js';
 import { within } from './within.js';
+import type { CloseInfo, StreamSocketEvents, StreamSocketOptions, StreamState } from './stream-socket-types.js';
+import { CLOSE_GRACE_MS, closeTcp, listenTcp } from './tcp-lifecycle.js';
 
-export type StreamState = 'created' | 'listening' | 'connecting' | 'connected' | 'closed';
-
-/** Why the peer side ended: FIN (`graceful`), RST (`reset`), or our own close (`local`). */
-export interface CloseInfo {
-  reason: 'graceful' | 'reset' | 'local';
-  wsa?: string;
-}
-
-export interface StreamSocketOptions {
-  /** Local port; 0 or none: any free port (`Create(nPort)`). */
-  port?: number;
-  /** Local numeric address; none: all interfaces, as MFC's NULL (`INADDR_ANY`). */
-  address?: string;
-  /** Bytes kept from the peer before reading pauses (default 1 MiB). */
-  maxBufferedBytes?: number;
-  /** Where `listen` binds when `address` is not given (default `0.0.0.0`, MFC's INADDR_ANY). */
-  listenAddress?: string;
-}
-
-export interface StreamSocketEvents {
-  accept: [];
-  receive: [bytes: number];
-  connect: [error?: ArchwayError];
-  send: [];
-  close: [info: CloseInfo];
-}
+export type { CloseInfo, StreamSocketEvents, StreamSocketOptions, StreamState } from './stream-socket-types.js';
 
 const DEFAULT_MAX_BUFFERED = 1024 * 1024;
-/** How long a close waits for pending data to reach the kernel before it drops the connection. */
-const CLOSE_GRACE_MS = 2000;
 
 export class StreamSocket extends EventEmitter<StreamSocketEvents> {
   readonly kind = 'stream' as const;
@@ -127,11 +102,7 @@ export class StreamSocket extends EventEmitter<StreamSocketEvents> {
     this.expectState('created', 'listen');
     if (!Number.isInteger(backlog) || backlog < 1) throw new ERR_INVALID_STATE(`backlog must be a positive integer, got ${backlog}`);
     const host = this.listenHost;
-    const server = net.createServer({ allowHalfOpen: true, noDelay: true });
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', (err) => reject(socketError(err, formatTarget(host, this.bindPort))));
-      server.listen({ port: this.bindPort, host, backlog, exclusive: true }, () => resolve());
-    });
+    const server = await listenTcp(host, this.bindPort, backlog);
     this.server = server;
     this.backlog = backlog;
     this.state = 'listening';
@@ -356,23 +327,7 @@ export class StreamSocket extends EventEmitter<StreamSocketEvents> {
     // waits for every accepted connection to end, but those are sockets of their own and stay
     // open, as after MFC's Close of a listening socket.
     this.server?.close();
-    const sock = this.sock;
-    if (sock !== undefined && !sock.destroyed) {
-      // closesocket() with the default linger: our data and FIN are handed to the kernel, which
-      // delivers them; we do not wait for the peer's own FIN (a peer that never closes must not
-      // hold DELETE for seconds). The timer bounds a send buffer the peer never drains.
-      await new Promise<void>((resolve) => {
-        const done = () => {
-          clearTimeout(timer);
-          sock.destroy();
-          resolve();
-        };
-        const timer = setTimeout(done, CLOSE_GRACE_MS);
-        sock.once('close', done);
-        if (this.paused) sock.resume();
-        sock.end(done);
-      });
-    }
+    if (this.sock !== undefined) await closeTcp(this.sock);
     this.emit('close', { reason: 'local' });
   }
 
