@@ -12,12 +12,14 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   'demo-service': () => import('./commands/demo-service.js').then((m) => m.command),
 };
 
-function help(): string {
+/** Loads every command for its one-line summary (help is rare; the commands stay lazy otherwise). */
+async function help(): Promise<string> {
+  const rows = await Promise.all(Object.entries(COMMANDS).map(async ([name, load]) => `  ${name.padEnd(14)} ${(await load()).summary}`));
   return [
     'usage: archway <command> [options]',
     '',
     'commands:',
-    ...Object.keys(COMMANDS).map((name) => `  ${name}`),
+    ...rows,
     '',
     'archway <command> --help shows the options of a command.',
   ].join('\n');
@@ -26,12 +28,12 @@ function help(): string {
 export async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
-    process.stdout.write(`${help()}\n`);
+    process.stdout.write(`${await help()}\n`);
     return name === undefined ? 2 : 0;
   }
   const load = COMMANDS[name];
   if (load === undefined) {
-    process.stderr.write(`archway: unknown command '${name}'\n${help()}\n`);
+    process.stderr.write(`archway: unknown command '${name}'\n${await help()}\n`);
     return 2;
   }
   const command = await load();
