@@ -30,14 +30,7 @@ export function expectNoInternals(body: unknown): void {
   expect(text).not.toMatch(/node_modules|node:internal/);
 }
 
-/** A port that was free a moment ago. */
-export async function freePort(host = '127.0.0.1'): Promise<number> {
-  const srv = net.createServer();
-  await new Promise<void>((r) => srv.listen(0, host, r));
-  const port = (srv.address() as net.AddressInfo).port;
-  await new Promise<void>((r) => srv.close(() => r()));
-  return port;
-}
+export { freePort } from '../sockets/helpers.js';
 
 /** A TCP listener holding a port (so that binding it fails). */
 export async function holdTcpPort(host = '127.0.0.1'): Promise<{ port: number; close(): Promise<void> }> {

@@ -2,9 +2,9 @@
  * The seed's table (SPEC §1) over REST, row by row: two sessions of one gateway talking to each
  * other as MFC server and client. Real sockets on loopback, real HTTP from undici.
  */
-import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGateway, type TestGateway } from './gateway-harness.js';
+import { freePort } from '../sockets/helpers.js';
 
 /** Every primitive of SPEC §2 with a value in its canonical JSON form (decode gives it back as is). */
 const PRIMITIVE_VALUES: { type: string; value: unknown }[] = [
@@ -43,13 +43,6 @@ const PRIMITIVE_VALUES: { type: string; value: unknown }[] = [
   { type: 'CMapStringToString', value: [['k', 'v'], ['clé', 'valeur']] },
 ];
 
-async function freePort(): Promise<number> {
-  const srv = net.createServer();
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
-  const port = (srv.address() as net.AddressInfo).port;
-  await new Promise<void>((r) => srv.close(() => r()));
-  return port;
-}
 
 describe('the seed sequence over REST, server and client sessions in one gateway', () => {
   let gw: TestGateway;
