@@ -6,8 +6,8 @@
  *   - through the CLI decoder (`archway decode --type CByteArray`, bytes on a stdin pipe, which
  *     delivers them in 64 KiB chunks).
  * Prints the time per MiB of each size (target: within 2× of each other, i.e. linear; the CLI's
- * fixed start-up cost, measured on a one-byte array, is taken out) and the peak memory above the
- * process's idle level (target: under 4× the payload).
+ * modules are loaded before its clock starts) and the peak memory above the process's idle level,
+ * for store and load separately (target: under 4× the payload).
  *
  * Options: `--sizes 1,8,64` (MiB), `--no-save`.
  */
@@ -84,7 +84,8 @@ interface SizeResult {
   storeMsPerMiB: number;
   loadMsPerMiB: number;
   cliMsPerMiB: number;
-  gatewayPeakOverPayload: number;
+  storePeakOverPayload: number;
+  loadPeakOverPayload: number;
   cliPeakOverPayload: number;
 }
 
@@ -121,7 +122,7 @@ async function main(): Promise<void> {
       const b64 = payload.toString('base64');
       const archive = codec.encode(b64);
       await new Promise((r) => setTimeout(r, 500));
-      const idle = processMemory(gateway.pid).rss;
+      let idle = processMemory(gateway.pid).rss;
       const canReset = resetPeak(gateway.pid);
 
       // store: JSON in, archive bytes out to the peer
@@ -131,6 +132,10 @@ async function main(): Promise<void> {
       await ok(`${gw}/sessions/big/store`, { type: 'CByteArray', value: b64 });
       await allIn;
       const storeMs = performance.now() - t;
+      const storePeak = canReset ? processMemory(gateway.pid).peakRss - idle : Number.NaN;
+      await new Promise((r) => setTimeout(r, 500));
+      idle = processMemory(gateway.pid).rss;
+      resetPeak(gateway.pid);
 
       // load: the peer writes 64 KiB chunks, the gateway decodes and answers JSON
       t = performance.now();
@@ -139,7 +144,7 @@ async function main(): Promise<void> {
       const loaded = await loading;
       const loadMs = performance.now() - t;
       if (loaded.status !== 200 || (JSON.parse(loaded.text) as { value: string }).value !== b64) throw new Error(`load of ${size} MiB answered wrong: ${loaded.status}`);
-      const peak = canReset ? processMemory(gateway.pid).peakRss : Number.NaN;
+      const loadPeak = canReset ? processMemory(gateway.pid).peakRss - idle : Number.NaN;
 
       const cli = await cliDecode(archive);
       if (cli.outBytes < b64.length) throw new Error(`archway decode printed ${cli.outBytes} bytes for ${b64.length} of base64`);
@@ -148,7 +153,8 @@ async function main(): Promise<void> {
         storeMsPerMiB: storeMs / size,
         loadMsPerMiB: loadMs / size,
         cliMsPerMiB: cli.ms / size,
-        gatewayPeakOverPayload: (peak - idle) / payload.length,
+        storePeakOverPayload: storePeak / payload.length,
+        loadPeakOverPayload: loadPeak / payload.length,
         cliPeakOverPayload: (cli.maxRss - cliIdle.maxRss) / payload.length,
       });
     }
@@ -166,17 +172,20 @@ function report(results: SizeResult[]): void {
     r.storeMsPerMiB.toFixed(1),
     r.loadMsPerMiB.toFixed(1),
     r.cliMsPerMiB.toFixed(1),
-    Number.isNaN(r.gatewayPeakOverPayload) ? 'n/a' : `${r.gatewayPeakOverPayload.toFixed(2)}×`,
+    Number.isNaN(r.storePeakOverPayload) ? 'n/a' : `${r.storePeakOverPayload.toFixed(2)}×`,
+    Number.isNaN(r.loadPeakOverPayload) ? 'n/a' : `${r.loadPeakOverPayload.toFixed(2)}×`,
     `${r.cliPeakOverPayload.toFixed(2)}×`,
   ];
   console.log('');
-  printColumns(['payload', 'store ms/MiB', 'load ms/MiB', 'CLI decode ms/MiB', 'gateway peak', 'CLI peak'], results.map(row), new Set([1, 2, 3, 4, 5]));
+  printColumns(['payload', 'store ms/MiB', 'load ms/MiB', 'CLI decode ms/MiB', 'store peak', 'load peak', 'CLI peak'], results.map(row), new Set([1, 2, 3, 4, 5, 6]));
   const spread = (f: (r: SizeResult) => number) => Math.max(...results.map(f)) / Math.min(...results.map(f));
-  // The CLI's fixed cost (its one-byte run) is taken out: what remains is the per-byte work.
   const linear = { store: spread((r) => r.storeMsPerMiB), load: spread((r) => r.loadMsPerMiB), cli: spread((r) => r.cliMsPerMiB) };
   const largest = results[results.length - 1]!;
   console.log(`\ntime per MiB, largest ÷ smallest: store ${linear.store.toFixed(2)}×, load ${linear.load.toFixed(2)}×, CLI ${linear.cli.toFixed(2)}× (target ≤ 2×: ${Math.max(linear.store, linear.load, linear.cli) <= 2 ? 'PASS' : 'FAIL'})`);
-  console.log(`peak memory at ${largest.mib} MiB: gateway ${largest.gatewayPeakOverPayload.toFixed(2)}×, CLI ${largest.cliPeakOverPayload.toFixed(2)}× the payload (target < 4×: ${largest.cliPeakOverPayload < 4 && largest.gatewayPeakOverPayload < 4 ? 'PASS' : 'FAIL'})`);
+  const worst = Math.max(largest.storePeakOverPayload, largest.loadPeakOverPayload, largest.cliPeakOverPayload);
+  console.log(
+    `peak memory at ${largest.mib} MiB: gateway store ${largest.storePeakOverPayload.toFixed(2)}×, load ${largest.loadPeakOverPayload.toFixed(2)}×, CLI ${largest.cliPeakOverPayload.toFixed(2)}× the payload (target < 4×: ${worst < 4 ? 'PASS' : 'FAIL'})`,
+  );
   if (!opts['no-save']) console.log(`results: ${writeResults('large', { rows: [], sizes: results, linear })}`);
 }
 

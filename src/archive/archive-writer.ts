@@ -28,8 +28,9 @@ export class ArchiveWriter {
         `the message would exceed ${this.maxBytes} bytes (maxMessageBytes)`,
       );
     }
-    let size = this.buf.length * 2;
-    while (size < needed) size *= 2;
+    // Doubling for many small writes; one large value (a 64 MiB CByteArray) gets what it needs
+    // plus an eighth, not the next power of two (up to twice the payload).
+    const size = Math.max(this.buf.length * 2, needed + (needed >>> 3));
     const next = Buffer.allocUnsafe(Math.min(size, this.maxBytes));
     this.buf.copy(next, 0, 0, this.pos);
     this.buf = next;

@@ -3,7 +3,7 @@
  * of the received bytes turned into base64 once, so a 64 MiB array costs one pass.
  */
 import { Type } from 'typebox';
-import { fromBase64, toBase64 } from './base64.js';
+import { isBase64, toBase64 } from './base64.js';
 import { readCount, writeCount } from './count.js';
 import { decodeError, validationError } from './errors.js';
 import { expected, type Primitive, type PrimitiveOptions } from './primitive.js';
@@ -18,11 +18,20 @@ export function byteArrayType(o: PrimitiveOptions): Primitive {
     name: 'CByteArray',
     headerMax: 14,
     write(w, v) {
-      const bytes = typeof v === 'string' ? fromBase64(v) : v instanceof Uint8Array ? v : null;
-      if (bytes === null) return expected('base64 bytes (CByteArray)', v);
-      if (bytes.length > max) throw validationError(tooMany(bytes.length));
-      writeCount(w, bytes.length, escape64);
-      w.bytes(bytes);
+      if (typeof v === 'string') {
+        // Decoded straight into the archive buffer: no intermediate copy of a large array.
+        if (!isBase64(v)) return expected('base64 bytes (CByteArray)', v);
+        const n = Buffer.byteLength(v, 'base64');
+        if (n > max) throw validationError(tooMany(n));
+        writeCount(w, n, escape64);
+        w.ensure(n);
+        w.pos += w.buf.write(v, w.pos, n, 'base64');
+        return;
+      }
+      if (!(v instanceof Uint8Array)) return expected('base64 bytes (CByteArray)', v);
+      if (v.length > max) throw validationError(tooMany(v.length));
+      writeCount(w, v.length, escape64);
+      w.bytes(v);
     },
     read(r) {
       const at = r.offset;

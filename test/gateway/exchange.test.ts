@@ -165,4 +165,19 @@ describe('loads that wait', () => {
     expect((await again).body.value).toEqual({ id: 3, status: 0, message: 'three' });
     peer.destroy();
   });
+
+  it('a large CByteArray (3 MiB) is loaded whole and answered as streamed JSON, byte for byte', async () => {
+    const peer = await rawPeer('bigload');
+    const payload = Buffer.alloc(3 * 1024 * 1024);
+    for (let i = 0; i < payload.length; i++) payload[i] = (i * 7919) & 0xff;
+    const bytes = new TypeRegistry().codecFor('CByteArray').encode(payload.toString('base64'));
+    const loading = gw.call('POST', '/sessions/bigload/load', { type: 'CByteArray', timeoutMs: 10_000 });
+    for (let i = 0; i < bytes.length; i += 65_536) peer.write(bytes.subarray(i, i + 65_536));
+    const loaded = await loading;
+    expect(loaded.status).toBe(200);
+    expect(loaded.headers['content-type']).toMatch(/^application\/json/);
+    expect(loaded.headers['transfer-encoding']).toBe('chunked'); // streamed in pieces, not one string
+    expect(Buffer.from(loaded.body.value, 'base64').equals(payload)).toBe(true);
+    peer.destroy();
+  });
 });

@@ -3,6 +3,7 @@
  * JSON value of one message of a type on stdout. The bytes must hold exactly one message.
  */
 import { defineError } from '../../archive/archway-error.js';
+import { hasLongString, jsonChunks } from '../../archive/json-chunks.js';
 import { CODEC_OPTIONS, CODEC_OPTIONS_HELP, codecChoice, loadCodec } from '../codec-options.js';
 import type { Command } from '../command.js';
 import { parseOptions } from '../options.js';
@@ -38,7 +39,13 @@ export const command: Command = {
       const bytes = values.hex === true ? parseHex(input.toString('latin1')) : input;
       // decode() refuses bytes after the message, naming the offset where they start.
       const value = codec.decode(bytes);
-      await writeStdout(`${JSON.stringify(value, null, values.pretty === true ? 2 : undefined)}\n`);
+      if (values.pretty !== true && hasLongString(value, 1024 * 1024)) {
+        // A large CByteArray's base64 goes out in slices, never as one JSON string (bench:large).
+        for (const piece of jsonChunks(value)) await writeStdout(piece);
+        await writeStdout('\n');
+      } else {
+        await writeStdout(`${JSON.stringify(value, null, values.pretty === true ? 2 : undefined)}\n`);
+      }
       return 0;
     } catch (err) {
       return reportFailure('decode', err);

@@ -6,7 +6,9 @@
  */
 import type { FastifyPluginAsync } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { ERR_VALIDATION, fromBase64, toBase64, type TypeExpr } from '../../archive/index.js';
+import { Readable } from 'node:stream';
+import type { FastifyReply } from 'fastify';
+import { ERR_VALIDATION, fromBase64, hasLongString, jsonChunks, toBase64, type TypeExpr } from '../../archive/index.js';
 import { within } from '../../sockets/index.js';
 import { disconnectSignal } from '../disconnect-signal.js';
 import { BODY_ERRORS, E, errorResponses, type ErrorCode } from '../error-catalog.js';
@@ -84,19 +86,19 @@ export const archiveRoutes: FastifyPluginAsync<GatewayContext> = async (plain, c
     const codec = s.codec(req.body.type as TypeExpr);
     const value = await ch.read(codec, { timeoutMs: waitMs(config, req.body.timeoutMs), signal: disconnectSignal(reply) });
     messages.inc({ op: 'load' });
-    return { value };
+    return answer(reply, value);
   });
 
   app.post('/sessions/:name/exchange', {
     schema: {
       tags,
       summary: 'Store a request and load its answer (the RPC use)',
-      description: 'Calls on one session are served first-in first-out, up to the session\'s `pipeline` in flight. The timeout covers the wait for a turn and for the answer; an answer whose caller timed out is read and discarded, never handed to the next caller.',
+      description: 'Calls on one session are served first-in first-out, up to the session\'s `pipeline` in flight. The timeout covers the wait for a turn and for the answer; an answer whose caller timed out is read and discarded, never handed to the next caller. An answer that does not decode fails the exchanges after it, and later exchanges answer 409 (outOfStep) until a load or raw read consumes the stray bytes.',
       params: NameParams,
       body: exchangeBody,
       response: { 200: Loaded, ...errorResponses([...ON_SESSION, ...LOADING, ...STORING]) },
     },
-  }, async (req) => {
+  }, async (req, reply) => {
     const s = sessions.get(req.params.name);
     const ch = s.channel();
     const { request, response } = req.body;
@@ -112,7 +114,7 @@ export const archiveRoutes: FastifyPluginAsync<GatewayContext> = async (plain, c
       throw err;
     }
     messages.inc({ op: 'exchange' });
-    return { value };
+    return answer(reply, value);
   });
 
   app.post('/sessions/:name/write', {
@@ -151,3 +153,12 @@ export const archiveRoutes: FastifyPluginAsync<GatewayContext> = async (plain, c
     return { data: toBase64(data), bytes: data.length };
   });
 };
+
+/** Strings past this length are sent in slices rather than serialized whole (bench:large). */
+const STREAM_FROM = 1024 * 1024;
+
+/** `{value}`, streamed in pieces when it holds a long string (a large CByteArray's base64). */
+function answer(reply: FastifyReply, value: unknown): { value: unknown } | FastifyReply {
+  if (!hasLongString(value, STREAM_FROM)) return { value };
+  return reply.type('application/json; charset=utf-8').send(Readable.from(jsonChunks({ value })));
+}
