@@ -3,9 +3,12 @@
  * write out on success, and on failure exactly one line on stderr that names where the input is
  * wrong (field path or byte offset), so scripts can grep it and nothing half-written reaches stdout.
  */
+import { fstatSync, readFileSync } from 'node:fs';
 import { isArchwayError } from '../archive/archway-error.js';
 
 export async function readStdin(): Promise<Buffer> {
+  // A file (`< capture.bin`) is read whole into one buffer of its size: no chunks to join.
+  if (fstatSync(0).isFile()) return readFileSync(0);
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) {
     chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
