@@ -9,7 +9,7 @@
  * unfinished at the end of its slice. Only one case runs at a time; its connection stays open (and
  * idle) while the others run.
  */
-import { summarize, type CaseResult } from './measure.js';
+import { runSettings, summarize, type CaseResult } from './measure.js';
 
 export interface AsyncBenchCase {
   /** Shown in tables; unique within its group. */
@@ -42,16 +42,7 @@ function nowNs(): number {
 
 /** Measures all `cases` side by side (see the top of this file); results in the order given. */
 export async function measureInterleavedAsync(cases: readonly AsyncBenchCase[], options: AsyncMeasureOptions = {}): Promise<AsyncCaseResult[]> {
-  const seconds = options.seconds ?? 2;
-  const rounds = Math.max(1, Math.floor(options.rounds ?? 10));
-  const warmupSeconds = options.warmupSeconds ?? 0.5;
-  if (!(seconds > 0)) throw new RangeError(`seconds must be positive, got ${seconds}`);
-  const keys = new Set<string>();
-  for (const c of cases) {
-    const key = `${c.group ?? ''}\u0000${c.name}`;
-    if (keys.has(key)) throw new Error(`bench case "${c.name}" appears twice in group "${c.group ?? ''}"`);
-    keys.add(key);
-  }
+  const { seconds, rounds, warmupSeconds } = runSettings(cases, options);
   const running = cases.map((c) => ({ c, samples: [] as number[], ops: 0, ns: 0, cpuUs: 0 }));
 
   // Warm-up in two interleaved passes: optimised code, grown socket buffers and a steady heap.

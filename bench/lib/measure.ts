@@ -125,12 +125,12 @@ function calibrate(r: Running, batchMs: number): void {
   }
 }
 
-/** Measures all `cases` side by side (see the top of this file); results in the order given. */
-export function measureInterleaved(cases: readonly BenchCase[], options: MeasureOptions = {}): CaseResult[] {
+/** The run's settings with their defaults, after checking them and that no case is named twice. */
+export function runSettings(
+  cases: readonly { name: string; group?: string }[],
+  options: { seconds?: number; rounds?: number; warmupSeconds?: number },
+): { seconds: number; rounds: number; warmupSeconds: number } {
   const seconds = options.seconds ?? 2;
-  const rounds = Math.max(1, Math.floor(options.rounds ?? 10));
-  const warmupSeconds = options.warmupSeconds ?? 0.5;
-  const batchMs = options.batchMs ?? 5;
   if (!(seconds > 0)) throw new RangeError(`seconds must be positive, got ${seconds}`);
   const keys = new Set<string>();
   for (const c of cases) {
@@ -138,6 +138,13 @@ export function measureInterleaved(cases: readonly BenchCase[], options: Measure
     if (keys.has(key)) throw new Error(`bench case "${c.name}" appears twice in group "${c.group ?? ''}"`);
     keys.add(key);
   }
+  return { seconds, rounds: Math.max(1, Math.floor(options.rounds ?? 10)), warmupSeconds: options.warmupSeconds ?? 0.5 };
+}
+
+/** Measures all `cases` side by side (see the top of this file); results in the order given. */
+export function measureInterleaved(cases: readonly BenchCase[], options: MeasureOptions = {}): CaseResult[] {
+  const { seconds, rounds, warmupSeconds } = runSettings(cases, options);
+  const batchMs = options.batchMs ?? 5;
 
   const running: Running[] = cases.map((c) => ({
     c,
