@@ -46,6 +46,8 @@ export function toProblem(err: unknown, bodyLimit: number, contentType?: string)
     if (v.keyword === 'additionalProperties' && typeof params?.additionalProperty === 'string') {
       path = `${path}/${params.additionalProperty}`;
       message = 'is not a property of this request (unknown properties are refused, not ignored)';
+    } else if (v.keyword === 'enum' && Array.isArray(params?.allowedValues)) {
+      message = `must be one of ${params.allowedValues.map((a) => JSON.stringify(a)).join(', ')}`;
     } else if (v.keyword === 'required' && typeof params?.missingProperty === 'string') {
       path = `${path}/${params.missingProperty}`;
       message = 'is required';

@@ -226,4 +226,16 @@ describe('a bad request never takes another session down', () => {
     expect(r.status, JSON.stringify(r.body)).toBe(200);
     expect(r.body.value).toBe(5);
   });
+
+  it('a value outside an enumeration is refused naming the allowed values', async () => {
+    const gw2 = await startGateway();
+    try {
+      const r = await gw2.call('POST', '/sessions', { kind: 'bogus' });
+      expect(r.status).toBe(400);
+      expect(r.body).toMatchObject({ code: 'VALIDATION', path: '/kind' });
+      expect(r.body.message).toBe('body/kind must be one of "stream", "datagram"');
+    } finally {
+      await gw2.close();
+    }
+  });
 });

@@ -3,7 +3,7 @@ import { Type } from 'typebox';
 import { SessionName, TimeoutMs } from './shared-schemas.js';
 
 const Pipeline = Type.Integer({ minimum: 1, maximum: 1024, description: 'exchange requests in flight at most (1: lock-step, the safe default for VC6 peers)' });
-const ArchiveLifetime = Type.Union([Type.Literal('connection'), Type.Literal('message')], {
+const ArchiveLifetime = Type.Enum(['connection', 'message'], {
   description: 'connection: CObject indices persist across messages (one CArchive per connection); message: they restart with each message',
 });
 const Profile = Type.Object(
@@ -18,7 +18,7 @@ const Profile = Type.Object(
 export const CreateSessionBody = Type.Object(
   {
     name: Type.Optional(SessionName),
-    kind: Type.Union([Type.Literal('stream'), Type.Literal('datagram')], { description: 'SOCK_STREAM (CSocket) or SOCK_DGRAM (CAsyncSocket datagrams)' }),
+    kind: Type.Enum(['stream', 'datagram'], { description: 'SOCK_STREAM (CSocket) or SOCK_DGRAM (CAsyncSocket datagrams)' }),
     port: Type.Optional(Type.Integer({ minimum: 0, maximum: 65535, description: 'local port (Create(nPort)); 0 or none: any free port' })),
     address: Type.Optional(Type.String({ minLength: 1, description: 'local numeric address to bind (must be in ARCHWAY_ALLOW_BIND)' })),
     pipeline: Type.Optional(Pipeline),
