@@ -3,10 +3,11 @@
  * of the received bytes turned into base64 once, so a 64 MiB array costs one pass.
  */
 import { Type } from 'typebox';
-import { isBase64, toBase64 } from './base64.js';
+import { base64Length, decodeBase64Bytes, isBase64, isBase64Bytes, toBase64 } from './base64.js';
 import { readCount, writeCount } from './count.js';
 import { decodeError, validationError } from './errors.js';
 import { expected, type Primitive, type PrimitiveOptions } from './primitive.js';
+import { Utf8Text } from './utf8-text.js';
 
 export function byteArrayType(o: PrimitiveOptions): Primitive {
   const escape64 = o.flags.escape64;
@@ -26,6 +27,16 @@ export function byteArrayType(o: PrimitiveOptions): Primitive {
         writeCount(w, n, escape64);
         w.ensure(n);
         w.pos += w.buf.write(v, w.pos, n, 'base64');
+        return;
+      }
+      if (v instanceof Utf8Text) {
+        // Base64 still in the request's bytes: decoded from them, never made one long string.
+        if (!isBase64Bytes(v.bytes)) return expected('base64 bytes (CByteArray)', v);
+        const n = base64Length(v.bytes);
+        if (n > max) throw validationError(tooMany(n));
+        writeCount(w, n, escape64);
+        w.ensure(n);
+        w.pos += decodeBase64Bytes(v.bytes, w.buf, w.pos);
         return;
       }
       if (!(v instanceof Uint8Array)) return expected('base64 bytes (CByteArray)', v);

@@ -1,6 +1,7 @@
 /** Error codes of the archive layer (codec, message types). */
 import { ArchwayError, defineError, type ArchiveCause } from './archway-error.js';
 import { NeedMore } from './need-more.js';
+import { Utf8Text } from './utf8-text.js';
 
 /** A value does not fit its MFC type (wrong JSON type, out of range, unrepresentable). */
 export const ERR_VALIDATION = defineError('VALIDATION', 400, (message: string) => message);
@@ -62,6 +63,7 @@ export function atPath(err: unknown, segment: string | number): unknown {
 export function describe(value: unknown): string {
   if (value === undefined) return 'nothing (the field is missing)';
   if (value === null) return 'null';
+  if (value instanceof Utf8Text) return `a string of ${value.bytes.length} bytes`;
   if (typeof value === 'string') {
     return value.length > 40 ? `a string of ${value.length} characters` : `"${value}"`;
   }

@@ -28,5 +28,6 @@ export {
 export { TypeRegistry, type TypeFileInfo, type WireOptions } from './type-registry.js';
 export type { Plan, StructPlan } from './type-plan.js';
 export { fromBase64, toBase64 } from './base64.js';
+export { Utf8Text, plainText } from './utf8-text.js';
 export { hasLongString, jsonChunks } from './json-chunks.js';
 export { typeSchemas, exampleOf, type TypeSchemas } from './type-schema.js';

@@ -13,6 +13,7 @@ import { decodeError, validationError } from './errors.js';
 import { expected, type Primitive, type PrimitiveOptions } from './primitive.js';
 import { SHORT_MAX, shortLatin1, shortUtf16 } from './short-string.js';
 import { readStringHeader, writeStringLength } from './string-length.js';
+import { plainText, Utf8Text } from './utf8-text.js';
 
 const WHAT = 'a string, {"text": string, "unicode": boolean} or {"bytes": base64}';
 
@@ -126,14 +127,15 @@ function stringType(name: string, o: PrimitiveOptions, declaredWide: boolean): P
   return {
     name,
     headerMax: 18,
-    write(w, v) {
+    write(w, value) {
+      const v = plainText(value);
       let text: string;
       let wide = declaredWide;
       if (typeof v === 'string') {
         text = v;
       } else if (typeof v === 'object' && v !== null && !Array.isArray(v)) {
         const form = v as { text?: unknown; unicode?: unknown; bytes?: unknown };
-        if (typeof form.bytes === 'string') {
+        if (typeof form.bytes === 'string' || form.bytes instanceof Utf8Text) {
           const raw = fromBase64(form.bytes);
           if (raw === null) expected('canonical base64 in "bytes"', form.bytes);
           if (raw.length > maxLength) throw validationError(`the string exceeds ${maxLength} characters (maxStringLength)`);
@@ -141,9 +143,10 @@ function stringType(name: string, o: PrimitiveOptions, declaredWide: boolean): P
           w.bytes(raw);
           return;
         }
-        if (typeof form.text !== 'string') expected(WHAT, v);
+        const formText = plainText(form.text);
+        if (typeof formText !== 'string') expected(WHAT, v);
         if (form.unicode !== undefined && typeof form.unicode !== 'boolean') expected('"unicode" to be a boolean', form.unicode);
-        text = form.text;
+        text = formText;
         if (form.unicode !== undefined) wide = form.unicode;
       } else {
         return expected(WHAT, v);

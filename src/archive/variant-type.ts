@@ -14,6 +14,7 @@ import { DOUBLE, FLOAT } from './float-types.js';
 import { BYTE, DWORD, LONG, LONGLONG, SHORT, ULONGLONG, WORD } from './integer-types.js';
 import { currencyToString, isoToOleDate, oleDateToIso, parseCurrency } from './ole-types.js';
 import { expected, type Primitive, type PrimitiveOptions } from './primitive.js';
+import { plainText } from './utf8-text.js';
 
 interface VariantPayload {
   /** Fixed payload size; undefined for BSTR (length-prefixed). */
@@ -106,7 +107,10 @@ export function variantType(o: PrimitiveOptions): Primitive {
     headerMax: 6,
     write(w, v) {
       if (typeof v !== 'object' || v === null || Array.isArray(v)) return expected(WHAT, v);
-      const { vt: vtIn, value, bytes } = v as { vt?: unknown; value?: unknown; bytes?: unknown };
+      const form = v as { vt?: unknown; value?: unknown; bytes?: unknown };
+      const vtIn = form.vt;
+      const value = plainText(form.value);
+      const bytes = plainText(form.bytes);
       const vt = typeof vtIn === 'string' ? VT[vtIn] : vtIn;
       if (typeof vt !== 'number' || vt % 1 !== 0 || vt < 0 || vt > 0xffff) return expected(`"vt" to be a VT_ name or a WORD`, vtIn);
       if (vt === VT_DISPATCH || vt === VT_UNKNOWN) throw validationError(refuse(vt));
