@@ -17,6 +17,7 @@ import { E } from './error-catalog.js';
 import { ERR_ROUTE_NOT_FOUND } from './errors.js';
 import type { GatewayContext } from './gateway-context.js';
 import { GatewayMetrics } from './gateway-metrics.js';
+import { useJsonBodyParser } from './json-body.js';
 import { openapiDocument } from './openapi-document.js';
 import { toProblem } from './problem.js';
 import { archiveRoutes } from './routes/archive-routes.js';
@@ -88,6 +89,7 @@ export async function buildGateway(config: Config, options: GatewayOptions = {})
   // Bodies are JSON (YAML too on POST /types): a text/plain body is a 415, not a string that then
   // fails validation as "body must be object".
   app.removeContentTypeParser('text/plain');
+  useJsonBodyParser(app, config.bodyLimit);
 
   app.setErrorHandler((err, req, reply) => {
     const { problem, internal } = toProblem(err, config.bodyLimit, req.headers['content-type']);

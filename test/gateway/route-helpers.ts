@@ -129,3 +129,20 @@ export async function until(check: () => Promise<boolean> | boolean, what: strin
     await new Promise((r) => setTimeout(r, 10));
   }
 }
+
+/** Reads exactly what a raw peer receives until it has `n` bytes. */
+export function collect(sock: net.Socket, n: number): Promise<Buffer> {
+  return new Promise((resolve) => {
+    const parts: Buffer[] = [];
+    let have = 0;
+    const on = (d: Buffer) => {
+      parts.push(d);
+      have += d.length;
+      if (have >= n) {
+        sock.off('data', on);
+        resolve(Buffer.concat(parts));
+      }
+    };
+    sock.on('data', on);
+  });
+}

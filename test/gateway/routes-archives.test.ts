@@ -4,10 +4,9 @@
  * (`path` into the request body, `offset` into the archive, `wsa`). Peers are other sessions of the
  * same gateway or plain Node sockets, all on loopback.
  */
-import type net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { order, startGateway, type TestGateway } from './gateway-harness.js';
-import { b64, expectProblem, rawPeer, streamPair, until, waitBuffered } from './route-helpers.js';
+import { b64, collect, expectProblem, rawPeer, streamPair, until, waitBuffered } from './route-helpers.js';
 
 let gw: TestGateway;
 beforeAll(async () => {
@@ -18,23 +17,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await gw.close();
 });
-
-/** Reads exactly what a raw peer receives until it has `n` bytes. */
-function collect(sock: net.Socket, n: number): Promise<Buffer> {
-  return new Promise((resolve) => {
-    const parts: Buffer[] = [];
-    let have = 0;
-    const on = (d: Buffer) => {
-      parts.push(d);
-      have += d.length;
-      if (have >= n) {
-        sock.off('data', on);
-        resolve(Buffer.concat(parts));
-      }
-    };
-    sock.on('data', on);
-  });
-}
 
 /** Every archive route answers these the same way; each route is checked below. */
 const ROUTES: Record<string, unknown> = {

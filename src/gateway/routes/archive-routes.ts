@@ -13,6 +13,7 @@ import { within } from '../../sockets/index.js';
 import { disconnectSignal } from '../disconnect-signal.js';
 import { BODY_ERRORS, E, errorResponses, type ErrorCode } from '../error-catalog.js';
 import { waitMs, type GatewayContext } from '../gateway-context.js';
+import { useJsonBodyParser } from '../json-body.js';
 import { ExchangeBody, LoadBody, Loaded, ReadBody, ReadResult, StoreBody, Stored, WriteBody, Written } from '../schemas/archive-schemas.js';
 import { NameParams, withExamples } from '../schemas/shared-schemas.js';
 import { typedExample } from '../openapi-document.js';
@@ -25,6 +26,9 @@ const STORING: ErrorCode[] = [E.UNKNOWN_TYPE, E.PEER_CLOSED, E.SOCKET_ERROR, E.T
 export const archiveRoutes: FastifyPluginAsync<GatewayContext> = async (plain, ctx) => {
   const app = plain.withTypeProvider<TypeBoxTypeProvider>();
   const { sessions, config, metrics } = ctx;
+  // A large CByteArray in a typed `value` goes from the request's bytes to the archive buffer
+  // without becoming a string (json-body.ts).
+  useJsonBodyParser(plain, config.bodyLimit, 'value');
   const messages = metrics.messages;
   // Real bodies for Swagger UI's "Try it out", from the types loaded at start.
   const ex = typedExample(ctx.types);
