@@ -10,15 +10,17 @@
  * checked against its request during the run: a fast wrong answer counts as an error.
  *
  * Options: `--seconds N` per case and round (default 5), `--rounds N` (default 3), `--connections N`
- * (default 100), `--pool N` sessions for (b) (default 8), `--cpu-prof` (profile the gateway: a
- * .cpuprofile lands in bench/results/), `--no-save`.
+ * (default 100), `--pool N` sessions for (b) (default 8), `--cpu-prof` (profile the gateway and the demo
+ * service: a .cpuprofile each lands in bench/results/), `--no-save`.
  */
+import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import autocannon, { type Request, type Result } from 'autocannon';
 import { request } from 'undici';
 import { referenceOrder } from '../src/demo/index.js';
 import { startDemoProcess } from './lib/demo-process.js';
 import { median } from './lib/measure.js';
+import { cpuSince } from './lib/process-cpu.js';
 import { printColumns, printMachine, repoRoot, writeResults, type Row } from './lib/report.js';
 import { gatewayPort, jsonPort, startServerProcess } from './lib/server-process.js';
 
@@ -50,10 +52,12 @@ interface CaseRun {
   wrong: number;
   timeouts: number;
   requests: number;
+  /** CPU time per request (µs) of each process taking part: this one (autocannon) and the servers. */
+  cpu: Record<string, number>;
 }
 
 /** One autocannon run; `pathOf(client)` picks the URL path, every answer's id is checked. */
-async function load(base: string, pathOf: (n: number) => string, duration = seconds): Promise<CaseRun> {
+async function load(base: string, pathOf: (n: number) => string, servers: Record<string, number>, duration = seconds): Promise<CaseRun> {
   let nextId = 1;
   let clients = 0;
   let wrong = 0;
@@ -78,9 +82,12 @@ async function load(base: string, pathOf: (n: number) => string, duration = seco
       }
     },
   };
+  const cpuUsed = cpuSince({ autocannon: process.pid, ...servers });
   const instance = autocannon({ url: base, connections, duration, requests: [req], timeout: 10 });
   autocannon.track(instance, { renderProgressBar: process.stdout.isTTY === true, renderResultsTable: false, renderLatencyTable: false });
   const r: Result = await instance;
+  const requests = r.requests.total ?? Math.round(r.requests.average * seconds);
+  const cpu = Object.fromEntries(Object.entries(cpuUsed()).map(([name, us]) => [name, us / Math.max(1, requests)]));
   return {
     rps: r.requests.average,
     p50: r.latency.p50,
@@ -90,7 +97,8 @@ async function load(base: string, pathOf: (n: number) => string, duration = seco
     non2xx: r.non2xx,
     wrong,
     timeouts: r.timeouts,
-    requests: r.requests.total ?? Math.round(r.requests.average * seconds),
+    requests,
+    cpu,
   };
 }
 
@@ -107,10 +115,11 @@ async function main(): Promise<void> {
   printMachine();
   console.log(`autocannon ${connections} connections, ${seconds} s per case, ${rounds} interleaved rounds; pool of ${poolSize} sessions for (b)\n`);
 
-  const demo = await startDemoProcess({ mode: 'echo' });
+  const profile = opts['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${root}/bench/results`] : [];
+  const demo = await startDemoProcess({ mode: 'echo', nodeArgs: profile });
   const gateway = await startServerProcess(['bin/archway.js', 'serve', '--port', '0', '--types', 'types/demo.json', '--log-level', 'info'], gatewayPort, {
     cwd: root,
-    nodeArgs: opts['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${root}/bench/results`] : [],
+    nodeArgs: profile,
   });
   const bare = await startServerProcess(['dist/bench/lib/bare-echo-child.js'], jsonPort, { cwd: root });
   const gw = `http://127.0.0.1:${gateway.port}`;
@@ -126,10 +135,11 @@ async function main(): Promise<void> {
     const check = (await post(`${gw}/sessions/piped/exchange`, { request: { type: 'Order', value: order(7) }, response: { type: 'Order' } })) as { value: unknown };
     if (JSON.stringify(check.value) !== JSON.stringify(order(7))) throw new Error(`the gateway's echo differs: ${JSON.stringify(check.value)}`);
 
+    const behind = { server: gateway.pid, demo: demo.pid };
     const cases = {
-      'a bare Fastify echo': (d?: number) => load(`http://127.0.0.1:${bare.port}`, () => '/echo', d),
-      'b gateway, pool': (d?: number) => load(gw, (c) => `/sessions/${names[c % poolSize]}/exchange`, d),
-      'c gateway, pipeline 64': (d?: number) => load(gw, () => '/sessions/piped/exchange', d),
+      'a bare Fastify echo': (d?: number) => load(`http://127.0.0.1:${bare.port}`, () => '/echo', { server: bare.pid }, d),
+      'b gateway, pool': (d?: number) => load(gw, (c) => `/sessions/${names[c % poolSize]}/exchange`, behind, d),
+      'c gateway, pipeline 64': (d?: number) => load(gw, () => '/sessions/piped/exchange', behind, d),
     };
     const runs: Record<string, CaseRun[]> = {};
     // Warm-up (JIT, connection pools), unmeasured.
@@ -188,10 +198,37 @@ function report(runs: Record<string, CaseRun[]>): void {
       non2xx: sum((x) => x.non2xx),
       wrong: sum((x) => x.wrong),
       timeouts: sum((x) => x.timeouts),
+      cpuMicrosPerRequest: cpuOf(r),
     } as Row & Record<string, unknown>);
   }
   printColumns(['case', 'req/s', 'p50', 'p99', 'max', 'errors', 'non-2xx', '× (a)', 'range', 'target'], table, new Set([1, 2, 3, 4, 5, 6, 7]));
+  printCpu(runs);
   if (!opts['no-save']) console.log(`\nresults: ${writeResults('gateway', { rows, connections, seconds, rounds, pool: poolSize })}`);
 }
 
 await main();
+
+/** Median CPU µs per request of each process over a case's runs. */
+function cpuOf(r: readonly CaseRun[]): Record<string, number> {
+  const names = Object.keys(r[0]!.cpu);
+  return Object.fromEntries(names.map((n) => [n, median(r.map((x) => x.cpu[n] ?? 0))]));
+}
+
+/**
+ * Where the cores went: CPU per request of the load generator, the server and the demo service,
+ * all on this machine's cores. Cores ÷ that total is the most requests/s the machine could give
+ * the case; "cores busy" near 100 % means the case was bound by the machine's CPU, not by waiting.
+ */
+function printCpu(runs: Record<string, CaseRun[]>): void {
+  const cores = availableParallelism();
+  const µs = (v: number | undefined) => (v === undefined ? '–' : `${Math.round(v)} µs`);
+  const table = Object.entries(runs).map(([name, r]) => {
+    const cpu = cpuOf(r);
+    const total = Object.values(cpu).reduce((a, b) => a + b, 0);
+    const ceiling = (cores * 1e6) / total;
+    const rps = median(r.map((x) => x.rps));
+    return [name, µs(cpu.autocannon), µs(cpu.server), µs(cpu.demo), µs(total), Math.round(ceiling).toLocaleString('en-US'), `${Math.round((100 * rps) / ceiling)} %`];
+  });
+  console.log(`\nCPU per request (${cores} cores shared by all):`);
+  printColumns(['case', 'autocannon', 'server', 'demo', 'total', 'CPU-bound req/s', 'cores busy'], table, new Set([1, 2, 3, 4, 5, 6]));
+}
