@@ -1,7 +1,8 @@
 /** `archway decode`: archive bytes on stdin → JSON on stdout, through the real binary. */
+import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  DEMO_TYPES_FILE, ITEM_TYPES, ORDER, demoRegistry, expectFailure, runCli, tempDir,
+  DEMO_TYPES_FILE, ITEM_TYPES, ORDER, demoRegistry, expectFailure, runCli, runCliFrom, tempDir,
 } from './helpers.js';
 
 const tmp = tempDir();
@@ -24,6 +25,22 @@ describe('archway decode', () => {
     const text = result.stdout.toString('utf8');
     expect(text).toMatch(/^[^\n]+\n$/);
     expect(JSON.parse(text)).toEqual(ORDER);
+  });
+
+  it("reads a multi-MiB array whole from spawn's socket pair, an OS pipe (more than one read each) and a file", async () => {
+    const data = randomBytes(3 * 1024 * 1024 + 5).toString('base64');
+    const bytes = demoRegistry().codecFor('CByteArray').encode(data);
+    const piped = await runCli(['decode', '--types', DEMO_TYPES_FILE, '--type', 'CByteArray'], bytes);
+    expect(piped.stderr).toBe('');
+    expect(piped.code).toBe(0);
+    expect(JSON.parse(piped.stdout.toString('utf8'))).toBe(data);
+    const file = tmp.file('big.bin', bytes);
+    for (const how of ['file', 'pipe'] as const) {
+      const r = await runCliFrom(['decode', '--types', DEMO_TYPES_FILE, '--type', 'CByteArray'], file, how);
+      expect(r.stderr, how).toBe('');
+      expect(r.code, how).toBe(0);
+      expect(JSON.parse(r.stdout.toString('utf8')), how).toBe(data);
+    }
   });
 
   it('reads the bytes the format rules give for a small type as hex text, and indents with --pretty', async () => {

@@ -36,6 +36,25 @@ export function runCli(args: string[], input: string | Uint8Array = ''): Promise
   });
 }
 
+/**
+ * `node bin/archway.js ...args` with the file at `path` on stdin, as `< path` gives it (`file`) or
+ * as `cat path |` gives it (`pipe`: an OS pipe, where spawn's own stdin is a socket pair).
+ */
+export function runCliFrom(args: string[], path: string, how: 'file' | 'pipe'): Promise<CliResult> {
+  const quoted = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+  const command = [process.execPath, BIN, ...args].map(quoted).join(' ');
+  const child = spawn('sh', ['-c', how === 'file' ? `${command} < ${quoted(path)}` : `cat ${quoted(path)} | ${command}`], { cwd: ROOT });
+  return new Promise((resolve, reject) => {
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout.on('data', (c: Buffer) => out.push(c));
+    child.stderr.on('data', (c: Buffer) => err.push(c));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout: Buffer.concat(out), stderr: Buffer.concat(err).toString('utf8') }));
+    child.stdin.end();
+  });
+}
+
 export function spawnCli(args: string[]): ChildProcessWithoutNullStreams {
   return spawn(process.execPath, [BIN, ...args], { cwd: ROOT, stdio: 'pipe' });
 }
@@ -49,7 +68,7 @@ export function expectFailure(result: CliResult, status: 1 | 2, ...fragments: st
 }
 
 /** A scratch folder for type files, removed by the returned function. */
-export function tempDir(): { dir: string; file(name: string, text: string): string; remove(): void } {
+export function tempDir(): { dir: string; file(name: string, text: string | Uint8Array): string; remove(): void } {
   const dir = mkdtempSync(join(tmpdir(), 'archway-cli-'));
   return {
     dir,
