@@ -1,7 +1,8 @@
 /**
  * A server in its own process for the HTTP benches (the gateway via `archway serve`, or the bare
  * Fastify ceiling): spawned, awaited until a stdout line says where it listens, stopped with
- * SIGTERM. Its stdin is a pipe, so a child outliving a crashed bench notices and stops.
+ * SIGTERM. A bench that ends without stopping it (a crash, a failed check) kills it on the way out:
+ * `archway serve` does not watch its stdin, and a leftover server would load the next bench.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
@@ -26,7 +27,14 @@ export function startServerProcess(
   let stderr = '';
   child.stderr!.setEncoding('utf8');
   child.stderr!.on('data', (s: string) => (stderr = (stderr + s).slice(-4000)));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const killOnExit = () => child.kill('SIGKILL');
+  process.once('exit', killOnExit);
+  const exited = new Promise<number | null>((resolve) =>
+    child.once('exit', (code) => {
+      process.off('exit', killOnExit);
+      resolve(code);
+    }),
+  );
   return new Promise((resolve, reject) => {
     const lines = createInterface({ input: child.stdout! });
     const timer = setTimeout(() => fail('no listening line in time'), options.startTimeoutMs ?? 20_000);

@@ -127,12 +127,13 @@ function stringType(name: string, o: PrimitiveOptions, declaredWide: boolean): P
   return {
     name,
     headerMax: 18,
-    write(w, value) {
-      const v = plainText(value);
+    write(w, v) {
       let text: string;
       let wide = declaredWide;
       if (typeof v === 'string') {
         text = v;
+      } else if (v instanceof Utf8Text) {
+        text = v.toString(); // a long string still in the request's bytes (gateway/json-body.ts)
       } else if (typeof v === 'object' && v !== null && !Array.isArray(v)) {
         const form = v as { text?: unknown; unicode?: unknown; bytes?: unknown };
         if (typeof form.bytes === 'string' || form.bytes instanceof Utf8Text) {
