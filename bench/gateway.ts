@@ -10,8 +10,10 @@
  * checked against its request during the run: a fast wrong answer counts as an error.
  *
  * Options: `--seconds N` per case and round (default 5), `--rounds N` (default 3), `--connections N`
- * (default 100), `--pool N` sessions for (b) (default 8), `--cpu-prof` (profile the gateway and the demo
- * service: a .cpuprofile each lands in bench/results/), `--no-save`.
+ * (default 100), `--pool N` sessions for (b) (default 8), `--cases a,b` (which to run; (a), the
+ * baseline, always runs, so `--cases b --cpu-prof` profiles (b) alone in the gateway), `--cpu-prof`
+ * (profile the gateway and the demo service: a .cpuprofile each lands in bench/results/),
+ * `--no-save`.
  */
 import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
@@ -31,9 +33,11 @@ const { values: opts } = parseArgs({
     connections: { type: 'string', default: '100' },
     pool: { type: 'string', default: '8' },
     'cpu-prof': { type: 'boolean', default: false },
+    cases: { type: 'string', default: 'a,b,c' },
     'no-save': { type: 'boolean', default: false },
   },
 });
+const caseLetters = opts.cases.split(',').map((c) => c.trim());
 const seconds = Number(opts.seconds);
 const rounds = Number(opts.rounds);
 const connections = Number(opts.connections);
@@ -141,11 +145,13 @@ async function main(): Promise<void> {
       'b gateway, pool': (d?: number) => load(gw, (c) => `/sessions/${names[c % poolSize]}/exchange`, behind, d),
       'c gateway, pipeline 64': (d?: number) => load(gw, () => '/sessions/piped/exchange', behind, d),
     };
+    // (a) always runs: it is the baseline of every ratio.
+    const chosen = Object.entries(cases).filter(([name]) => name.startsWith('a') || caseLetters.includes(name[0]!));
     const runs: Record<string, CaseRun[]> = {};
     // Warm-up (JIT, connection pools), unmeasured.
-    for (const run of Object.values(cases)) await run(Math.min(2, seconds));
+    for (const [, run] of chosen) await run(Math.min(2, seconds));
     for (let round = 0; round < rounds; round++) {
-      for (const [name, run] of Object.entries(cases)) {
+      for (const [name, run] of chosen) {
         if (process.stdout.isTTY) console.log(`round ${round + 1}/${rounds}: ${name}`);
         (runs[name] ??= []).push(await run());
       }
