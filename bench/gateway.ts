@@ -90,7 +90,7 @@ async function load(base: string, pathOf: (n: number) => string, servers: Record
   const instance = autocannon({ url: base, connections, duration, requests: [req], timeout: 10 });
   autocannon.track(instance, { renderProgressBar: process.stdout.isTTY === true, renderResultsTable: false, renderLatencyTable: false });
   const r: Result = await instance;
-  const requests = r.requests.total ?? Math.round(r.requests.average * seconds);
+  const requests = r.requests.total ?? Math.round(r.requests.average * duration);
   const cpu = Object.fromEntries(Object.entries(cpuUsed()).map(([name, us]) => [name, us / Math.max(1, requests)]));
   return {
     rps: r.requests.average,

@@ -76,8 +76,8 @@ function cliDecode(input: Buffer): Promise<{ ms: number; maxRss: number; outByte
     const ms = performance.now() - t0;
     // VmHWM, not resourceUsage().maxRSS: Linux carries the parent's resident set at fork into a
     // child's maxRSS, so that figure would be the bench's own memory, payloads and all.
-    const hwm = /VmHWM:\\s+(\\d+) kB/.exec((await import('node:fs')).readFileSync('/proc/self/status', 'utf8'));
-    process.stderr.write('\\n' + JSON.stringify({ ms, maxRss: Number(hwm[1]) * 1024 }) + '\\n');
+    const { processMemory } = await import(${JSON.stringify(`${root}/dist/bench/lib/process-memory.js`)});
+    process.stderr.write('\\n' + JSON.stringify({ ms, maxRss: processMemory(process.pid).peakRss }) + '\\n');
     process.exitCode = status;
   `;
   // Inside the repository, so that the script resolves the project's packages.

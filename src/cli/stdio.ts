@@ -4,6 +4,7 @@
  * wrong (field path or byte offset), so scripts can grep it and nothing half-written reaches stdout.
  */
 import { fstatSync, read, readFileSync } from 'node:fs';
+import { promisify } from 'node:util';
 import { isArchwayError } from '../archive/archway-error.js';
 
 export async function readStdin(): Promise<Buffer> {
@@ -16,11 +17,11 @@ export async function readStdin(): Promise<Buffer> {
   const whole = reserve(PIPE_RESERVE);
   let length = 0;
   try {
-    for (;;) {
-      if (length === whole.length) break; // past the reservation: the stream reads the rest
-      const n = await readInto(whole, length);
-      if (n === 0) return whole.subarray(0, length);
-      length += n;
+    // Past the reservation (or without one), the stream below reads the rest.
+    while (length < whole.length) {
+      const { bytesRead } = await readAt(0, whole, length, Math.min(whole.length - length, 1024 * 1024), null);
+      if (bytesRead === 0) return whole.subarray(0, length);
+      length += bytesRead;
     }
   } catch (err) {
     // A non-blocking stdin (EAGAIN) is read as a stream, which waits for it properly.
@@ -31,11 +32,7 @@ export async function readStdin(): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
-function readInto(buf: Buffer, at: number): Promise<number> {
-  return new Promise((resolve, reject) => {
-    read(0, buf, at, Math.min(buf.length - at, 1024 * 1024), null, (err, n) => (err ? reject(err) : resolve(n)));
-  });
-}
+const readAt = promisify(read);
 
 /** Address space reserved for a piped input (pages are committed as they are written). */
 const PIPE_RESERVE = 256 * 1024 * 1024;
