@@ -8,6 +8,7 @@ import { isIP } from 'node:net';
 import { Type, type Static, type TSchema } from 'typebox';
 import Compile from 'typebox/compile';
 import { parsePortRanges } from './port-ranges.js';
+import { parseTargetEntry } from './target-policy.js';
 
 const MiB = 1024 * 1024;
 
@@ -23,7 +24,11 @@ export const ConfigSchema = Type.Object({
   token: Type.String({ default: '', description: 'bearer token required on every route but /health (empty: no token)' }),
   allowTargets: Type.Array(Type.String({ minLength: 1 }), {
     default: ['127.0.0.0/8', '::1/128'],
-    description: 'where sessions may connect and send datagrams: CIDR blocks, addresses, host names, *.domain suffixes',
+    description: 'where sessions may connect and send datagrams: CIDR blocks and addresses; host names and *.domain suffixes that may be looked up (their addresses must still match an address entry unless written trust:<name>)',
+  }),
+  dnsServers: Type.Array(Type.String({ minLength: 1 }), {
+    default: [],
+    description: 'DNS servers (ip or ip:port) that look up host names; empty: the system resolver',
   }),
   allowBind: Type.Array(Type.String({ minLength: 1 }), {
     default: ['127.0.0.1', '::1'],
@@ -154,6 +159,16 @@ export function loadConfig(argv: readonly string[] = [], env: NodeJS.ProcessEnv 
   if (badBind !== undefined) {
     throw configError(fromFlags.has('allowBind') ? flagName('allowBind') : envName('allowBind'), `'${badBind}' is not a numeric IPv4 or IPv6 address`);
   }
+  const named = (key: string) => (fromFlags.has(key) ? flagName(key) : envName(key));
+  for (const entry of result.allowTargets) {
+    try {
+      parseTargetEntry(entry);
+    } catch (err) {
+      throw configError(named('allowTargets'), (err as Error).message);
+    }
+  }
+  const badServer = result.dnsServers.find((s) => isIP(s.replace(/^\[(.*)\](:\d+)?$/, '$1').replace(/^([\d.]+):\d+$/, '$1')) === 0);
+  if (badServer !== undefined) throw configError(named('dnsServers'), `'${badServer}' is not an IP address or ip:port`);
   if (result.defaultTimeoutMs > result.maxTimeoutMs) {
     // Named as the user gave it: the flag or the variable of whichever of the two was set.
     const given = (key: string) => (fromFlags.has(key) ? flagName(key) : env[envName(key)] !== undefined ? envName(key) : undefined);

@@ -9,7 +9,7 @@ import dgram from 'node:dgram';
 import { EventEmitter } from 'node:events';
 import type { ArchwayError } from '../archive/index.js';
 import { ERR_INVALID_STATE, ERR_MESSAGE_TOO_LARGE } from './errors.js';
-import { bindAddress, checkPort, formatTarget, resolveHost } from './host-address.js';
+import { bindAddress, checkPort, formatTarget, resolveHost, type ResolveOptions } from './host-address.js';
 import { WaitQueue, type WaitOptions } from './wait-queue.js';
 import { socketError } from './winsock.js';
 
@@ -135,22 +135,20 @@ export class DatagramSocket extends EventEmitter<DatagramSocketEvents> {
   }
 
   /** `SendTo(buf, nHostPort, lpszHostAddress)`: names are looked up as `Connect` does. */
-  async sendTo(data: Uint8Array, port: number, host: string, check?: (address: string, port: number, family: 4 | 6) => void): Promise<void> {
+  async sendTo(data: Uint8Array, port: number, host: string, resolve: ResolveOptions = {}): Promise<void> {
     this.expectOpen('send');
     checkPort(port, false);
     this.checkSize(data);
-    const target = await resolveHost(host);
-    check?.(target.address, port, target.family);
+    const target = await resolveHost(host, port, resolve);
     await this.transmit(data, target.address, port);
   }
 
   /** `Connect` on a datagram socket: sets the default peer for `send`/`receive` (format §8.5). */
-  async connect(host: string, port: number, check?: (address: string, port: number, family: 4 | 6) => void): Promise<void> {
+  async connect(host: string, port: number, resolve: ResolveOptions = {}): Promise<void> {
     this.expectOpen('connect');
     if (this.state === 'connected') throw new ERR_INVALID_STATE('the datagram socket is already connected').with({ wsa: 'WSAEISCONN' });
     checkPort(port, false);
-    const target = await resolveHost(host);
-    check?.(target.address, port, target.family);
+    const target = await resolveHost(host, port, resolve);
     await new Promise<void>((resolve, reject) => {
       this.sock.connect(port, target.address, (err?: Error) => (err ? reject(socketError(err, formatTarget(target.address, port))) : resolve()));
     });

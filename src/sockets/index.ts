@@ -14,7 +14,11 @@ export {
   ERR_HOST_NOT_FOUND, ERR_INVALID_ADDRESS, ERR_INVALID_STATE, ERR_MESSAGE_TOO_LARGE, ERR_NOT_SUPPORTED, ERR_PEER_CLOSED,
   ERR_SOCKET, ERR_TIMEOUT,
 } from './errors.js';
-export { bindAddress, checkPort, formatTarget, isLiteralAddress, resolveHost, type ResolvedAddress } from './host-address.js';
+export {
+  bindAddress, checkPort, formatTarget, isLiteralAddress, lookupWithSystem, resolveHost,
+  type HostLookup, type ResolveOptions, type ResolvedAddress, type TargetGuard,
+} from './host-address.js';
+export { isInvalidName, isLocalhostName, parseHost, parseInetAddr, type HostSpec } from './host-name.js';
 export { SocketFile } from './socket-file.js';
 export { StreamSocket, type CloseInfo, type StreamSocketOptions, type StreamState } from './stream-socket.js';
 export { DEFAULT_CONNECT_TIMEOUT_MS, type ConnectOptions } from './tcp-connect.js';

@@ -141,8 +141,7 @@ export class StreamSocket extends EventEmitter<StreamSocketEvents> {
     checkPort(port, false);
     this.state = 'connecting';
     try {
-      const target = await resolveHost(host);
-      options.check?.(target.address, port, target.family);
+      const target = await resolveHost(host, port, options);
       const sock = await connectTcp(target, port, {
         ...options,
         localAddress: this.bindHost,

@@ -4,15 +4,13 @@
  */
 import net from 'node:net';
 import { ERR_ABORTED, ERR_TIMEOUT } from './errors.js';
-import { formatTarget, type ResolvedAddress } from './host-address.js';
+import { formatTarget, type ResolveOptions, type ResolvedAddress } from './host-address.js';
 import { socketError } from './winsock.js';
 
-export interface ConnectOptions {
+export interface ConnectOptions extends ResolveOptions {
   /** Give up after this long (default 10 s). */
   timeoutMs?: number;
   signal?: AbortSignal;
-  /** Called with the resolved address before connecting; throw to refuse it (an allowlist). */
-  check?: (address: string, port: number, family: 4 | 6) => void;
 }
 
 export const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;

@@ -9,7 +9,8 @@ import { expectProblem, freePort, holdTcpPort, holdUdpPort, rawPeer, stalledList
 
 let gw: TestGateway;
 beforeAll(async () => {
-  gw = await startGateway();
+  // `*.invalid` may be looked up (and never resolves): the HOST_NOT_FOUND test below needs a name past the policy.
+  gw = await startGateway({ allowTargets: ['127.0.0.0/8', '::1/128', '*.invalid'] });
 });
 afterAll(async () => {
   await gw.close();
@@ -208,13 +209,19 @@ describe('POST /sessions/{name}/connect (CSocket::Connect)', () => {
   });
 
   it('TARGET_NOT_ALLOWED 403 for an address outside the allowlist, refused before any packet', async () => {
-    await gw.call('POST', '/sessions', { kind: 'stream', name: 'ssrf' });
-    for (const host of ['10.0.0.1', '192.0.2.1', '169.254.169.254']) {
-      const r = await gw.call('POST', '/sessions/ssrf/connect', { host, port: 80, timeoutMs: 200 });
-      expectProblem(r, 403, 'TARGET_NOT_ALLOWED', { host, address: host, port: 80 });
-      expect(r.body.message).toContain('ARCHWAY_ALLOW_TARGETS');
+    // Only 127.0.0.2 is allowed; every target aimed at is loopback all the same (no test aims elsewhere).
+    const narrow = await startGateway({ allowTargets: ['127.0.0.2/32'] });
+    try {
+      await narrow.call('POST', '/sessions', { kind: 'stream', name: 'ssrf' });
+      for (const host of ['127.0.0.1', '::1', '127.0.0.3']) {
+        const r = await narrow.call('POST', '/sessions/ssrf/connect', { host, port: 80, timeoutMs: 200 });
+        expectProblem(r, 403, 'TARGET_NOT_ALLOWED', { host, address: host, port: 80 });
+        expect(r.body.message).toContain('ARCHWAY_ALLOW_TARGETS');
+      }
+      expect((await narrow.call('GET', '/sessions/ssrf')).body.state).toBe('created');
+    } finally {
+      await narrow.close();
     }
-    expect((await gw.call('GET', '/sessions/ssrf')).body.state).toBe('created');
   });
 
   it('TIMEOUT 504 with WSAETIMEDOUT when the target never completes the handshake', async () => {
@@ -356,7 +363,7 @@ describe('caps and policy (dedicated gateways)', () => {
     srv.on('connection', () => connections++);
     await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
     const port = (srv.address() as net.AddressInfo).port;
-    const strict = await startGateway({ allowTargets: ['::1/128', 'localhost'], connectPorts: `${port}`, bindPorts: '0,40000-40010' });
+    const strict = await startGateway({ allowTargets: ['::1/128', 'trust:localhost'], connectPorts: `${port}`, bindPorts: '0,40000-40010' });
     try {
       await strict.call('POST', '/sessions', { kind: 'stream', name: 'x' });
       // 127.0.0.1 is not in this allowlist: refused before connecting, so the listener sees nothing.
@@ -367,7 +374,7 @@ describe('caps and policy (dedicated gateways)', () => {
       expect(otherPort.body.message).toContain('ARCHWAY_CONNECT_PORTS');
       await new Promise((r) => setTimeout(r, 50));
       expect(connections).toBe(0);
-      // The name `localhost` is allowed, whatever it resolves to.
+      // The name `localhost` is allowed whatever it resolves to: its entry says trust:.
       expect((await strict.call('POST', '/sessions/x/connect', { host: 'localhost', port })).status).toBe(200);
       const bind = await strict.call('POST', '/sessions', { kind: 'stream', port: 50000 });
       expectProblem(bind, 403, 'TARGET_NOT_ALLOWED', { port: 50000 });
@@ -379,11 +386,11 @@ describe('caps and policy (dedicated gateways)', () => {
   });
 
   it('ADDRESS_NOT_AVAILABLE 409 (WSAEADDRNOTAVAIL) binding an address not of this machine; a name as bind address is refused by the policy, never looked up', async () => {
-    // 192.0.2.1 (TEST-NET-1) is allowed here but is not a local address: bind fails locally, no packet leaves.
-    const odd = await startGateway({ allowBind: ['192.0.2.1', '127.0.0.1'] });
+    // ::2 is allowed here but is no address of this machine: the bind fails locally, no packet is sent.
+    const odd = await startGateway({ allowBind: ['::2', '127.0.0.1'] });
     try {
-      expectProblem(await odd.call('POST', '/sessions', { kind: 'stream', address: '192.0.2.1' }), 409, 'ADDRESS_NOT_AVAILABLE', { wsa: 'WSAEADDRNOTAVAIL' });
-      expectProblem(await odd.call('POST', '/sessions', { kind: 'datagram', address: '192.0.2.1' }), 409, 'ADDRESS_NOT_AVAILABLE', { wsa: 'WSAEADDRNOTAVAIL' });
+      expectProblem(await odd.call('POST', '/sessions', { kind: 'stream', address: '::2' }), 409, 'ADDRESS_NOT_AVAILABLE', { wsa: 'WSAEADDRNOTAVAIL' });
+      expectProblem(await odd.call('POST', '/sessions', { kind: 'datagram', address: '::2' }), 409, 'ADDRESS_NOT_AVAILABLE', { wsa: 'WSAEADDRNOTAVAIL' });
       // The default bind address (the first allowed) is only bound by Listen for a port-less stream session.
       const created = await odd.call('POST', '/sessions', { kind: 'stream', name: 'late' });
       expect(created.status).toBe(201);

@@ -34,7 +34,7 @@ export const datagramRoutes: FastifyPluginAsync<GatewayContext> = async (plain, 
       throw new ERR_VALIDATION('body: give both host and port (SendTo), or neither on a connected session (Send)').with({ path: host === undefined ? '/host' : '/port', in: 'body' });
     }
     if (host !== undefined && port !== undefined) {
-      await d.sendTo(data, port, host, (address, p, family) => policy.checkTarget(host, address, p, family));
+      await d.sendTo(data, port, host, { guard: policy, lookup: policy.lookup });
     } else {
       await d.send(data);
     }

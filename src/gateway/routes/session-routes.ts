@@ -93,12 +93,12 @@ export const sessionRoutes: FastifyPluginAsync<GatewayContext> = async (plain, c
   }, async (req) => {
     const s = sessions.get(req.params.name);
     const { host, port } = req.body;
-    const check = (address: string, p: number, family: 4 | 6) => policy.checkTarget(host, address, p, family);
+    const resolve = { guard: policy, lookup: policy.lookup };
     if (s.socket.kind === 'stream') {
       const timeoutMs = Math.min(waitMs(config, req.body.timeoutMs), config.connectTimeoutMs);
-      await s.socket.connect(host, port, { timeoutMs, check });
+      await s.socket.connect(host, port, { timeoutMs, ...resolve });
     } else {
-      await s.socket.connect(host, port, check);
+      await s.socket.connect(host, port, resolve);
     }
     return s.info();
   });
