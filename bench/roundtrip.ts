@@ -23,7 +23,8 @@ import assert from 'node:assert/strict';
 import net from 'node:net';
 import { isDeepStrictEqual } from 'node:util';
 import { demoRegistry, referenceOrder, type Order } from '../src/demo/index.js';
-import { ArchiveChannel, StreamSocket } from '../src/sockets/index.js';
+import { ArchiveChannel } from '../src/archive-io/index.js';
+import { StreamSocket } from '../src/sockets/index.js';
 import { benchArgs } from './lib/args.js';
 import { startDemoProcess } from './lib/demo-process.js';
 import { keepInFlight, measureInterleavedAsync, type AsyncBenchCase } from './lib/measure-async.js';
@@ -189,7 +190,7 @@ async function main(): Promise<void> {
       });
       console.log(`results: ${file}`);
     }
-    await channel.close();
+    await channel.close(2000);
     rawSock.destroy();
     await socket.close();
   } finally {

@@ -1,61 +1,51 @@
-/** Error codes of the archive layer (codec, message types). */
-import { ArchwayError, defineError, type ArchiveCause } from './archway-error.js';
-import { NeedMore } from './need-more.js';
-import { Utf8Text } from './utf8-text.js';
+/** The errors of the archive layer (codec, message types); codes in core/codes.ts. */
+import { ArchwayError, defineError, quote, type ArchiveCause } from '../core/index.js';
+import { NeedMore } from './wire/need-more.js';
+import { Utf8Text } from './json/utf8-text.js';
 
 /** A value does not fit its MFC type (wrong JSON type, out of range, unrepresentable). */
-export const ERR_VALIDATION = defineError('VALIDATION', 400, (message: string) => message);
+export const ERR_VALIDATION = defineError('VALIDATION', (message: string) => message);
 
 /** A message-type file does not follow the grammar of SPEC section 2. */
-export const ERR_TYPE_FILE = defineError('TYPE_FILE', 400, (message: string) => message);
+export const ERR_TYPE_FILE = defineError('TYPE_FILE', (message: string) => message);
 
 /** A type name that no loaded message-type file declares. */
-export const ERR_UNKNOWN_TYPE = defineError('UNKNOWN_TYPE', 400, (message: string) => message);
+export const ERR_UNKNOWN_TYPE = defineError('UNKNOWN_TYPE', (message: string) => message);
 
 export function unknownType(name: string, known: readonly string[], reason = ''): ArchwayError {
   const list = known.length > 0 ? `; declared types: ${known.slice(0, 20).join(', ')}${known.length > 20 ? ', …' : ''}` : '';
-  return new ERR_UNKNOWN_TYPE(`unknown type '${name}'${reason ? ` (${reason})` : ''}${list}`);
+  return new ERR_UNKNOWN_TYPE(`unknown type ${quote(name)}${reason ? ` (${reason})` : ''}${list}`);
 }
 
 /** A type name that is already registered (types are immutable once loaded). */
 export const ERR_TYPE_EXISTS = defineError(
   'TYPE_EXISTS',
-  409,
-  (name: string) => `message type '${name}' is already defined; types cannot be redefined while in use`,
+  (name: string) => `message type ${quote(name)} is already defined; types cannot be redefined while in use`,
 );
 
 /** The peer's bytes do not match the expected type (MFC would throw `CArchiveException`). */
-export const ERR_ARCHIVE_DECODE = defineError(
-  'ARCHIVE_DECODE',
-  502,
-  (message: string) => message,
-);
+export const ERR_ARCHIVE_DECODE = defineError('ARCHIVE_DECODE', (message: string) => message);
 
 /** The peer's message exceeds one of Archway's caps (message size, string or array length, depth). */
-export const ERR_ARCHIVE_LIMIT = defineError('ARCHIVE_LIMIT', 502, (message: string) => message);
+export const ERR_ARCHIVE_LIMIT = defineError('ARCHIVE_LIMIT', (message: string) => message);
 
 export function validationError(message: string, path = ''): ArchwayError {
   return new ERR_VALIDATION(message).with({ path });
 }
 
-export function decodeError(
-  cause: ArchiveCause,
-  message: string,
-  offset: number,
-  expected?: string,
-): ArchwayError {
+export function decodeError(cause: ArchiveCause, message: string, offset: number, expected?: string): ArchwayError {
   const err = cause === 'limit' ? new ERR_ARCHIVE_LIMIT(message) : new ERR_ARCHIVE_DECODE(message);
   return err.with(expected === undefined ? { archiveCause: cause, offset } : { archiveCause: cause, offset, expected });
 }
 
 /**
- * Prepends a JSON-pointer segment to the error's path while an encoder or decoder unwinds, so that
- * leaf code never pays for path bookkeeping on the success path.
+ * The error with a JSON-pointer segment prepended to its path, while an encoder or decoder unwinds,
+ * so that leaf code never pays for path bookkeeping on the success path. ArchwayErrors are copied
+ * (never changed once thrown); NeedMore, internal to one decode, is extended in place.
  */
 export function atPath(err: unknown, segment: string | number): unknown {
-  const seg = String(segment).replace(/~/g, '~0').replace(/\//g, '~1');
-  if (err instanceof ArchwayError) err.details.path = `/${seg}${err.details.path ?? ''}`;
-  else if (err instanceof NeedMore) err.path = `/${seg}${err.path}`;
+  if (err instanceof ArchwayError) return err.at(segment);
+  if (err instanceof NeedMore) err.path = `/${String(segment).replace(/~/g, '~0').replace(/\//g, '~1')}${err.path}`;
   return err;
 }
 
@@ -65,7 +55,7 @@ export function describe(value: unknown): string {
   if (value === null) return 'null';
   if (value instanceof Utf8Text) return `a string of ${value.bytes.length} bytes`;
   if (typeof value === 'string') {
-    return value.length > 40 ? `a string of ${value.length} characters` : `"${value}"`;
+    return value.length > 40 ? `a string of ${value.length} characters` : JSON.stringify(value);
   }
   if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') {
     return `${typeof value} ${String(value)}`;
@@ -73,3 +63,11 @@ export function describe(value: unknown): string {
   if (Array.isArray(value)) return `an array of ${value.length}`;
   return typeof value === 'object' ? 'an object' : typeof value;
 }
+
+/** The registry holds its maximum of types (a gateway's ARCHWAY_MAX_TYPES). */
+export const ERR_TOO_MANY_TYPES = defineError('TOO_MANY_TYPES', (held: number, adding: number, max: number) =>
+  `${held} message types are loaded; ${adding} more would pass the maximum of ${max} (ARCHWAY_MAX_TYPES): remove some with DELETE /types/{name}`);
+
+/** A type that another type uses cannot be removed. */
+export const ERR_TYPE_IN_USE = defineError('TYPE_IN_USE', (name: string, by: string) =>
+  `message type ${quote(name)} is used by type ${quote(by)}: remove that one first`);

@@ -1,33 +1,36 @@
 /**
  * `archway/archive`: MFC CArchive's wire format as a pure codec — bytes in, values out. Knows nothing
  * of sockets. Start with `TypeRegistry` (message-type files) or the primitives of `ArchiveWriter` /
- * `ArchiveReader`.
+ * `ArchiveReader`. Its parts: `wire/` (bytes, counts, lengths), `values/` (the MFC value types),
+ * `objects/` (CObject class tags and the index map), `types/` (type files and the compiler),
+ * `stream/` (incremental decoding of received bytes), `json/` (large JSON strings).
  */
-export { ArchwayError, defineError, isArchwayError } from './archway-error.js';
-export type { ArchiveCause, ArchwayErrorClass, ErrorDetails } from './archway-error.js';
+export { ArchwayError, isArchwayError, type ArchiveCause, type ErrorDetails } from '../core/index.js';
 export {
   ERR_ARCHIVE_DECODE, ERR_ARCHIVE_LIMIT, ERR_TYPE_EXISTS, ERR_TYPE_FILE, ERR_UNKNOWN_TYPE, ERR_VALIDATION,
 } from './errors.js';
-export { ArchiveReader } from './archive-reader.js';
-export { ArchiveWriter } from './archive-writer.js';
-export { LoadState, StoreState } from './archive-state.js';
-export { ChunkQueue } from './chunk-queue.js';
-export { codePage, codePageExists, type CodePage } from './code-page.js';
-export { readCount, writeCount } from './count.js';
-export { DEFAULT_LIMITS, resolveLimits, type Limits } from './limits.js';
-export { LoadBuffer, type DecodeResult } from './load-buffer.js';
-export { MessageCodec, type MessageSink, type MessageSource, type ReadOptions } from './message-codec.js';
-export { NeedMore, isNeedMore } from './need-more.js';
-export { PRIMITIVES, COLLECTIONS, GEOMETRY, REFUSED } from './primitive-table.js';
-export { DEFAULT_PROFILE, MFC_VERSIONS, profileFlags, type Profile, type ProfileFlags } from './profile.js';
-export { readStringHeader, writeStringLength } from './string-length.js';
+export { ArchiveReader } from './wire/archive-reader.js';
+export { ArchiveWriter } from './wire/archive-writer.js';
+export { LoadState, StoreState } from './objects/archive-state.js';
+export { ChunkQueue } from './stream/chunk-queue.js';
+export { codePage, codePageExists, type CodePage } from './values/code-page.js';
+export { readCount, writeCount } from './wire/count.js';
+export { DEFAULT_LIMITS, resolveLimits, type Limits } from './values/limits.js';
+export { LoadBuffer, type DecodeResult } from './stream/load-buffer.js';
+export {
+  MessageCodec, decodeAll, encodeAll, type EncodeItem, type MessageSink, type MessageSource, type ReadOptions,
+} from './types/message-codec.js';
+export { NeedMore, isNeedMore } from './wire/need-more.js';
+export { PRIMITIVES, COLLECTIONS, GEOMETRY, REFUSED } from './values/primitive-table.js';
+export { DEFAULT_PROFILE, MFC_VERSIONS, profileFlags, type Profile, type ProfileFlags } from './values/profile.js';
+export { readStringHeader, writeStringLength } from './wire/string-length.js';
 export {
   TypeDeclSchema, TypeExprSchema, TypeFileSchema, parseTypeFile, readTypeFileText,
   type TypeDecl, type TypeExpr, type TypeFile,
-} from './type-file.js';
-export { TypeRegistry, type TypeFileInfo, type WireOptions } from './type-registry.js';
-export type { Plan, StructPlan } from './type-plan.js';
-export { fromBase64, toBase64 } from './base64.js';
-export { Utf8Text, plainText } from './utf8-text.js';
-export { hasLongString, jsonChunks } from './json-chunks.js';
-export { typeSchemas, exampleOf, type TypeSchemas } from './type-schema.js';
+} from './types/type-file.js';
+export { TypeRegistry, type TypeFileInfo, type WireOptions } from './types/type-registry.js';
+export type { Plan, StructPlan } from './types/type-plan.js';
+export { fromBase64, toBase64 } from './wire/base64.js';
+export { Utf8Text, plainText } from './json/utf8-text.js';
+export { hasLongString, jsonChunks } from './json/json-chunks.js';
+export { typeSchemas, exampleOf, type TypeSchemas } from './types/type-schema.js';

@@ -6,7 +6,7 @@ import { readFile } from 'node:fs/promises';
 // Light modules only: the codec (with TypeBox, about half a second to load) is imported when a
 // type file is read, so usage errors and --help answer at once.
 import type { MessageCodec, TypeExpr } from '../archive/index.js';
-import { codePageExists } from '../archive/code-page.js';
+import { codePageExists } from '../archive/values/code-page.js';
 import { ERR_TYPE_FILE } from '../archive/errors.js';
 import { integerOption, required, usage } from './options.js';
 import type { OptionValues } from './options.js';

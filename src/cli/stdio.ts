@@ -5,7 +5,7 @@
  */
 import { fstatSync, read, readFileSync } from 'node:fs';
 import { promisify } from 'node:util';
-import { isArchwayError } from '../archive/archway-error.js';
+import { isArchwayError } from '../core/archway-error.js';
 
 export async function readStdin(): Promise<Buffer> {
   // A file (`< capture.bin`) is read whole into one buffer of its size: no chunks to join.

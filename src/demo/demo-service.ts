@@ -8,7 +8,8 @@
  */
 import type { Logger } from 'pino';
 import { TypeRegistry, type MessageCodec } from '../archive/index.js';
-import { Archive, DatagramSocket, ERR_PEER_CLOSED, SocketFile, StreamSocket } from '../sockets/index.js';
+import { Archive, SocketFile } from '../archive-io/index.js';
+import { DatagramSocket, ERR_PEER_CLOSED, StreamSocket } from '../sockets/index.js';
 import { DEMO_TYPES, acknowledge, type Order } from './demo-types.js';
 
 export type DemoMode = 'order' | 'echo';
@@ -70,7 +71,7 @@ export async function startDemoService(options: DemoServiceOptions = {}): Promis
     while (!closing) {
       let conn: StreamSocket;
       try {
-        conn = await server.accept();
+        conn = await server.accept({ timeoutMs: Infinity }); // a server waits for clients as long as it runs
       } catch {
         return; // the server closed
       }
@@ -92,7 +93,7 @@ export async function startDemoService(options: DemoServiceOptions = {}): Promis
 
   if (udp !== undefined) {
     udp.on('receive', () => {
-      void udp.receiveFrom().then((d) => udp.sendTo(d.data, d.port, d.address)).catch(() => undefined);
+      void udp.receiveFrom({ timeoutMs: Infinity }).then((d) => udp.sendTo(d.data, d.port, d.address)).catch(() => undefined);
     });
   }
   log?.info({ host, port, udpPort: udp?.localPort, mode, udp: udp !== undefined }, 'demo archive service listening');
@@ -121,8 +122,9 @@ export async function startDemoService(options: DemoServiceOptions = {}): Promis
 /** Answers every complete order already received, flushes once, then waits for more. */
 async function serveOrders(conn: StreamSocket, types: TypeRegistry, codecs: Codecs): Promise<void> {
   const file = new SocketFile(conn);
-  const arIn = new Archive(file, 'load', { types });
-  const arOut = new Archive(file, 'store', { types });
+  // A service waits for its clients' next message as long as they stay connected, as MFC's does.
+  const arIn = new Archive(file, 'load', { types, timeoutMs: Infinity });
+  const arOut = new Archive(file, 'store', { types, timeoutMs: Infinity });
   for (;;) {
     let next = arIn.tryRead(codecs.order);
     if (!next.done) {
@@ -130,7 +132,7 @@ async function serveOrders(conn: StreamSocket, types: TypeRegistry, codecs: Code
       try {
         next = { done: true, value: await arIn.readMessage(codecs.order) };
       } catch (err) {
-        if (ERR_PEER_CLOSED.is(err) && conn.buffer.length === 0) return; // the client hung up between messages
+        if (ERR_PEER_CLOSED.is(err) && arIn.isBufferEmpty()) return; // the client hung up between messages
         throw err;
       }
     }
@@ -147,7 +149,7 @@ async function serveEcho(conn: StreamSocket): Promise<void> {
   let sent: Promise<void> = Promise.resolve();
   for (;;) {
     // A failed send means a broken connection: the next receive fails with it.
-    const chunk = await conn.receive(64 * 1024);
+    const chunk = await conn.receive(64 * 1024, { timeoutMs: Infinity });
     if (chunk.length === 0) return sent; // all echoed before the connection closes
     sent = conn.send(chunk);
     sent.catch(() => undefined); // handled here; the last one is awaited above

@@ -4,22 +4,21 @@
  * the way Fastify's own plugins are encapsulated. `listen` is the caller's business.
  */
 import { readFile } from 'node:fs/promises';
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Socket } from 'node:net';
+import { createServer } from 'node:http';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import addFormats from 'ajv-formats';
 import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { TypeRegistry, type TypeFile } from '../archive/index.js';
 import type { Config } from './config.js';
-import { bearerAuth } from './bearer-auth.js';
-import { E } from './error-catalog.js';
-import { ERR_ROUTE_NOT_FOUND } from './errors.js';
+import { bearerAuth } from './plugins/bearer-auth.js';
+import { CODES } from '../core/index.js';
 import type { GatewayContext } from './gateway-context.js';
-import { GatewayMetrics } from './gateway-metrics.js';
-import { useJsonBodyParser } from './json-body.js';
+import { GatewayMetrics } from './plugins/gateway-metrics.js';
+import { useJsonBodyParser } from './plugins/json-body.js';
 import { openapiDocument } from './openapi-document.js';
-import { toProblem } from './problem.js';
+import { errorAnswers } from './plugins/error-handler.js';
+import { gracefulClose } from './plugins/graceful-close.js';
 import { archiveRoutes } from './routes/archive-routes.js';
 import { datagramRoutes } from './routes/datagram-routes.js';
 import { eventRoutes } from './routes/event-routes.js';
@@ -27,8 +26,8 @@ import { serviceRoutes } from './routes/service-routes.js';
 import { sessionRoutes } from './routes/session-routes.js';
 import { typeRoutes } from './routes/type-routes.js';
 import { SHARED_SCHEMAS } from './schemas/shared-schemas.js';
-import { SessionRegistry } from './session-registry.js';
-import { TargetPolicy } from './target-policy.js';
+import { SessionRegistry } from './sessions/session-registry.js';
+import { TargetPolicy } from './sessions/target-policy.js';
 
 // ajv-formats is CommonJS: its default export arrives as `default` under some loaders.
 const formatsPlugin = ((addFormats as unknown as { default?: unknown }).default ?? addFormats) as (ajv: unknown) => unknown;
@@ -51,7 +50,7 @@ export async function loadTypes(config: Config, extra: GatewayOptions['typeFiles
     maxMessageBytes: config.maxMessageBytes,
     maxStringLength: config.maxStringLength,
     maxArrayLength: config.maxArrayLength,
-  });
+  }, { maxTypes: config.maxTypes });
   for (const { file, source } of extra) types.add(file, source);
   for (const path of config.types) {
     let text: string;
@@ -75,6 +74,13 @@ export async function buildGateway(config: Config, options: GatewayOptions = {})
   const serverOptions: FastifyServerOptions = {
     logger: options.logger ?? { level: config.logLevel },
     bodyLimit: config.bodyLimit,
+    // A client must send its whole request (headers and body) within requestTimeoutMs: a body
+    // trickled a byte at a time cannot hold a connection (a long-poll's wait is not counted).
+    serverFactory: (handler) =>
+      createServer(
+        { requestTimeout: config.requestTimeoutMs, headersTimeout: config.requestTimeoutMs, connectionsCheckingInterval: Math.min(1000, config.requestTimeoutMs) },
+        handler,
+      ),
     // Per-request log lines cost more than an exchange; they are there at debug level.
     logController: new LogController({ disableRequestLogging: !['debug', 'trace'].includes(config.logLevel) }),
     forceCloseConnections: 'idle',
@@ -91,17 +97,7 @@ export async function buildGateway(config: Config, options: GatewayOptions = {})
   app.removeContentTypeParser('text/plain');
   useJsonBodyParser(app, config.bodyLimit);
 
-  app.setErrorHandler((err, req, reply) => {
-    const { problem, internal } = toProblem(err, config.bodyLimit, req.headers['content-type']);
-    if (internal) req.log.error({ err }, 'internal error');
-    metrics.errors.inc({ code: problem.code });
-    void reply.code(problem.statusCode).send(problem);
-  });
-  app.setNotFoundHandler((req, reply) => {
-    const err = new ERR_ROUTE_NOT_FOUND(req.method, req.url.split('?')[0]!);
-    metrics.errors.inc({ code: err.code });
-    void reply.code(err.statusCode).send({ statusCode: err.statusCode, code: err.code, message: err.message });
-  });
+  errorAnswers(app, config.bodyLimit, metrics);
   app.addHook('onResponse', async (req, reply) => {
     metrics.latency.observe({ route: req.routeOptions.url ?? 'none' }, reply.elapsedTime / 1000);
   });
@@ -120,31 +116,10 @@ export async function buildGateway(config: Config, options: GatewayOptions = {})
   await app.register(datagramRoutes, ctx);
   await app.register(eventRoutes, ctx);
 
-  // A graceful close (SPEC §3) lets requests in flight finish, then must not wait on connections:
-  // Node keeps a connection open after its request (keep-alive, 72 s here) and counts one that never
-  // sent a request (a browser's spare preconnect) as busy, so either would hold the close a minute
-  // or more. Closing drops the request-less ones and answers the ones in flight with
-  // `Connection: close`. (Per connection and per request, a Set and a Map entry: no hook.)
-  const unused = new Set<Socket>();
-  const current = new Map<Socket, ServerResponse>();
-  app.server.on('connection', (socket: Socket) => {
-    unused.add(socket);
-    socket.once('close', () => {
-      unused.delete(socket);
-      current.delete(socket);
-    });
-  });
-  app.server.on('request', (req: IncomingMessage, res: ServerResponse) => {
-    unused.delete(req.socket);
-    current.set(req.socket, res);
-  });
-  app.addHook('preClose', async () => {
-    for (const socket of unused) socket.destroy();
-    for (const res of current.values()) if (!res.writableEnded && !res.headersSent) res.setHeader('connection', 'close');
-  });
+  gracefulClose(app);
   app.addHook('onClose', async () => {
     await sessions.closeAll();
   });
-  app.log.debug({ types: types.names(), codes: Object.keys(E).length }, 'gateway built');
+  app.log.debug({ types: types.names(), codes: Object.keys(CODES).length }, 'gateway built');
   return { app, ctx };
 }

@@ -5,10 +5,11 @@
  * over defaults. A bad value stops start-up with a message naming the flag or variable.
  */
 import { isIP } from 'node:net';
+import { parseArgs } from 'node:util';
 import { Type, type Static, type TSchema } from 'typebox';
 import Compile from 'typebox/compile';
-import { parsePortRanges } from './port-ranges.js';
-import { parseTargetEntry } from './target-policy.js';
+import { parsePortRanges } from './sessions/port-ranges.js';
+import { parseTargetEntry } from './sessions/target-policy.js';
 
 const MiB = 1024 * 1024;
 
@@ -38,6 +39,8 @@ export const ConfigSchema = Type.Object({
   bindPorts: Type.String({ default: '0,1024-65535', description: 'local ports sessions may bind (0: any free port)' }),
   maxSessions: Type.Integer({ default: 1000, minimum: 1, description: 'sessions held at most (429 TOO_MANY_SESSIONS past it)' }),
   maxBufferedBytes: Type.Integer({ default: MiB, minimum: 1024, description: 'received bytes kept per session before its socket is paused' }),
+  maxQueuedBytes: Type.Integer({ default: 16 * MiB, minimum: 1024, description: 'bytes a session keeps waiting for its peer to read them (503 OVERLOADED past it; one message of any size when none wait)' }),
+  maxMemoryBytes: Type.Integer({ default: 256 * MiB, minimum: MiB, description: 'bytes held for all peers at most: received and unread, queued and unsent (503 OVERLOADED past it, reading pauses)' }),
   maxMessageBytes: Type.Integer({ default: 64 * MiB, minimum: 1024, description: 'largest archive message encoded or decoded' }),
   maxStringLength: Type.Integer({ default: 16 * MiB, minimum: 1, description: 'longest CString decoded (characters)' }),
   maxArrayLength: Type.Integer({ default: 4 * MiB, minimum: 1, description: 'most elements in one decoded collection' }),
@@ -46,6 +49,9 @@ export const ConfigSchema = Type.Object({
   maxTimeoutMs: Type.Integer({ default: 300_000, minimum: 1, description: 'longest wait a request may ask for' }),
   connectTimeoutMs: Type.Integer({ default: 10_000, minimum: 1, description: 'longest wait for a TCP connection to open' }),
   idleTimeoutMs: Type.Integer({ default: 3_600_000, minimum: 0, description: 'close sessions unused by HTTP clients this long (0: never)' }),
+  closeTimeoutMs: Type.Integer({ default: 5_000, minimum: 1, description: 'how long closing a session waits for its peer to take what is still to send, before dropping the connection' }),
+  requestTimeoutMs: Type.Integer({ default: 30_000, minimum: 100, description: 'longest time an HTTP client may take to send a whole request, headers and body (not the wait of a long-poll)' }),
+  maxTypes: Type.Integer({ default: 1000, minimum: 1, description: 'message types held at most (POST /types past it: 429 TOO_MANY_TYPES)' }),
   instance: Type.String({ default: '', pattern: '^[A-Za-z0-9]{0,16}$', description: 'prefix of generated session names, to route to the owner when several gateways run' }),
   logLevel: Type.Union([Type.Literal('fatal'), Type.Literal('error'), Type.Literal('warn'), Type.Literal('info'), Type.Literal('debug'), Type.Literal('trace'), Type.Literal('silent')], {
     default: 'info',
@@ -100,30 +106,29 @@ const checkers = new Map<string, ReturnType<typeof Compile>>();
 
 /**
  * Builds the configuration from flags (`--name value`, `--name=value`, `--flag` for booleans,
- * `--no-flag`), the environment, and the defaults; validates each and the whole.
+ * `--no-flag`; read by node:util `parseArgs`, as every command's options), the environment, and
+ * the defaults; validates each and the whole.
  */
 export function loadConfig(argv: readonly string[] = [], env: NodeJS.ProcessEnv = process.env, overrides: Partial<Config> = {}): Config {
   const props = settings();
-  const byFlag = new Map(Object.keys(props).map((k) => [flagName(k), k]));
+  const byFlag = new Map(Object.keys(props).map((k) => [flagName(k).slice(2), k]));
+  const options = Object.fromEntries(
+    [...byFlag].map(([flag, key]) => [flag, { type: props[key]!.type === 'boolean' ? ('boolean' as const) : ('string' as const) }]),
+  );
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    ({ values } = parseArgs({ args: [...argv], options, strict: true, allowPositionals: false, allowNegative: true }));
+  } catch (err) {
+    const { code, message } = err as NodeJS.ErrnoException;
+    const flag = /'(--?[^' ]+)/.exec(message)?.[1] ?? 'arguments';
+    if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') throw configError(flag, 'needs a value');
+    const known = [...byFlag.keys()].map((f) => `--${f}`).join(' ');
+    if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') throw configError(flag, `unknown option (known: ${known})`);
+    throw configError(flag, message.split(/\.\s/)[0] ?? message);
+  }
   const fromFlags = new Map<string, string>();
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    const eq = arg.indexOf('=');
-    const flag = eq >= 0 ? arg.slice(0, eq) : arg;
-    let key = byFlag.get(flag);
-    let value: string | undefined = eq >= 0 ? arg.slice(eq + 1) : undefined;
-    if (key === undefined && flag.startsWith('--no-')) {
-      key = byFlag.get(`--${flag.slice(5)}`);
-      if (key !== undefined && props[key]!.type === 'boolean' && value === undefined) value = 'false';
-      else key = undefined;
-    }
-    if (key === undefined) throw configError(flag, `unknown option (known: ${[...byFlag.keys()].join(' ')})`);
-    if (value === undefined) {
-      if (props[key]!.type === 'boolean') value = 'true';
-      else if (i + 1 < argv.length) value = argv[++i]!;
-      else throw configError(flag, 'needs a value');
-    }
-    fromFlags.set(key, value);
+  for (const [flag, value] of Object.entries(values)) {
+    if (value !== undefined) fromFlags.set(byFlag.get(flag)!, String(value));
   }
   const config: Record<string, unknown> = {};
   for (const [key, schema] of Object.entries(props)) {

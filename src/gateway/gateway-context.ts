@@ -2,9 +2,9 @@
 import type { TypeRegistry } from '../archive/index.js';
 import { ERR_VALIDATION } from '../archive/index.js';
 import type { Config } from './config.js';
-import type { GatewayMetrics } from './gateway-metrics.js';
-import type { SessionRegistry } from './session-registry.js';
-import type { TargetPolicy } from './target-policy.js';
+import type { GatewayMetrics } from './plugins/gateway-metrics.js';
+import type { SessionRegistry } from './sessions/session-registry.js';
+import type { TargetPolicy } from './sessions/target-policy.js';
 
 export interface GatewayContext {
   config: Config;

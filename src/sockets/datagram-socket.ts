@@ -7,10 +7,10 @@
  */
 import dgram from 'node:dgram';
 import { EventEmitter } from 'node:events';
-import type { ArchwayError } from '../archive/index.js';
+import { deadline, type ArchwayError, type WaitOptions } from '../core/index.js';
 import { ERR_INVALID_STATE, ERR_MESSAGE_TOO_LARGE } from './errors.js';
 import { bindAddress, checkPort, formatTarget, resolveHost, type ResolveOptions } from './host-address.js';
-import { WaitQueue, type WaitOptions } from './wait-queue.js';
+import { WaitQueue } from './wait-queue.js';
 import { socketError } from './winsock.js';
 
 export interface Datagram {
@@ -187,7 +187,7 @@ export class DatagramSocket extends EventEmitter<DatagramSocketEvents> {
       }
       if (this.state === 'closed') throw new ERR_INVALID_STATE('the datagram socket was closed');
       return undefined;
-    }, 'waiting for a datagram', options);
+    }, deadline(options, 'waiting for a datagram'));
   }
 
   /** `Receive` on a connected datagram socket: the payload only. */

@@ -1,34 +1,33 @@
 /**
  * `CSocket` / `CAsyncSocket` with `SOCK_STREAM` (format §8.2–8.6) on Node's `net`: create, listen,
- * accept, connect, send, receive, shut down, close — awaited instead of pumped, and every wait
- * bounded. The peer's bytes land in `buffer` (the kernel buffer of MFC's world) as they arrive; past
- * `maxBufferedBytes` reading pauses, so a fast peer meets TCP backpressure, never data loss. The
+ * accept, connect, send, receive, shut down, close — awaited instead of pumped, every wait bounded.
+ * A byte transport and nothing more: received bytes go, chunk by chunk, to the one reader that
+ * `consume`s the socket (a load archive, or `receive()`), which paces it with `pause`/`resume` —
+ * until a reader comes, the bytes wait in the kernel, as they do for a CSocket nobody reads. The
  * `CAsyncSocket` notifications are events: `accept`, `receive`, `connect`, `send`, `close`.
  */
 import { EventEmitter } from 'node:events';
 import net from 'node:net';
-import { LoadBuffer } from '../archive/index.js';
-import type { ArchwayError } from '../archive/index.js';
+import { Deadline, deadline, type ArchwayError, type WaitOptions } from '../core/index.js';
 import { ERR_INVALID_STATE, ERR_PEER_CLOSED } from './errors.js';
 import { bindAddress, checkPort, formatTarget, resolveHost } from './host-address.js';
 import { probeBind } from './probe-bind.js';
-import { connectTcp, type ConnectOptions } from './tcp-connect.js';
-import { WaitQueue, type WaitOptions } from './wait-queue.js';
-import { socketError } from './winsock.js';
-import { within } from './within.js';
-import type { CloseInfo, StreamSocketEvents, StreamSocketOptions, StreamState } from './stream-socket-types.js';
+import { ReceiveQueue } from './receive-queue.js';
+import type { ByteSink, CloseInfo, CloseResult, StreamSocketEvents, StreamSocketOptions, StreamState } from './stream-socket-types.js';
 import { CLOSE_GRACE_MS, closeTcp, listenTcp } from './tcp-lifecycle.js';
+import { DEFAULT_CONNECT_TIMEOUT_MS, connectTcp, type ConnectOptions } from './tcp-connect.js';
+import { WaitQueue } from './wait-queue.js';
+import { socketError } from './winsock.js';
 
-export type { CloseInfo, StreamSocketEvents, StreamSocketOptions, StreamState } from './stream-socket-types.js';
+export type { ByteSink, CloseInfo, CloseResult, StreamSocketEvents, StreamSocketOptions, StreamState } from './stream-socket-types.js';
 
 const DEFAULT_MAX_BUFFERED = 1024 * 1024;
+const NOT_YET: CloseResult = { flushed: true, unsentBytes: 0 };
 
 export class StreamSocket extends EventEmitter<StreamSocketEvents> {
   readonly kind = 'stream' as const;
   state: StreamState = 'created';
-  /** Received bytes not yet read. */
-  readonly buffer = new LoadBuffer();
-  /** Set once the peer closed or reset the connection; buffered bytes stay readable. */
+  /** Set once the peer closed or reset the connection; bytes already received stay readable. */
   peerClosed: CloseInfo | undefined;
   bytesIn = 0;
   bytesOut = 0;
@@ -41,12 +40,14 @@ export class StreamSocket extends EventEmitter<StreamSocketEvents> {
   private backlog = 5;
   private pending: StreamSocket[] = [];
   private readonly acceptWaiters = new WaitQueue<StreamSocket>();
-  private readonly dataWaiters = new WaitQueue<true>();
-  private demand = 0;
+  private sink: ByteSink | undefined;
+  private reading = false;
   private paused = false;
+  private received: ReceiveQueue | undefined;
+  private receiveWaiters: WaitQueue<Buffer> | undefined;
   private sendsShut = false;
-  private closing: Promise<void> | undefined;
-  private readonly closeHooks: (() => Promise<void>)[] = [];
+  private closing: Promise<CloseResult> | undefined;
+  private readonly closeHooks: ((d: Deadline) => Promise<void>)[] = [];
 
   private constructor(options: StreamSocketOptions, port: number) {
     super();
@@ -97,12 +98,16 @@ export class StreamSocket extends EventEmitter<StreamSocketEvents> {
     return this.pending.length;
   }
 
+  /** Bytes handed to `send` that have not reached the kernel yet. */
+  get unsentBytes(): number {
+    return this.sock?.writableLength ?? 0;
+  }
+
   /** `Listen(nConnectionBacklog = 5)`. */
   async listen(backlog = 5): Promise<void> {
     this.expectState('created', 'listen');
     if (!Number.isInteger(backlog) || backlog < 1) throw new ERR_INVALID_STATE(`backlog must be a positive integer, got ${backlog}`);
-    const host = this.listenHost;
-    const server = await listenTcp(host, this.bindPort, backlog);
+    const server = await listenTcp(this.listenHost, this.bindPort, backlog);
     this.server = server;
     this.backlog = backlog;
     this.state = 'listening';
@@ -129,24 +134,21 @@ export class StreamSocket extends EventEmitter<StreamSocketEvents> {
       if (next !== undefined) return next;
       if (this.state !== 'listening') throw this.stateError('accept');
       return undefined;
-    }, 'accept', options);
+    }, deadline(options, 'accept'));
   }
 
   /**
    * `Connect(lpszHostAddress, nHostPort)`: a dotted address is used directly, anything else is
-   * looked up as a host name (format §8.2).
+   * looked up as a host name (format §8.2); the guard in `options` may refuse either.
    */
   async connect(host: string, port: number, options: ConnectOptions = {}): Promise<void> {
     this.expectState('created', 'connect');
     checkPort(port, false);
     this.state = 'connecting';
+    const d = deadline(options, `connecting to ${formatTarget(host, port)}`, DEFAULT_CONNECT_TIMEOUT_MS);
     try {
-      const target = await resolveHost(host, port, options);
-      const sock = await connectTcp(target, port, {
-        ...options,
-        localAddress: this.bindHost,
-        localPort: this.bindPort || undefined,
-      });
+      const target = await d.child('looking the host up').race(resolveHost(host, port, options));
+      const sock = await connectTcp(target, port, d, { localAddress: this.bindHost, localPort: this.bindPort || undefined });
       if (this.state !== 'connecting') {
         sock.destroy();
         throw this.stateError('connect');
@@ -154,6 +156,7 @@ export class StreamSocket extends EventEmitter<StreamSocketEvents> {
       this.attach(sock);
       this.emit('connect');
     } catch (err) {
+      d.dispose();
       if (this.state === 'connecting') this.state = 'created';
       this.emit('connect', err as ArchwayError);
       throw err;
@@ -164,13 +167,6 @@ export class StreamSocket extends EventEmitter<StreamSocketEvents> {
     this.sock = sock;
     this.state = 'connected';
     sock.setNoDelay(true);
-    sock.on('data', (chunk: Buffer) => {
-      this.bytesIn += chunk.length;
-      this.buffer.push(chunk);
-      this.emit('receive', chunk.length);
-      this.dataWaiters.wake();
-      this.flowControl();
-    });
     sock.on('end', () => this.peerEnded({ reason: 'graceful' }));
     sock.on('error', (err) => {
       const e = socketError(err, this.peerName());
@@ -178,94 +174,105 @@ export class StreamSocket extends EventEmitter<StreamSocketEvents> {
     });
     sock.on('close', () => this.peerEnded({ reason: 'reset', wsa: 'WSAECONNRESET' }));
     sock.on('drain', () => this.emit('send'));
+    if (this.sink !== undefined) this.startReading();
     // FD_WRITE is posted once a connection is established (format §8.3).
     queueMicrotask(() => this.emit('send'));
+  }
+
+  /**
+   * Makes `sink` the one reader of this socket's bytes: every chunk goes to it as it arrives, and
+   * it paces the socket with `pause`/`resume`. A second reader is refused (INVALID_STATE).
+   */
+  consume(sink: ByteSink): void {
+    if (this.sink !== undefined) {
+      throw new ERR_INVALID_STATE('this socket already has a reader (an archive or receive()): its bytes cannot go to two');
+    }
+    this.sink = sink;
+    if (this.sock !== undefined) this.startReading();
+  }
+
+  private startReading(): void {
+    const sock = this.sock!;
+    if (this.reading) return;
+    this.reading = true;
+    const sink = this.sink!;
+    sock.on('data', (chunk: Buffer) => {
+      this.bytesIn += chunk.length;
+      sink(chunk);
+      this.emit('receive', chunk.length);
+    });
+    if (!this.paused) sock.resume();
+  }
+
+  /** Stops reading: the peer meets TCP backpressure (nothing is lost). */
+  pause(): void {
+    if (this.paused) return;
+    this.paused = true;
+    this.sock?.pause();
+  }
+
+  resume(): void {
+    if (!this.paused) return;
+    this.paused = false;
+    if (this.reading) this.sock?.resume();
+  }
+
+  get isPaused(): boolean {
+    return this.paused;
   }
 
   private peerEnded(info: CloseInfo): void {
     if (this.peerClosed !== undefined || this.state === 'closed') return;
     this.peerClosed = info;
-    this.dataWaiters.wake();
+    this.receiveWaiters?.wake();
     this.emit('close', info);
   }
 
-  private peerName(): string {
+  /** `ip:port` of the peer, for messages. */
+  peerName(): string {
     return this.sock?.remoteAddress ? formatTarget(this.sock.remoteAddress, this.sock.remotePort ?? 0) : 'the peer';
   }
 
   /**
-   * Pauses reading past the cap, unless a waiting reader needs more (a message larger than the
-   * cap must still arrive whole); resumes when enough was consumed. Called after every change.
+   * `CAsyncSocket::Receive`: up to `max` bytes once at least one is there; an empty buffer when the
+   * peer closed gracefully with nothing left (MFC returns 0). Makes `receive` this socket's reader.
    */
-  flowControl(): void {
-    const sock = this.sock;
-    if (sock === undefined) return;
-    const limit = Math.max(this.maxBuffered, this.demand);
-    if (this.buffer.length >= limit) {
-      if (!this.paused) {
-        this.paused = true;
-        sock.pause();
+  receive(max: number, options: WaitOptions = {}): Promise<Buffer> {
+    if (this.received === undefined) {
+      const queue = new ReceiveQueue();
+      const waiters = new WaitQueue<Buffer>();
+      this.consume((chunk) => {
+        queue.push(chunk);
+        if (queue.length >= this.maxBuffered) this.pause();
+        waiters.wake();
+      });
+      this.received = queue;
+      this.receiveWaiters = waiters;
+    }
+    const queue = this.received;
+    return this.receiveWaiters!.wait(() => {
+      if (queue.length > 0) {
+        const bytes = queue.take(max);
+        if (queue.length < this.maxBuffered) this.resume();
+        return bytes;
       }
-    } else if (this.paused) {
-      this.paused = false;
-      sock.resume();
-    }
+      if (this.state === 'closed') throw new ERR_INVALID_STATE('the socket was closed');
+      if (this.peerClosed?.reason === 'graceful') return Buffer.alloc(0);
+      if (this.peerClosed !== undefined) throw this.peerClosedError(1, 0);
+      if (this.state !== 'connected') throw this.stateError('receive');
+      return undefined;
+    }, deadline(options, `receiving from ${this.peerName()}`));
   }
 
-  /** Keeps reading (past the cap if need be) until `n` bytes are buffered; 0 withdraws it. */
-  want(n: number): void {
-    this.demand = n;
-    this.flowControl();
-  }
-
-  /** Resolves once `n` bytes are buffered; fails with PEER_CLOSED if they never can be. */
-  async waitForBytes(n: number, options: WaitOptions = {}): Promise<void> {
-    this.demand = Math.max(this.demand, n);
-    this.flowControl();
-    try {
-      await this.dataWaiters.wait(() => {
-        if (this.buffer.length >= n) return true;
-        if (this.state === 'closed') throw new ERR_INVALID_STATE('the socket was closed');
-        if (this.peerClosed !== undefined) throw this.peerClosedError(n);
-        if (this.state !== 'connected') throw this.stateError('read');
-        return undefined;
-      }, `waiting for ${n - this.buffer.length} more byte(s) from ${this.peerName()}`, options);
-    } finally {
-      this.demand = 0;
-      this.flowControl();
-    }
-  }
-
-  /** The error of a read needing `n` buffered bytes after the peer closed (PEER_CLOSED). */
-  peerClosedError(n: number): ArchwayError {
-    const info = this.peerClosed!;
+  /** The error of a read needing `needed` bytes when `buffered` are there and the peer has gone. */
+  peerClosedError(needed: number, buffered: number): ArchwayError {
+    const info: CloseInfo = this.peerClosed ?? { reason: 'reset' };
     const how = info.reason === 'graceful' ? 'closed the connection' : 'reset the connection';
-    const err = new ERR_PEER_CLOSED(`the peer ${how} with ${this.buffer.length} byte(s) received and not read; ${n} were needed`);
+    const err = new ERR_PEER_CLOSED(`the peer ${how} with ${buffered} byte(s) received and not read; ${needed} were needed`);
     // A graceful close mid-value is CArchiveException endOfFile in MFC; a reset is a Winsock error.
     return info.reason === 'graceful'
-      ? err.with({ reason: info.reason, archiveCause: 'endOfFile', buffered: this.buffer.length })
-      : err.with({ reason: info.reason, wsa: info.wsa ?? 'WSAECONNRESET', buffered: this.buffer.length });
-  }
-
-  /** Takes `n` buffered bytes (they must be there: see `waitForBytes`). */
-  take(n: number): Buffer {
-    const bytes = this.buffer.take(n);
-    this.flowControl();
-    return bytes;
-  }
-
-  /**
-   * `CAsyncSocket::Receive`: up to `max` bytes once at least one is there; an empty buffer when the
-   * peer closed gracefully with nothing left (MFC returns 0).
-   */
-  async receive(max: number, options: WaitOptions = {}): Promise<Buffer> {
-    try {
-      await this.waitForBytes(1, options);
-    } catch (err) {
-      if (ERR_PEER_CLOSED.is(err) && this.peerClosed?.reason === 'graceful') return Buffer.alloc(0);
-      throw err;
-    }
-    return this.take(Math.min(max, this.buffer.length));
+      ? err.with({ reason: 'graceful', archiveCause: 'endOfFile', buffered })
+      : err.with({ reason: 'reset', wsa: info.wsa ?? 'WSAECONNRESET', buffered });
   }
 
   /** `CSocket::Send`: all of `data`, resolved once it is handed to the kernel. */
@@ -290,11 +297,14 @@ export class StreamSocket extends EventEmitter<StreamSocketEvents> {
       this.sendsShut = true;
       sock.end();
     }
-    if (how !== 'sends') sock.pause();
+    if (how !== 'sends') this.pause();
   }
 
-  /** Runs before the socket closes (store archives flush here). Returns the unregister function. */
-  onBeforeClose(hook: () => Promise<void>): () => void {
+  /**
+   * Runs before the socket closes, within the close's grace period (store archives flush here).
+   * Returns the unregister function.
+   */
+  onBeforeClose(hook: (d: Deadline) => Promise<void>): () => void {
     this.closeHooks.push(hook);
     return () => {
       const i = this.closeHooks.indexOf(hook);
@@ -302,39 +312,62 @@ export class StreamSocket extends EventEmitter<StreamSocketEvents> {
     };
   }
 
-  /** `Close()`: flushes attached store archives, then closes gracefully. Idempotent. */
-  close(): Promise<void> {
-    this.closing ??= this.doClose();
+  /**
+   * `Close()`: flushes attached store archives, then closes gracefully — all within `graceMs`;
+   * past it the connection is dropped, and the result says how many bytes did not go out.
+   * Idempotent.
+   */
+  close(graceMs = CLOSE_GRACE_MS): Promise<CloseResult> {
+    this.closing ??= this.doClose(graceMs);
     return this.closing;
   }
 
-  private async doClose(): Promise<void> {
-    for (const hook of [...this.closeHooks]) {
-      try {
-        // Bounded: a peer that stopped reading would hold a flush, and the close, forever.
-        await within(hook(), CLOSE_GRACE_MS, 'flushing before close');
-      } catch {
-        // A failed or stuck flush (peer gone) must not keep the socket open.
-      }
-    }
+  /** Drops the connection at once (a reset): bytes not yet handed to the kernel are lost, and counted. */
+  destroy(): CloseResult {
+    const result: CloseResult = { flushed: this.unsentBytes === 0, unsentBytes: this.unsentBytes };
+    if (this.closing !== undefined) return result;
+    this.closing = Promise.resolve(result);
+    this.closeHooks.length = 0;
+    this.shutAll();
+    this.sock?.resetAndDestroy();
+    this.emit('close', { reason: 'local' });
+    return result;
+  }
+
+  /** No more accepts, reads or connections: every waiter fails, the listening port is freed. */
+  private shutAll(): void {
     this.state = 'closed';
     const closed = new ERR_INVALID_STATE('the socket was closed');
     this.acceptWaiters.fail(closed);
-    this.dataWaiters.fail(closed);
+    this.receiveWaiters?.fail(closed);
     for (const p of this.pending.splice(0)) p.sock?.resetAndDestroy();
     // Stops listening at once (the port is free again). Not awaited: net.Server's close callback
     // waits for every accepted connection to end, but those are sockets of their own and stay
     // open, as after MFC's Close of a listening socket.
     this.server?.close();
-    if (this.sock !== undefined) await closeTcp(this.sock);
+  }
+
+  private async doClose(graceMs: number): Promise<CloseResult> {
+    const grace = new Deadline(graceMs, undefined, 'flushing before close');
+    for (const hook of [...this.closeHooks]) {
+      try {
+        await grace.race(hook(grace));
+      } catch {
+        // A failed or stuck flush (peer gone) must not keep the socket open: its bytes are counted below.
+      }
+    }
+    grace.dispose();
+    this.shutAll();
+    const result = this.sock === undefined ? NOT_YET : await closeTcp(this.sock, Math.max(100, grace.left));
     this.emit('close', { reason: 'local' });
+    return result;
   }
 
   private expectState(state: StreamState, operation: string): void {
     if (this.state !== state) throw this.stateError(operation);
   }
 
-  private stateError(operation: string): ArchwayError {
+  stateError(operation: string): ArchwayError {
     const wsa = this.state === 'connected' ? 'WSAEISCONN' : this.state === 'closed' ? 'WSAENOTSOCK' : 'WSAEINVAL';
     return new ERR_INVALID_STATE(`cannot ${operation}: the stream socket is ${this.state}`).with({ wsa, state: this.state });
   }

@@ -1,61 +1,53 @@
 /**
- * Opening a TCP connection with a deadline and a cancel: `CSocket::Connect` blocks until FD_CONNECT
- * with no timeout of its own (format §8.4); Archway bounds it (WSAETIMEDOUT when it runs out).
+ * Opening a TCP connection within a Deadline: `CSocket::Connect` blocks until FD_CONNECT with no
+ * timeout of its own (format §8.4); Archway bounds it (WSAETIMEDOUT when it runs out).
  */
 import net from 'node:net';
-import { ERR_ABORTED, ERR_TIMEOUT } from './errors.js';
+import { ERR_TIMEOUT, type ArchwayError, type Deadline, type WaitOptions } from '../core/index.js';
 import { formatTarget, type ResolveOptions, type ResolvedAddress } from './host-address.js';
 import { socketError } from './winsock.js';
 
-export interface ConnectOptions extends ResolveOptions {
-  /** Give up after this long (default 10 s). */
-  timeoutMs?: number;
-  signal?: AbortSignal;
-}
+export interface ConnectOptions extends WaitOptions, ResolveOptions {}
 
+/** How long a connect waits when the caller gives no `timeoutMs`. */
 export const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
+
+function asConnectTimeout(err: ArchwayError): ArchwayError {
+  return ERR_TIMEOUT.is(err) ? err.with({ wsa: 'WSAETIMEDOUT', wsaCode: 10060 }) : err;
+}
 
 export function connectTcp(
   target: ResolvedAddress,
   port: number,
-  options: ConnectOptions & { localAddress?: string; localPort?: number },
+  d: Deadline,
+  local: { localAddress?: string; localPort?: number },
 ): Promise<net.Socket> {
   const name = formatTarget(target.address, port);
-  const timeoutMs = options.timeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
+  if (d.reason !== undefined) return Promise.reject(asConnectTimeout(d.reason));
   return new Promise((resolve, reject) => {
-    if (options.signal?.aborted) {
-      reject(new ERR_ABORTED(`connecting to ${name}`));
-      return;
-    }
     const sock = net.connect({
       host: target.address,
       port,
       family: target.family,
-      localAddress: options.localAddress,
-      localPort: options.localPort,
+      localAddress: local.localAddress,
+      localPort: local.localPort,
       allowHalfOpen: true,
       noDelay: true,
     });
-    const fail = (err: Error) => {
-      cleanup();
+    const onError = (err: Error) => {
+      d.dispose();
       sock.destroy();
-      reject(err);
-    };
-    const onError = (err: Error) => fail(socketError(err, name));
-    const onAbort = () => fail(new ERR_ABORTED(`connecting to ${name}`));
-    const timer =
-      timeoutMs > 0
-        ? setTimeout(() => fail(new ERR_TIMEOUT(`connecting to ${name}`, timeoutMs).with({ wsa: 'WSAETIMEDOUT', wsaCode: 10060 })), timeoutMs)
-        : undefined;
-    const cleanup = () => {
-      if (timer !== undefined) clearTimeout(timer);
-      sock.off('error', onError);
-      options.signal?.removeEventListener('abort', onAbort);
+      reject(socketError(err, name));
     };
     sock.once('error', onError);
-    options.signal?.addEventListener('abort', onAbort, { once: true });
+    d.onExpire((err) => {
+      sock.off('error', onError);
+      sock.destroy();
+      reject(asConnectTimeout(err));
+    });
     sock.once('connect', () => {
-      cleanup();
+      d.dispose();
+      sock.off('error', onError);
       resolve(sock);
     });
   });

@@ -1,16 +1,9 @@
 /**
- * Callers waiting for a condition on a socket (bytes arrived, a connection to accept, a datagram),
- * each with its own timeout and AbortSignal. MFC's CSocket waits forever (format §8.4); Archway's
- * waits all end: with the value, a timeout, a cancel, or the socket's failure.
+ * Callers waiting for a condition on a socket (a connection to accept, a datagram, received bytes),
+ * each until its Deadline. MFC's CSocket waits forever (format §8.4); Archway's waits all end: with
+ * the value, the deadline's error, or the socket's failure.
  */
-import type { ArchwayError } from '../archive/index.js';
-import { ERR_ABORTED, ERR_TIMEOUT } from './errors.js';
-
-export interface WaitOptions {
-  /** Give up after this many milliseconds (0 or undefined: no limit). */
-  timeoutMs?: number;
-  signal?: AbortSignal;
-}
+import type { ArchwayError, Deadline } from '../core/index.js';
 
 interface Waiter<T> {
   check: () => T | undefined;
@@ -27,39 +20,35 @@ export class WaitQueue<T> {
 
   /**
    * Resolves with `check()`'s value once it returns one (it may also throw to fail the wait).
-   * Checked at once, then on every `wake()`.
+   * Checked at once, then on every `wake()`; the deadline is disposed when the wait ends.
    */
-  wait(check: () => T | undefined, what: string, options: WaitOptions = {}): Promise<T> {
+  wait(check: () => T | undefined, deadline: Deadline): Promise<T> {
     let now: T | undefined;
     try {
       now = check();
     } catch (err) {
+      deadline.dispose();
       return Promise.reject(err);
     }
-    if (now !== undefined) return Promise.resolve(now);
-    const { timeoutMs, signal } = options;
-    if (signal?.aborted) return Promise.reject(new ERR_ABORTED(what));
+    if (now !== undefined) {
+      deadline.dispose();
+      return Promise.resolve(now);
+    }
     return new Promise<T>((resolve, reject) => {
-      let timer: NodeJS.Timeout | undefined;
-      const onAbort = () => finish(() => reject(new ERR_ABORTED(what)));
+      const finish = (settle: () => void) => {
+        const i = this.waiters.indexOf(waiter);
+        if (i < 0) return;
+        this.waiters.splice(i, 1);
+        deadline.dispose();
+        settle();
+      };
       const waiter: Waiter<T> = {
         check,
         resolve: (v) => finish(() => resolve(v)),
         reject: (e) => finish(() => reject(e)),
       };
-      const finish = (settle: () => void) => {
-        const i = this.waiters.indexOf(waiter);
-        if (i < 0) return;
-        this.waiters.splice(i, 1);
-        if (timer !== undefined) clearTimeout(timer);
-        signal?.removeEventListener('abort', onAbort);
-        settle();
-      };
       this.waiters.push(waiter);
-      if (timeoutMs !== undefined && timeoutMs > 0) {
-        timer = setTimeout(() => finish(() => reject(new ERR_TIMEOUT(what, timeoutMs))), timeoutMs);
-      }
-      signal?.addEventListener('abort', onAbort, { once: true });
+      deadline.onExpire((err) => waiter.reject(err));
     });
   }
 

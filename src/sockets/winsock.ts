@@ -1,10 +1,10 @@
 /**
  * Node's socket errors as the Winsock errors MFC reports (format §8.7), and as Archway error codes.
  */
-import { ArchwayError } from '../archive/index.js';
+import { ArchwayError, ERR_TIMEOUT } from '../core/index.js';
 import {
   ERR_ADDRESS_IN_USE, ERR_ADDRESS_NOT_AVAILABLE, ERR_CONNECTION_REFUSED, ERR_HOST_NOT_FOUND,
-  ERR_MESSAGE_TOO_LARGE, ERR_PEER_CLOSED, ERR_SOCKET, ERR_TIMEOUT,
+  ERR_MESSAGE_TOO_LARGE, ERR_PEER_CLOSED, ERR_SOCKET,
 } from './errors.js';
 
 /** Winsock name and number for a Node (libuv) error code. */

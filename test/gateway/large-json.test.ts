@@ -6,7 +6,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Utf8Text } from '../../src/archive/index.js';
-import { longStrings, parseLargeJson } from '../../src/gateway/large-json.js';
+import { longStrings, parseLargeJson } from '../../src/gateway/plugins/large-json.js';
 
 const parse = (text: string, minLength = 4, textUnder?: string) =>
   parseLargeJson(Buffer.from(text, 'utf8'), { minLength, parseText: (t) => JSON.parse(t) as unknown, textUnder });

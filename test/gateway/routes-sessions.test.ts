@@ -52,7 +52,7 @@ describe('POST /sessions (CSocket::Create)', () => {
     expect((await gw.call('POST', '/sessions', { kind: 'stream', name: 'taken' })).status).toBe(201);
     const again = await gw.call('POST', '/sessions', { kind: 'datagram', name: 'taken' });
     expectProblem(again, 409, 'SESSION_EXISTS');
-    expect(again.body.message).toContain("'taken'");
+    expect(again.body.message).toContain('"taken"');
     expect((await gw.call('GET', '/sessions/taken')).body).toMatchObject({ kind: 'stream', state: 'created' });
   });
 
@@ -101,7 +101,7 @@ describe('GET /sessions, GET and DELETE /sessions/{name}', () => {
     for (const method of ['GET', 'DELETE']) {
       const missing = await gw.call(method, '/sessions/nobody-here');
       expectProblem(missing, 404, 'SESSION_NOT_FOUND');
-      expect(missing.body.message).toContain("'nobody-here'");
+      expect(missing.body.message).toContain('"nobody-here"');
       expectProblem(await gw.call(method, '/sessions/bad%20name'), 400, 'VALIDATION', { path: '/name', in: 'params' });
     }
   });
@@ -116,7 +116,7 @@ describe('GET /sessions, GET and DELETE /sessions/{name}', () => {
     await gw.call('POST', '/sessions/del-cli/store', { type: 'DWORD', value: 7 });
     const closed = await gw.call('DELETE', '/sessions/del-cli');
     expect(closed.status).toBe(200);
-    expect(closed.body).toEqual({ name: 'del-cli', closed: true, bytesIn: 3, bytesOut: 4 });
+    expect(closed.body).toEqual({ name: 'del-cli', closed: true, bytesIn: 3, bytesOut: 4, flushed: true, unsentBytes: 0 });
     await ended;
     expect(Buffer.concat(received)).toEqual(Buffer.from([7, 0, 0, 0]));
     expectProblem(await gw.call('GET', '/sessions/del-cli'), 404, 'SESSION_NOT_FOUND');

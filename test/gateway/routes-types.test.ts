@@ -129,7 +129,7 @@ describe('POST /types', () => {
   it('TYPE_EXISTS 409 for a name already loaded; all or nothing', async () => {
     const r = await gw.call('POST', '/types', { types: { Brand: { fields: [{ name: 'a', type: 'DWORD' }] }, Order: { fields: [] } } });
     expectProblem(r, 409, 'TYPE_EXISTS', { path: '/types/Order' });
-    expect(r.body.message).toContain("'Order'");
+    expect(r.body.message).toContain('"Order"');
     expectProblem(await gw.call('GET', '/types/Brand'), 400, 'UNKNOWN_TYPE');
     // The original Order is untouched.
     expect((await gw.call('GET', '/types/Order')).body.source).toBe('types/demo.json');

@@ -150,7 +150,7 @@ describe('unknown routes and error bodies', () => {
     for (const [method, path] of [['GET', '/nothing'], ['POST', '/sessions/sec/teleport'], ['PUT', '/sessions'], ['PATCH', '/sessions/sec']]) {
       const r = await gw.call(method, path, undefined, AUTH);
       expectProblem(r, 404, 'ROUTE_NOT_FOUND');
-      expect(r.body.message).toContain(`${method} ${path}`);
+      expect(r.body.message).toContain(`${method} "${path}"`);
     }
   });
 

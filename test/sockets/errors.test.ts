@@ -5,7 +5,8 @@
  */
 import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Archive, DatagramSocket, SocketFile, StreamSocket, type CloseInfo } from '../../src/sockets/index.js';
+import { Archive, SocketFile } from '../../src/archive-io/index.js';
+import { DatagramSocket, StreamSocket, type CloseInfo } from '../../src/sockets/index.js';
 import { demoRegistry } from '../../src/demo/index.js';
 import { LOOPBACK, closeServer, freePort, freeUdpPort, rawServer, referenceOrder, rejection, thrown, until } from './helpers.js';
 
@@ -85,7 +86,7 @@ describe('a peer that goes away mid-message', () => {
     const half = ORDER_BYTES.subarray(0, 90);
     const reading = ar.read('Order');
     peer.write(half);
-    await until(() => client.buffer.length === half.length, 'half an Order arrived');
+    await until(() => ar.bufferedBytes === half.length, 'half an Order arrived');
     expect(ar.isBufferEmpty()).toBe(false);
     peer.resetAndDestroy();
     const err = await rejection(reading);
@@ -93,10 +94,10 @@ describe('a peer that goes away mid-message', () => {
     expect(err.details).toMatchObject({ reason: 'reset', wsa: 'WSAECONNRESET', buffered: half.length });
     expect(closes).toEqual([{ reason: 'reset', wsa: 'WSAECONNRESET' }]);
     // What arrived before the reset is still there, byte for byte.
-    expect(client.buffer.length).toBe(half.length);
+    expect(ar.bufferedBytes).toBe(half.length);
     expect(await ar.readBytes(half.length)).toEqual(Buffer.from(half));
     // Later reads fail at once, for the same reason.
-    expect((await rejection(ar.readDWORD({ timeoutMs: 2000 }))).details.wsa).toBe('WSAECONNRESET');
+    expect((await rejection(ar.read('DWORD', { timeoutMs: 2000 }))).details.wsa).toBe('WSAECONNRESET');
   });
 
   it('graceful close: PEER_CLOSED with archiveCause endOfFile, as MFC throws CArchiveException', async () => {
@@ -114,7 +115,7 @@ describe('a peer that goes away mid-message', () => {
     const { peer, ar } = await clientOfRawPeer();
     peer.end(Buffer.concat([ORDER_BYTES, Buffer.from([1, 2])]));
     expect(await ar.read('Order', { timeoutMs: 2000 })).toEqual(referenceOrder(5));
-    const err = await rejection(ar.readDWORD({ timeoutMs: 2000 }));
+    const err = await rejection(ar.read('DWORD', { timeoutMs: 2000 }));
     expect(err.details).toMatchObject({ archiveCause: 'endOfFile', buffered: 2 });
   });
 });
@@ -123,14 +124,14 @@ describe('timeouts', () => {
   it('a read that times out consumes nothing: the next read gets the value', async () => {
     const { client, peer, ar } = await clientOfRawPeer();
     peer.write(Buffer.from([0x78, 0x56]));
-    await until(() => client.buffer.length === 2, 'two bytes arrived');
+    await until(() => ar.bufferedBytes === 2, 'two bytes arrived');
     const started = Date.now();
-    const err = await rejection(ar.readDWORD({ timeoutMs: 150 }));
+    const err = await rejection(ar.read('DWORD', { timeoutMs: 150 }));
     expect(err.code).toBe('TIMEOUT');
     expect(Date.now() - started).toBeGreaterThanOrEqual(140);
-    expect(client.buffer.length).toBe(2);
+    expect(ar.bufferedBytes).toBe(2);
     peer.write(Buffer.from([0x34, 0x12]));
-    expect(await ar.readDWORD({ timeoutMs: 2000 })).toBe(0x12345678);
+    expect(await ar.read('DWORD', { timeoutMs: 2000 })).toBe(0x12345678);
 
     // The same for a whole message arriving in pieces.
     peer.write(ORDER_BYTES.subarray(0, 100));
@@ -185,16 +186,15 @@ describe('misuse', () => {
   });
 
   it('an archive used against its mode: INVALID_STATE (readOnly / writeOnly)', async () => {
-    const { client } = await clientOfRawPeer();
-    const file = new SocketFile(client);
-    const load = new Archive(file, 'load');
+    const { ar: load } = await clientOfRawPeer();
+    const file = load.file;
     const store = new Archive(file, 'store');
     // MFC 9+: storing into a loading archive throws readOnly, loading from a storing one writeOnly.
-    const w = thrown(() => load.writeDWORD(1));
+    const w = thrown(() => load.write('DWORD', 1));
     expect(w.code).toBe('INVALID_STATE');
     expect(w.details.archiveCause).toBe('readOnly');
     expect(thrown(() => load.writeBytes(new Uint8Array(1))).details.archiveCause).toBe('readOnly');
-    const r = await rejection(store.readDWORD());
+    const r = await rejection(store.read('DWORD'));
     expect(r.code).toBe('INVALID_STATE');
     expect(r.details.archiveCause).toBe('writeOnly');
     expect((await rejection(store.readBytes(1))).details.archiveCause).toBe('writeOnly');
@@ -234,7 +234,7 @@ describe('closing', () => {
     expect(listener.state).toBe('closed');
     expect(conn.state).toBe('connected');
     await client.send(Buffer.from([9, 8]));
-    expect([...(await new SocketFile(conn).read(2, { timeoutMs: 2000 }))]).toEqual([9, 8]);
+    expect([...(await new Archive(new SocketFile(conn), 'load').readBytes(2, { timeoutMs: 2000 }))]).toEqual([9, 8]);
     const again = await StreamSocket.create({ port, address: LOOPBACK }); // the port is free
     await again.listen();
     await again.close();

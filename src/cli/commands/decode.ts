@@ -2,8 +2,8 @@
  * `archway decode`: archive bytes on stdin (raw, or hex text such as a packet capture shows) → the
  * JSON value of one message of a type on stdout. The bytes must hold exactly one message.
  */
-import { defineError } from '../../archive/archway-error.js';
-import { hasLongString, jsonChunks } from '../../archive/json-chunks.js';
+import { defineError } from '../../core/archway-error.js';
+import { hasLongString, jsonChunks } from '../../archive/json/json-chunks.js';
 import { CODEC_OPTIONS, CODEC_OPTIONS_HELP, codecChoice, loadCodec } from '../codec-options.js';
 import type { Command } from '../command.js';
 import { parseOptions } from '../options.js';
@@ -14,7 +14,7 @@ const SYNOPSIS = 'archway decode --types FILE --type NAME [--code-page N] [--hex
 const OPTIONS = { ...CODEC_OPTIONS, hex: { type: 'boolean' }, pretty: { type: 'boolean' } } as const;
 
 /** stdin is not hex text (with `--hex`). */
-export const ERR_INVALID_HEX = defineError('INVALID_HEX', 400, (message: string) => message);
+export const ERR_INVALID_HEX = defineError('INVALID_HEX', (message: string) => message);
 
 export const command: Command = {
   summary: 'archive bytes on stdin → JSON value on stdout',

@@ -2,7 +2,7 @@
  * `archway encode`: one JSON value on stdin → the archive bytes of a message type on stdout, e.g. to
  * replay a message to a service with `nc`, or to compare with a captured stream.
  */
-import { defineError } from '../../archive/archway-error.js';
+import { defineError } from '../../core/archway-error.js';
 import { CODEC_OPTIONS, CODEC_OPTIONS_HELP, codecChoice, loadCodec } from '../codec-options.js';
 import type { Command } from '../command.js';
 import { parseOptions } from '../options.js';
@@ -13,7 +13,7 @@ const SYNOPSIS = 'archway encode --types FILE --type NAME [--code-page N] [--hex
 const OPTIONS = { ...CODEC_OPTIONS, hex: { type: 'boolean' } } as const;
 
 /** stdin is not one JSON document. */
-export const ERR_INVALID_JSON = defineError('INVALID_JSON', 400, (message: string) => message);
+export const ERR_INVALID_JSON = defineError('INVALID_JSON', (message: string) => message);
 
 export const command: Command = {
   summary: 'JSON value on stdin → archive bytes on stdout',

@@ -8,20 +8,25 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Readable } from 'node:stream';
 import type { FastifyReply } from 'fastify';
+import { ArchwayError, type Code } from '../../core/index.js';
 import { ERR_VALIDATION, fromBase64, hasLongString, jsonChunks, toBase64, type TypeExpr } from '../../archive/index.js';
-import { within } from '../../sockets/index.js';
-import { disconnectSignal } from '../disconnect-signal.js';
-import { BODY_ERRORS, E, errorResponses, type ErrorCode } from '../error-catalog.js';
+import { disconnectSignal } from '../sessions/disconnect-signal.js';
+import { BODY_ERRORS, E, errorResponses } from '../error-catalog.js';
 import { waitMs, type GatewayContext } from '../gateway-context.js';
-import { useJsonBodyParser } from '../json-body.js';
+import { useJsonBodyParser } from '../plugins/json-body.js';
 import { ExchangeBody, LoadBody, Loaded, ReadBody, ReadResult, StoreBody, Stored, WriteBody, Written } from '../schemas/archive-schemas.js';
 import { NameParams, withExamples } from '../schemas/shared-schemas.js';
 import { typedExample } from '../openapi-document.js';
 
 const tags = ['archives'];
-const ON_SESSION: ErrorCode[] = [...BODY_ERRORS, E.SESSION_NOT_FOUND, E.INVALID_STATE, E.ARCHIVE_REQUIRES_STREAM];
-const LOADING: ErrorCode[] = [E.UNKNOWN_TYPE, E.TIMEOUT, E.PEER_CLOSED, E.ARCHIVE_DECODE, E.ARCHIVE_LIMIT];
-const STORING: ErrorCode[] = [E.UNKNOWN_TYPE, E.PEER_CLOSED, E.SOCKET_ERROR, E.TIMEOUT];
+const ON_SESSION: Code[] = [...BODY_ERRORS, E.SESSION_NOT_FOUND, E.INVALID_STATE, E.ARCHIVE_REQUIRES_STREAM];
+const LOADING: Code[] = [E.UNKNOWN_TYPE, E.TIMEOUT, E.PEER_CLOSED, E.ARCHIVE_DECODE, E.ARCHIVE_LIMIT, E.OVERLOADED];
+const STORING: Code[] = [E.UNKNOWN_TYPE, E.PEER_CLOSED, E.SOCKET_ERROR, E.TIMEOUT, E.OVERLOADED];
+
+/** A request that failed and closed its session (a partial message was cut off) takes the session out of the list. */
+async function forgetIfClosed(ctx: GatewayContext, name: string, err: unknown): Promise<void> {
+  if (err instanceof ArchwayError && err.details.sessionClosed === true) await ctx.sessions.remove(name).catch(() => undefined);
+}
 
 export const archiveRoutes: FastifyPluginAsync<GatewayContext> = async (plain, ctx) => {
   const app = plain.withTypeProvider<TypeBoxTypeProvider>();
@@ -44,35 +49,34 @@ export const archiveRoutes: FastifyPluginAsync<GatewayContext> = async (plain, c
       description: 'Values are validated against their type before a byte is sent: all of them go out, or none does.',
       params: NameParams,
       body: storeBody,
-      response: { 200: Stored, ...errorResponses([...ON_SESSION, ...STORING]) },
+      response: { 200: Stored, ...errorResponses([...ON_SESSION, ...STORING], { pathParams: true }) },
     },
-  }, async (req) => {
+  }, async (req, reply) => {
     const s = sessions.get(req.params.name);
     const ch = s.channel();
     const body = req.body;
-    const list = 'values' in body ? body.values : [body];
+    const several = 'values' in body;
+    const list = several ? body.values : [body];
     const items = list.map((v, i) => {
       try {
         return { codec: s.codec(v.type as TypeExpr), value: v.value };
       } catch (err) {
-        throw 'values' in body ? (err as { with: (d: object) => Error }).with({ index: i, in: 'body', path: `/values/${i}/type` }) : err;
+        throw several && err instanceof ArchwayError ? err.with({ index: i, in: 'body', path: `/values/${i}/type` }) : err;
       }
     });
-    const before = ch.socket.bytesOut;
+    const options = { timeoutMs: waitMs(config, body.timeoutMs), signal: disconnectSignal(reply) };
+    let bytes: number;
     try {
-      ch.store.writeMessages(items);
+      // Flushed and handed to the kernel within the wait; else taken back if none of it went out.
+      bytes = await ch.send((store) => store.writeMessages(items), options, 'sending the stored values to the peer');
     } catch (err) {
+      await forgetIfClosed(ctx, s.name, err);
       // The path points into the request body, as for exchange: /value/… or /values/i/value/….
-      if (ERR_VALIDATION.is(err)) {
-        const at = 'values' in body ? `/values/${String(err.details.index)}/value` : '/value';
-        err.with({ path: `${at}${err.details.path ?? ''}`, in: 'body' });
-      }
-      throw err;
+      if (!ERR_VALIDATION.is(err)) throw err;
+      throw err.under(several ? `/values/${String(err.details.index ?? 0)}/value` : '/value', 'body');
     }
-    // The kernel takes the bytes at once unless the peer stopped reading: then the wait is bounded.
-    await within(ch.store.flush(), config.defaultTimeoutMs, 'sending the stored values to the peer');
     messages.inc({ op: 'store' }, items.length);
-    return { values: items.length, bytes: ch.socket.bytesOut - before };
+    return { values: items.length, bytes };
   });
 
   app.post('/sessions/:name/load', {
@@ -82,7 +86,7 @@ export const archiveRoutes: FastifyPluginAsync<GatewayContext> = async (plain, c
       description: 'A load that times out or fails to decode consumes nothing: the bytes stay for the next load.',
       params: NameParams,
       body: loadBody,
-      response: { 200: Loaded, ...errorResponses([...ON_SESSION, ...LOADING]) },
+      response: { 200: Loaded, ...errorResponses([...ON_SESSION, ...LOADING], { pathParams: true }) },
     },
   }, async (req, reply) => {
     const s = sessions.get(req.params.name);
@@ -100,7 +104,7 @@ export const archiveRoutes: FastifyPluginAsync<GatewayContext> = async (plain, c
       description: 'Calls on one session are served first-in first-out, up to the session\'s `pipeline` in flight. The timeout covers the wait for a turn and for the answer; an answer whose caller timed out is read and discarded, never handed to the next caller. An answer that does not decode fails the exchanges after it, and later exchanges answer 409 (outOfStep) until a load or raw read consumes the stray bytes.',
       params: NameParams,
       body: exchangeBody,
-      response: { 200: Loaded, ...errorResponses([...ON_SESSION, ...LOADING, ...STORING]) },
+      response: { 200: Loaded, ...errorResponses([...ON_SESSION, ...LOADING, ...STORING], { pathParams: true }) },
     },
   }, async (req, reply) => {
     const s = sessions.get(req.params.name);
@@ -114,8 +118,8 @@ export const archiveRoutes: FastifyPluginAsync<GatewayContext> = async (plain, c
     try {
       value = await ch.exchange(reqCodec, request.value, resCodec, { timeoutMs });
     } catch (err) {
-      if (ERR_VALIDATION.is(err)) err.with({ path: `/request/value${err.details.path ?? ''}`, in: 'body' });
-      throw err;
+      await forgetIfClosed(ctx, s.name, err);
+      throw ERR_VALIDATION.is(err) ? err.under('/request/value', 'body') : err;
     }
     messages.inc({ op: 'exchange' });
     return answer(reply, value);
@@ -127,15 +131,20 @@ export const archiveRoutes: FastifyPluginAsync<GatewayContext> = async (plain, c
       summary: 'Write raw bytes (ar.Write) through the store archive, then flush',
       params: NameParams,
       body: WriteBody,
-      response: { 200: Written, ...errorResponses([...ON_SESSION, E.PEER_CLOSED, E.SOCKET_ERROR, E.TIMEOUT]) },
+      response: { 200: Written, ...errorResponses([...ON_SESSION, E.PEER_CLOSED, E.SOCKET_ERROR, E.TIMEOUT, E.OVERLOADED], { pathParams: true }) },
     },
-  }, async (req) => {
-    const ch = sessions.get(req.params.name).channel();
+  }, async (req, reply) => {
+    const s = sessions.get(req.params.name);
+    const ch = s.channel();
     const data = fromBase64(req.body.data);
     if (data === null) throw new ERR_VALIDATION('body/data is not base64').with({ path: '/data', in: 'body' });
-    ch.store.writeBytes(data);
-    await within(ch.store.flush(), config.defaultTimeoutMs, 'sending the bytes to the peer');
-    return { bytes: data.length };
+    const options = { timeoutMs: waitMs(config, req.body.timeoutMs), signal: disconnectSignal(reply) };
+    try {
+      return { bytes: await ch.send((store) => store.writeBytes(data), options, 'sending the bytes to the peer') };
+    } catch (err) {
+      await forgetIfClosed(ctx, s.name, err);
+      throw err;
+    }
   });
 
   app.post('/sessions/:name/read', {
@@ -144,7 +153,7 @@ export const archiveRoutes: FastifyPluginAsync<GatewayContext> = async (plain, c
       summary: 'Read raw bytes (ar.Read): exactly `bytes`, or with `partial` what is there up to `bytes`',
       params: NameParams,
       body: ReadBody,
-      response: { 200: ReadResult, ...errorResponses([...ON_SESSION, E.TIMEOUT, E.PEER_CLOSED]) },
+      response: { 200: ReadResult, ...errorResponses([...ON_SESSION, E.TIMEOUT, E.PEER_CLOSED, E.OVERLOADED], { pathParams: true }) },
     },
   }, async (req, reply) => {
     const ch = sessions.get(req.params.name).channel();

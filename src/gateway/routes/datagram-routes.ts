@@ -2,7 +2,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { ERR_VALIDATION, fromBase64, toBase64 } from '../../archive/index.js';
-import { disconnectSignal } from '../disconnect-signal.js';
+import { disconnectSignal } from '../sessions/disconnect-signal.js';
 import { BODY_ERRORS, E, errorResponses } from '../error-catalog.js';
 import { waitMs, type GatewayContext } from '../gateway-context.js';
 import { ReceiveBody, Received, SendBody, Sent } from '../schemas/datagram-schemas.js';
@@ -22,7 +22,7 @@ export const datagramRoutes: FastifyPluginAsync<GatewayContext> = async (plain, 
       body: SendBody,
       response: {
         200: Sent,
-        ...errorResponses([...BODY_ERRORS, E.SESSION_NOT_FOUND, E.INVALID_STATE, E.TARGET_NOT_ALLOWED, E.HOST_NOT_FOUND, E.INVALID_ADDRESS, E.MESSAGE_TOO_LARGE, E.SOCKET_ERROR]),
+        ...errorResponses([...BODY_ERRORS, E.SESSION_NOT_FOUND, E.INVALID_STATE, E.TARGET_NOT_ALLOWED, E.HOST_NOT_FOUND, E.INVALID_ADDRESS, E.MESSAGE_TOO_LARGE, E.SOCKET_ERROR], { pathParams: true }),
       },
     },
   }, async (req) => {
@@ -48,7 +48,7 @@ export const datagramRoutes: FastifyPluginAsync<GatewayContext> = async (plain, 
       summary: 'Receive one datagram (ReceiveFrom): long-polls up to timeoutMs',
       params: NameParams,
       body: ReceiveBody,
-      response: { 200: Received, ...errorResponses([...BODY_ERRORS, E.SESSION_NOT_FOUND, E.INVALID_STATE, E.TIMEOUT]) },
+      response: { 200: Received, ...errorResponses([...BODY_ERRORS, E.SESSION_NOT_FOUND, E.INVALID_STATE, E.TIMEOUT], { pathParams: true }) },
     },
   }, async (req, reply) => {
     const d = sessions.get(req.params.name).datagram('receiving a datagram');

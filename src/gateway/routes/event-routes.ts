@@ -1,12 +1,14 @@
 /**
  * `GET /sessions/{name}/events`: the CAsyncSocket notifications as Server-Sent Events — `accept`
- * (OnAccept), `receive` (OnReceive), `connect` (OnConnect), `send` (OnSend), `close` (OnClose, with
- * the reason). The stream starts with a `session` event (the session's state) and ends when the
+ * (OnAccept), `receive` (OnReceive), `connect` (OnConnect), `close` (OnClose, with the reason). The stream starts with a `session` event (the session's state) and ends when the
  * session closes or the client leaves.
  */
 import type { FastifyPluginAsync } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { EventEmitter } from 'node:events';
 import { Type } from 'typebox';
+import type { ArchwayError } from '../../core/index.js';
+import type { CloseInfo } from '../../sockets/index.js';
 import { E, errorResponses } from '../error-catalog.js';
 import type { GatewayContext } from '../gateway-context.js';
 import { NameParams } from '../schemas/shared-schemas.js';
@@ -32,7 +34,7 @@ export const eventRoutes: FastifyPluginAsync<GatewayContext> = async (plain, ctx
       // The media type on the 200 alone: errors (404 before the stream starts) are JSON.
       response: {
         200: { description: 'the event stream', content: { 'text/event-stream': { schema: Type.String() } } },
-        ...errorResponses([E.VALIDATION, E.SESSION_NOT_FOUND]),
+        ...errorResponses([E.VALIDATION, E.SESSION_NOT_FOUND], { pathParams: true }),
       },
     },
   }, async (req, reply) => {
@@ -47,10 +49,11 @@ export const eventRoutes: FastifyPluginAsync<GatewayContext> = async (plain, ctx
     send('session', s.info());
     const socket = s.socket;
     const offs: (() => void)[] = [];
-    const on = <A extends unknown[]>(event: string, fn: (...args: A) => void) => {
-      const target = socket as unknown as { on: (e: string, f: (...a: A) => void) => void; off: (e: string, f: (...a: A) => void) => void };
-      target.on(event, fn);
-      offs.push(() => target.off(event, fn));
+    /** Subscribes to a notification of the session's socket until the stream ends. */
+    const on = <M extends Record<keyof M, unknown[]>, K extends keyof M & string>(target: EventEmitter<M>, event: K, fn: (...args: M[K]) => void) => {
+      const listener = fn as Parameters<EventEmitter<M>['on']>[1];
+      target.on(event as Parameters<EventEmitter<M>['on']>[0], listener);
+      offs.push(() => target.off(event as Parameters<EventEmitter<M>['on']>[0], listener));
     };
     const end = () => {
       open.delete(closeStream);
@@ -65,16 +68,16 @@ export const eventRoutes: FastifyPluginAsync<GatewayContext> = async (plain, ctx
     };
     open.add(closeStream);
     if (socket.kind === 'stream') {
-      on('accept', () => send('accept', { pendingConnections: socket.pendingConnections }));
-      on('receive', (bytes: number) => send('receive', { bytes, buffered: socket.buffer.length }));
-      on('connect', (err?: { code: string; message: string }) => send('connect', err === undefined ? { remote: { address: socket.remoteAddress, port: socket.remotePort } } : { error: { code: err.code, message: err.message } }));
-      on('close', (info: { reason: string; wsa?: string }) => {
+      on(socket, 'accept', () => send('accept', { pendingConnections: socket.pendingConnections }));
+      on(socket, 'receive', (bytes: number) => send('receive', { bytes, buffered: s.buffered }));
+      on(socket, 'connect', (err?: ArchwayError) => send('connect', err === undefined ? { remote: { address: socket.remoteAddress, port: socket.remotePort } } : { error: { code: err.code, message: err.message } }));
+      on(socket, 'close', (info: CloseInfo) => {
         send('close', info);
         if (info.reason === 'local') end();
       });
     } else {
-      on('receive', (bytes: number) => send('receive', { bytes, queued: socket.queued }));
-      on('close', () => {
+      on(socket, 'receive', (bytes: number) => send('receive', { bytes, queued: socket.queued }));
+      on(socket, 'close', () => {
         send('close', { reason: 'local' });
         end();
       });

@@ -6,7 +6,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { BODY_ERRORS, E, errorResponses } from '../error-catalog.js';
 import { waitMs, type GatewayContext } from '../gateway-context.js';
-import { disconnectSignal } from '../disconnect-signal.js';
+import { disconnectSignal } from '../sessions/disconnect-signal.js';
 import { AcceptBody, Closed, ConnectBody, CreateSessionBody, ListenBody, SessionList } from '../schemas/session-schemas.js';
 import { NameParams } from '../schemas/shared-schemas.js';
 
@@ -30,7 +30,7 @@ export const sessionRoutes: FastifyPluginAsync<GatewayContext> = async (plain, c
       body: CreateSessionBody,
       response: {
         201: Info,
-        ...errorResponses([...BODY_ERRORS, E.SESSION_EXISTS, E.TOO_MANY_SESSIONS, E.ADDRESS_IN_USE, E.ADDRESS_NOT_AVAILABLE, E.INVALID_ADDRESS, E.TARGET_NOT_ALLOWED, E.SHUTTING_DOWN]),
+        ...errorResponses([...BODY_ERRORS, E.SESSION_EXISTS, E.TOO_MANY_SESSIONS, E.ADDRESS_IN_USE, E.ADDRESS_NOT_AVAILABLE, E.INVALID_ADDRESS, E.TARGET_NOT_ALLOWED, E.SHUTTING_DOWN, E.OVERLOADED]),
       },
     },
   }, async (req, reply) => {
@@ -47,7 +47,7 @@ export const sessionRoutes: FastifyPluginAsync<GatewayContext> = async (plain, c
       tags,
       summary: 'A session: kind, state, addresses, bytes in/out, bytes buffered',
       params: NameParams,
-      response: { 200: Info, ...errorResponses([E.VALIDATION, E.SESSION_NOT_FOUND]) },
+      response: { 200: Info, ...errorResponses([E.VALIDATION, E.SESSION_NOT_FOUND], { pathParams: true }) },
     },
   }, async (req) => sessions.get(req.params.name).info());
 
@@ -56,11 +56,11 @@ export const sessionRoutes: FastifyPluginAsync<GatewayContext> = async (plain, c
       tags,
       summary: 'Close a session (flushes its store archive first)',
       params: NameParams,
-      response: { 200: Closed, ...errorResponses([E.VALIDATION, E.SESSION_NOT_FOUND]) },
+      response: { 200: Closed, ...errorResponses([E.VALIDATION, E.SESSION_NOT_FOUND], { pathParams: true }) },
     },
   }, async (req) => {
-    const s = await sessions.remove(req.params.name);
-    return { name: s.name, closed: true as const, bytesIn: s.socket.bytesIn, bytesOut: s.socket.bytesOut };
+    const { session: s, result } = await sessions.remove(req.params.name);
+    return { name: s.name, closed: true as const, bytesIn: s.socket.bytesIn, bytesOut: s.socket.bytesOut, flushed: result.flushed, unsentBytes: result.unsentBytes };
   });
 
   app.post('/sessions/:name/listen', {
@@ -69,7 +69,7 @@ export const sessionRoutes: FastifyPluginAsync<GatewayContext> = async (plain, c
       summary: 'Listen for connections (CSocket::Listen, backlog 5)',
       params: NameParams,
       body: Type.Optional(ListenBody),
-      response: { 200: Info, ...errorResponses([...BODY_ERRORS, E.SESSION_NOT_FOUND, E.INVALID_STATE, E.ADDRESS_IN_USE, E.ADDRESS_NOT_AVAILABLE]) },
+      response: { 200: Info, ...errorResponses([...BODY_ERRORS, E.SESSION_NOT_FOUND, E.INVALID_STATE, E.ADDRESS_IN_USE, E.ADDRESS_NOT_AVAILABLE], { pathParams: true }) },
     },
     preValidation: noBodyIsEmpty,
   }, async (req) => {
@@ -87,7 +87,7 @@ export const sessionRoutes: FastifyPluginAsync<GatewayContext> = async (plain, c
       body: ConnectBody,
       response: {
         200: Info,
-        ...errorResponses([...BODY_ERRORS, E.SESSION_NOT_FOUND, E.INVALID_STATE, E.TARGET_NOT_ALLOWED, E.CONNECTION_REFUSED, E.HOST_NOT_FOUND, E.INVALID_ADDRESS, E.TIMEOUT, E.SOCKET_ERROR]),
+        ...errorResponses([...BODY_ERRORS, E.SESSION_NOT_FOUND, E.INVALID_STATE, E.TARGET_NOT_ALLOWED, E.CONNECTION_REFUSED, E.HOST_NOT_FOUND, E.INVALID_ADDRESS, E.TIMEOUT, E.SOCKET_ERROR], { pathParams: true }),
       },
     },
   }, async (req) => {
@@ -97,6 +97,7 @@ export const sessionRoutes: FastifyPluginAsync<GatewayContext> = async (plain, c
     if (s.socket.kind === 'stream') {
       const timeoutMs = Math.min(waitMs(config, req.body.timeoutMs), config.connectTimeoutMs);
       await s.socket.connect(host, port, { timeoutMs, ...resolve });
+      s.channel(); // the peer's bytes are read, counted and notified from now on
     } else {
       await s.socket.connect(host, port, resolve);
     }
@@ -111,7 +112,7 @@ export const sessionRoutes: FastifyPluginAsync<GatewayContext> = async (plain, c
       body: Type.Optional(AcceptBody),
       response: {
         201: Info,
-        ...errorResponses([...BODY_ERRORS, E.SESSION_NOT_FOUND, E.SESSION_EXISTS, E.INVALID_STATE, E.TOO_MANY_SESSIONS, E.TIMEOUT]),
+        ...errorResponses([...BODY_ERRORS, E.SESSION_NOT_FOUND, E.SESSION_EXISTS, E.INVALID_STATE, E.TOO_MANY_SESSIONS, E.TIMEOUT, E.OVERLOADED, E.SHUTTING_DOWN], { pathParams: true }),
       },
     },
     preValidation: noBodyIsEmpty,

@@ -10,7 +10,7 @@ import { ERR_TYPE_FILE, exampleOf, type TypeRegistry } from '../../archive/index
 import { ERR_MALFORMED_JSON } from '../errors.js';
 import { BODY_ERRORS, E, errorResponses } from '../error-catalog.js';
 import type { GatewayContext } from '../gateway-context.js';
-import { TypeDetail, TypeList, TypeNameParams, TypesAdded } from '../schemas/type-schemas.js';
+import { TypeDetail, TypeList, TypeNameParams, TypeRemoved, TypesAdded } from '../schemas/type-schemas.js';
 
 const tags = ['types'];
 
@@ -46,7 +46,7 @@ export const typeRoutes: FastifyPluginAsync<GatewayContext> = async (plain, ctx)
       tags,
       summary: 'One message type: its JSON Schema and an example value',
       params: TypeNameParams,
-      response: { 200: TypeDetail, ...errorResponses([E.VALIDATION, E.UNKNOWN_TYPE]) },
+      response: { 200: TypeDetail, ...errorResponses([E.VALIDATION, E.UNKNOWN_TYPE], { pathParams: true }) },
     },
   }, async (req) => {
     const codec = types.get(req.params.name);
@@ -61,7 +61,7 @@ export const typeRoutes: FastifyPluginAsync<GatewayContext> = async (plain, ctx)
       summary: 'Add a message-type file at run time (JSON, or YAML with Content-Type application/yaml)',
       description: 'All of its types are added, or none. A bad file is a 400 TYPE_FILE whose `path` points at the problem.',
       body: Type.Unsafe({ $ref: 'TypeFile#' }),
-      response: { 201: TypesAdded, ...errorResponses([...BODY_ERRORS, E.TYPE_FILE, E.TYPE_EXISTS, E.UNKNOWN_TYPE]) },
+      response: { 201: TypesAdded, ...errorResponses([...BODY_ERRORS, E.TYPE_FILE, E.TYPE_EXISTS, E.UNKNOWN_TYPE, E.TOO_MANY_TYPES]) },
     },
     // The registry checks the file against the same TypeBox schema, with messages that say where.
     validatorCompiler: () => () => true,
@@ -69,5 +69,18 @@ export const typeRoutes: FastifyPluginAsync<GatewayContext> = async (plain, ctx)
     if (req.body === null || typeof req.body !== 'object') throw new ERR_TYPE_FILE('the body must be a message-type file (an object with "types")').with({ path: '' });
     const added = types.add(req.body, `POST /types at ${new Date().toISOString()}`);
     return reply.code(201).send({ added });
+  });
+
+  app.delete('/types/:name', {
+    schema: {
+      tags,
+      summary: 'Remove a message type (when no other type uses it)',
+      description: 'Sessions that use it keep their compiled codec until they close; the name is free again at once.',
+      params: TypeNameParams,
+      response: { 200: TypeRemoved, ...errorResponses([E.VALIDATION, E.UNKNOWN_TYPE, E.TYPE_IN_USE], { pathParams: true }) },
+    },
+  }, async (req) => {
+    types.remove(req.params.name);
+    return { removed: req.params.name };
   });
 };

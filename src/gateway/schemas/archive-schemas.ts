@@ -9,16 +9,22 @@ export const TypedValue = Type.Object({ type: TypeRef, value: AnyValue }, { addi
 
 export const StoreBody = Type.Union(
   [
-    TypedValue,
+    Type.Object({ type: TypeRef, value: AnyValue, timeoutMs: Type.Optional(TimeoutMs) }, { additionalProperties: false }),
     Type.Object(
-      { values: Type.Array(TypedValue, { minItems: 1, maxItems: 10_000, description: 'written in order, as successive `ar << v`' }) },
+      {
+        values: Type.Array(TypedValue, { minItems: 1, maxItems: 10_000, description: 'written in order, as successive `ar << v`' }),
+        timeoutMs: Type.Optional(TimeoutMs),
+      },
       { additionalProperties: false },
     ),
   ],
-  { description: '`ar << value`: one message, or a list of typed values' },
+  { description: '`ar << value`: one message, or a list of typed values. `timeoutMs` bounds the wait for the peer to take them; past it they are taken back if none went out (`delivery` in the error says)' },
 );
 
-export const Stored = Type.Object({ values: Type.Integer({ description: 'values written' }), bytes: Type.Integer({ description: 'bytes sent' }) });
+export const Stored = Type.Object({
+  values: Type.Integer({ description: 'values written' }),
+  bytes: Type.Integer({ description: 'bytes of this request, handed to the kernel' }),
+});
 
 export const LoadBody = Type.Object(
   { type: TypeRef, timeoutMs: Type.Optional(TimeoutMs) },
@@ -36,7 +42,7 @@ export const ExchangeBody = Type.Object(
   { additionalProperties: false, description: 'store a request, load its answer; FIFO per session, up to `pipeline` in flight' },
 );
 
-export const WriteBody = Type.Object({ data: Base64 }, { additionalProperties: false, examples: [{ data: 'BwAAAA==' }] });
+export const WriteBody = Type.Object({ data: Base64, timeoutMs: Type.Optional(TimeoutMs) }, { additionalProperties: false, examples: [{ data: 'BwAAAA==' }] });
 export const Written = Type.Object({ bytes: Type.Integer() });
 
 export const ReadBody = Type.Object(

@@ -60,4 +60,6 @@ export const Closed = Type.Object({
   closed: Type.Literal(true),
   bytesIn: Type.Integer(),
   bytesOut: Type.Integer(),
+  flushed: Type.Boolean({ description: 'everything stored reached the kernel before the connection closed (false: the peer did not take it within ARCHWAY_CLOSE_TIMEOUT_MS, and the connection was dropped)' }),
+  unsentBytes: Type.Integer({ description: 'bytes dropped because the peer did not take them in time' }),
 });

@@ -18,6 +18,8 @@ export const TypeDetail = Type.Object({
   example: Type.Unknown({ description: 'an example value' }),
 });
 
-export const TypeNameParams = Type.Object({ name: Type.String({ pattern: '^[A-Za-z_][A-Za-z0-9_]*$' }) });
+export const TypeNameParams = Type.Object({ name: Type.String({ pattern: '^[A-Za-z_][A-Za-z0-9_]*$', maxLength: 128 }) });
 
 export const TypesAdded = Type.Object({ added: Type.Array(Type.String()) });
+
+export const TypeRemoved = Type.Object({ removed: Type.String() });

@@ -1,0 +1,218 @@
+/**
+ * The common use of CArchive over a CSocket (SPEC §1 "request then answer"): one load and one store
+ * archive on a connected stream socket, and `exchange()` — store a request, load its answer.
+ *
+ * Exchanges wait in the load archive's read line with its loads and raw reads, first-in first-out,
+ * with up to `pipeline` requests in flight (SPEC §3): the default 1 is lock-step, because a VC6 peer
+ * building a fresh CArchive per message reads ahead and drops what follows (format §6, §9.2).
+ * Answers are matched to requests by order alone, so an answer is always read even when its caller
+ * gave up: it is decoded and discarded, and the next caller gets its own answer. A caller that gives
+ * up learns what became of its request (`details.delivery`, SPEC §5). Pipelined requests written in
+ * one turn of the event loop go out in one send; a lock-step request goes out at once.
+ */
+import { ArchwayError, deadline, type Deadline, type WaitOptions } from '../core/index.js';
+import type { MessageCodec, TypeExpr } from '../archive/index.js';
+import { ERR_INVALID_STATE, type CloseResult, type StreamSocket } from '../sockets/index.js';
+import { Archive, type ArchiveOptions } from './archive.js';
+import type { ReadValue } from './archive-values.js';
+import type { Delivery, Outgoing } from './outbox.js';
+import type { Reader } from './read-line.js';
+import { SocketFile } from './socket-file.js';
+import { kLine, kOutbox, kStoreState } from './symbols.js';
+
+/** Requests in flight at most, per session (SPEC §3 `pipeline`). */
+export const MAX_PIPELINE = 1024;
+
+export interface ArchiveChannelOptions extends ArchiveOptions {
+  /** Requests in flight at most (default 1: lock-step). */
+  pipeline?: number;
+}
+
+/** What the caller of a request that failed is told about it (SPEC §5). */
+function deliveryDetails(delivery: Delivery) {
+  return { sent: delivery !== 'withdrawn', delivery, ...(delivery === 'partial' ? { sessionClosed: true } : {}) };
+}
+
+export class ArchiveChannel {
+  readonly socket: StreamSocket;
+  readonly file: SocketFile;
+  readonly load: Archive;
+  readonly store: Archive;
+  private flushScheduled = false;
+  private closed = false;
+
+  constructor(socket: StreamSocket, options: ArchiveChannelOptions = {}) {
+    this.socket = socket;
+    this.file = new SocketFile(socket);
+    this.load = new Archive(this.file, 'load', options);
+    // The channel sends once per event-loop turn (scheduleFlush); CArchive's 4096-byte buffer would
+    // split a turn's pipelined requests into several sends (measured: 21 vs 64 per send, +25%).
+    this.store = new Archive(this.file, 'store', { bufferSize: 64 * 1024, ...options });
+    this.line.window = checkPipeline(options.pipeline ?? 1);
+  }
+
+  private get line() {
+    return this.load[kLine]!;
+  }
+
+  /** Requests in flight at most. */
+  get pipeline(): number {
+    return this.line.window;
+  }
+
+  /** Changing it applies at once: a larger window lets waiting exchanges go. */
+  set pipeline(n: number) {
+    this.line.window = checkPipeline(n);
+    this.line.pump();
+  }
+
+  /** Requests sent whose answers are not read yet (including those whose caller gave up). */
+  get inFlight(): number {
+    return this.line.inFlight;
+  }
+
+  /** Exchanges waiting for their turn (not yet sent). */
+  get waiting(): number {
+    return this.line.waiting;
+  }
+
+  /**
+   * Stores `value` as `request`, then loads one `response`. The wait covers the turn and the
+   * answer; on a timeout or a cancel, `details.delivery` says what became of the request.
+   */
+  exchange<R extends TypeExpr | MessageCodec>(request: TypeExpr | MessageCodec, value: unknown, response: R, options: WaitOptions = {}): Promise<ReadValue<R>> {
+    let req: MessageCodec;
+    let res: MessageCodec;
+    try {
+      req = this.store.codec(request);
+      res = this.load.codec(response);
+      this.checkOpen();
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    const d = deadline(options, `the answer (${res.name}) to ${req.name}`);
+    if (d.reason !== undefined) return Promise.reject(d.reason.with(deliveryDetails('withdrawn')));
+    return new Promise<unknown>((resolve, reject) => {
+      let sent: Outgoing | undefined;
+      const reader: Reader = {
+        codec: res,
+        send: () => {
+          // Validation fails here, before a byte is buffered: nothing was sent, the turn passes on.
+          sent = this.store.writeMessage(req, value);
+          // Lock-step has nothing to batch with: send now rather than after the loop's other I/O.
+          if (this.line.window === 1) void this.store[kOutbox]!.flush();
+          else this.scheduleFlush();
+        },
+        resolve: (v) => {
+          d.dispose();
+          resolve(v);
+        },
+        reject: (e) => {
+          d.dispose();
+          reject(e);
+        },
+      };
+      d.onExpire((err) => reject(this.giveUp(reader, sent, err)));
+      this.line.push(reader);
+    }) as Promise<ReadValue<R>>;
+  }
+
+  /** The error for a caller that gives up on `reader`, once its request is settled one way or another. */
+  private giveUp(reader: Reader, sent: Outgoing | undefined, err: ArchwayError): ArchwayError {
+    if (this.line.withdraw(reader) || sent === undefined) return err.with(deliveryDetails('withdrawn'));
+    const delivery = this.store[kOutbox]!.withdraw(sent, this.store[kStoreState]);
+    if (delivery === 'withdrawn') this.line.unsend(reader);
+    // Part of the request may have gone and the rest cannot be taken back alone: cut the stream so
+    // that no part of a message ever reaches the peer after this answer.
+    if (delivery === 'partial') this.breakConnection();
+    return err.with(deliveryDetails(delivery));
+  }
+
+  /** `ar >> value` in line with the exchanges: atomic; a timeout leaves every byte for the next read. */
+  read<T extends TypeExpr | MessageCodec>(type: T, options: WaitOptions = {}): Promise<ReadValue<T>> {
+    return this.load.read(type, options);
+  }
+
+  /** Raw bytes in line: exactly `n`, or with `partial` whatever is there (1 to `n`) once some is. */
+  readBytes(n: number, partial: boolean, options: WaitOptions = {}): Promise<Buffer> {
+    return partial ? this.load.receive(n, options) : this.load.readBytes(n, options);
+  }
+
+  /**
+   * Stores values and flushes them, waiting until they are handed to the kernel. On a timeout or a
+   * cancel they are taken back if none went out; `details.delivery` says what became of them.
+   */
+  async send(write: (store: Archive) => Outgoing, options: WaitOptions = {}, what = 'sending to the peer'): Promise<number> {
+    this.checkOpen();
+    const m = write(this.store);
+    const outbox = this.store[kOutbox]!;
+    const d: Deadline = deadline(options, what);
+    try {
+      await d.race(outbox.sent(m));
+    } catch (err) {
+      // Only a caller giving up (its deadline) takes a message back; a send error is the socket's.
+      if (err !== d.reason || d.reason === undefined || outbox.isSent(m)) throw err;
+      const delivery = outbox.withdraw(m, this.store[kStoreState]);
+      if (delivery === 'partial') this.breakConnection();
+      throw d.reason.with(deliveryDetails(delivery));
+    }
+    return m.end - m.start;
+  }
+
+  private checkOpen(): void {
+    if (this.closed) throw new ERR_INVALID_STATE('the archive channel is closed');
+    const outOfStep = this.line.outOfStep;
+    if (outOfStep !== undefined) {
+      throw new ERR_INVALID_STATE(
+        'an earlier answer did not decode and is still first in the stream: load it with the right type or read its bytes raw, or close the session',
+      ).with({ outOfStep: true });
+    }
+  }
+
+  /**
+   * Sends what the store archive holds at the end of this turn of the event loop: one send for
+   * many requests. Not at the end of the microtask queue: pipelined answers decoded from one chunk
+   * resolve their callers a few promise hops apart, so a microtask flush ran between every two of
+   * them and sent each new request alone (one write per message, measured by bench:roundtrip).
+   */
+  private scheduleFlush(): void {
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    setImmediate(() => {
+      this.flushScheduled = false;
+      void this.store[kOutbox]!.flush(); // a send error fails the answer's read (peer gone)
+    });
+  }
+
+  /** Drops the connection at once: a partial message must not be completed later. */
+  private breakConnection(): void {
+    this.closed = true;
+    this.store.abort();
+    this.socket.destroy();
+  }
+
+  /**
+   * Flushes the store archive within `graceMs` (the rest is dropped and counted), fails every
+   * exchange and read still waiting, and gives the buffered bytes back. The socket stays open.
+   */
+  async close(graceMs: number): Promise<CloseResult> {
+    this.closed = true;
+    let flushed = true;
+    try {
+      await this.store.close({ timeoutMs: graceMs });
+    } catch {
+      flushed = false;
+    }
+    const unsentBytes = this.store.abort();
+    this.line.failAll(new ERR_INVALID_STATE('the session was closed'));
+    this.load.dispose();
+    return { flushed: flushed && unsentBytes === 0, unsentBytes };
+  }
+}
+
+function checkPipeline(n: number): number {
+  if (!Number.isInteger(n) || n < 1 || n > MAX_PIPELINE) {
+    throw new ERR_INVALID_STATE(`pipeline must be an integer from 1 to ${MAX_PIPELINE}, got ${n}`);
+  }
+  return n;
+}

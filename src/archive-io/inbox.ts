@@ -1,0 +1,107 @@
+/**
+ * The bytes a load archive has received and not read yet — CArchive's own buffer, filled from its
+ * socket file as chunks arrive — and the pace of the socket. Past `maxBufferedBytes` reading pauses
+ * (the peer meets TCP backpressure, nothing is lost), unless the reader waiting first needs more (a
+ * message larger than the cap must still arrive whole); that demand is set by the read line alone.
+ * Received bytes count against the process's ByteBudget: once it is over, sessions holding more
+ * than a little pause too, so a flood on one session cannot take the memory of all.
+ */
+import { UNBOUNDED, type ByteBudget } from '../core/index.js';
+import { LoadBuffer, type DecodeResult, type LoadState, type MessageCodec } from '../archive/index.js';
+import type { StreamSocket } from '../sockets/index.js';
+import type { SocketFile } from './socket-file.js';
+
+/** Below this, a session keeps reading even when the budget is over: small answers keep flowing. */
+const FLOOR = 64 * 1024;
+
+export interface InboxOptions {
+  /** Bytes kept before reading pauses (default 1 MiB). */
+  maxBufferedBytes?: number;
+  budget?: ByteBudget;
+}
+
+export class Inbox {
+  private readonly buffer = new LoadBuffer();
+  private readonly socket: StreamSocket;
+  private readonly cap: number;
+  private readonly budget: ByteBudget;
+  private demand = 0;
+  private disposed = false;
+  private readonly onFree = () => this.flow();
+
+  /** `onData` runs after every chunk (the read line serves its readers). */
+  constructor(file: SocketFile, options: InboxOptions, onData: () => void) {
+    this.socket = file.socket;
+    this.cap = options.maxBufferedBytes ?? 1024 * 1024;
+    this.budget = options.budget ?? UNBOUNDED;
+    file.readInto((chunk) => {
+      if (this.disposed) return;
+      this.buffer.push(chunk);
+      this.budget.hold(chunk.length);
+      this.flow();
+      onData();
+    });
+  }
+
+  /** Bytes received and not read. */
+  get length(): number {
+    return this.buffer.length;
+  }
+
+  /** Archive offset of the next unread byte. */
+  get offset(): number {
+    return this.buffer.offset;
+  }
+
+  /** Whether `n` bytes may be buffered: past the cap, what is missing must fit in the budget. */
+  canHold(n: number): boolean {
+    return n <= this.cap || n - this.buffer.length <= this.budget.free;
+  }
+
+  /** Keeps reading (past the cap if need be) until `n` bytes are buffered; 0: nobody waits. */
+  want(n: number): void {
+    this.demand = n;
+    this.flow();
+  }
+
+  /** Takes `n` raw bytes off the front (they must be there). */
+  take(n: number): Buffer {
+    const bytes = this.buffer.take(n);
+    this.budget.release(n);
+    this.flow();
+    return bytes;
+  }
+
+  /** Decodes one whole message if all of its bytes are here (consuming them), else says how many more. */
+  tryDecode(codec: MessageCodec, state: LoadState): DecodeResult {
+    const result = this.buffer.tryDecode(codec, state);
+    if (result.done) {
+      this.budget.release(result.length);
+      this.flow();
+    }
+    return result;
+  }
+
+  /** Pauses or resumes the socket: called after every change of the buffer, the demand or the budget. */
+  private flow(): void {
+    if (this.disposed) return;
+    const length = this.buffer.length;
+    const full = length >= Math.max(this.cap, this.demand);
+    const squeezed = this.budget.over && length >= FLOOR && length >= this.demand;
+    if (full || squeezed) {
+      this.socket.pause();
+      if (squeezed) this.budget.whenFree(this.onFree);
+    } else {
+      this.socket.resume();
+    }
+  }
+
+  /** The session is gone: its bytes go back to the budget. */
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.budget.forget(this.onFree);
+    this.budget.release(this.buffer.length);
+    this.buffer.take(this.buffer.length);
+  }
+}

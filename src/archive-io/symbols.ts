@@ -1,0 +1,4 @@
+/** Private state shared inside this layer (in the way of fastify's lib/symbols.js): never exported. */
+export const kLine = Symbol('archway.readLine');
+export const kOutbox = Symbol('archway.outbox');
+export const kStoreState = Symbol('archway.storeState');

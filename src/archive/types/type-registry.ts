@@ -1,0 +1,154 @@
+/**
+ * The message types known to one process (or one gateway instance: nothing here is global). Files
+ * are added whole or not at all; types never change once added, so codecs in use stay valid.
+ * Ad-hoc types (`{"type": "DWORD"}`, `{"type": {"list": "CString"}}`) compile on first use, keyed
+ * by the peer profile and code page they are written for.
+ */
+import { codePage as getCodePage, codePageExists } from '../values/code-page.js';
+import { ERR_TOO_MANY_TYPES, ERR_TYPE_FILE, ERR_TYPE_IN_USE, unknownType } from '../errors.js';
+import { resolveLimits, type Limits } from '../values/limits.js';
+import { MessageCodec } from './message-codec.js';
+import { profileFlags, type Profile } from '../values/profile.js';
+import { parseTypeFile, readTypeFileText, type TypeExpr, type TypeFile } from './type-file.js';
+import { children, type Plan, type StructPlan } from './type-plan.js';
+import { resolveExpression, resolveTypeFile } from './type-resolver.js';
+
+/** Ad-hoc codecs kept compiled at most. */
+const MAX_AD_HOC = 512;
+
+export interface WireOptions {
+  profile?: Partial<Profile>;
+  codePage?: number;
+}
+
+export interface RegistryOptions {
+  /** Declared types held at most (default: no limit). */
+  maxTypes?: number;
+}
+
+export interface TypeFileInfo {
+  source: string;
+  profile: Profile;
+  codePage: number;
+  types: string[];
+}
+
+export class TypeRegistry {
+  readonly limits: Limits;
+  private readonly structs = new Map<string, StructPlan>();
+  private readonly codecs = new Map<string, MessageCodec>();
+  private readonly adHoc = new Map<string, MessageCodec>();
+  private fileInfo: TypeFileInfo[] = [];
+  private readonly maxTypes: number;
+
+  constructor(limits: Partial<Limits> = {}, options: RegistryOptions = {}) {
+    this.limits = resolveLimits(limits);
+    this.maxTypes = options.maxTypes ?? Number.POSITIVE_INFINITY;
+  }
+
+  /** Adds every type of a parsed (or raw JSON) type file, all or none; returns their names. */
+  add(file: TypeFile | unknown, source = 'inline'): string[] {
+    const parsed = parseTypeFile(file);
+    const adding = Object.keys(parsed.types).length;
+    if (this.structs.size + adding > this.maxTypes) throw new ERR_TOO_MANY_TYPES(this.structs.size, adding, this.maxTypes);
+    const added = resolveTypeFile(parsed, this.structs, this.limits);
+    for (const [name, plan] of added) {
+      this.structs.set(name, plan);
+      this.codecs.set(name, new MessageCodec(name, plan, this.limits));
+    }
+    const flags = profileFlags(parsed.profile);
+    this.fileInfo.push({
+      source,
+      profile: { mfc: flags.mfc, unicode: flags.unicode, win64: flags.win64 },
+      codePage: parsed.codePage ?? 1252,
+      types: [...added.keys()],
+    });
+    return [...added.keys()];
+  }
+
+  /** Adds a type file given as JSON or YAML text. */
+  addText(text: string, source = 'inline'): string[] {
+    return this.add(readTypeFileText(text, source), source);
+  }
+
+  /**
+   * Removes a declared type that no other type uses (TYPE_IN_USE otherwise); codecs already handed
+   * out keep working. Its memory goes with the last codec that holds it.
+   */
+  remove(name: string): void {
+    const plan = this.structs.get(name);
+    if (plan === undefined) throw unknownType(name, this.names());
+    for (const other of this.structs.values()) {
+      if (other !== plan && uses(other, plan)) throw new ERR_TYPE_IN_USE(name, other.name);
+    }
+    this.structs.delete(name);
+    this.codecs.delete(name);
+    this.adHoc.clear(); // compiled expressions may reach the type: they compile again on demand
+    this.fileInfo = this.fileInfo
+      .map((f) => ({ ...f, types: f.types.filter((t) => t !== name) }))
+      .filter((f) => f.types.length > 0);
+  }
+
+  has(name: string): boolean {
+    return this.codecs.has(name);
+  }
+
+  /** The codec of a declared type. */
+  get(name: string): MessageCodec {
+    const codec = this.codecs.get(name);
+    if (codec === undefined) throw unknownType(name, this.names());
+    return codec;
+  }
+
+  names(): string[] {
+    return [...this.codecs.keys()];
+  }
+
+  files(): readonly TypeFileInfo[] {
+    return this.fileInfo;
+  }
+
+  /**
+   * The codec of any type expression: a declared type, a primitive (`"DWORD"`), a collection
+   * (`"CStringArray"`) or a construct (`{"list": "WORD"}`), for a peer built as `wire` says.
+   */
+  codecFor(expr: TypeExpr, wire: WireOptions = {}): MessageCodec {
+    if (typeof expr === 'string') {
+      const declared = this.codecs.get(expr);
+      if (declared !== undefined) return declared;
+    }
+    const flags = profileFlags(wire.profile);
+    const cp = wire.codePage ?? 1252;
+    const key = `${JSON.stringify(expr)}|${flags.mfc}|${flags.unicode}|${flags.win64}|${cp}`;
+    let codec = this.adHoc.get(key);
+    if (codec === undefined) {
+      if (!codePageExists(cp)) throw new ERR_TYPE_FILE(`code page ${cp} is not supported`);
+      let plan;
+      try {
+        plan = resolveExpression(expr, this.structs, { flags, codePage: getCodePage(cp), wide: flags.unicode, limits: this.limits });
+      } catch (err) {
+        if (!ERR_TYPE_FILE.is(err)) throw err;
+        throw unknownType(JSON.stringify(expr), this.names(), err.message.replace(/^type: (\(root\) )?/, ''));
+      }
+      codec = new MessageCodec(typeof expr === 'string' ? expr : JSON.stringify(expr), plan, this.limits);
+      // Bounded: expressions may come from requests, and each compiles to code. The oldest goes.
+      if (this.adHoc.size >= MAX_AD_HOC) this.adHoc.delete(this.adHoc.keys().next().value!);
+      this.adHoc.set(key, codec);
+    }
+    return codec;
+  }
+}
+
+/** True when `from`'s fields reach `target` without going through another declared type. */
+function uses(from: StructPlan, target: StructPlan): boolean {
+  const stack: Plan[] = from.fields.map((f) => f.plan);
+  const seen = new Set<Plan>();
+  while (stack.length > 0) {
+    const p = stack.pop()!;
+    if (p === target) return true;
+    if (seen.has(p) || p.kind === 'struct') continue;
+    seen.add(p);
+    stack.push(...children(p));
+  }
+  return false;
+}
