@@ -21,12 +21,23 @@ async function help(): Promise<string> {
     'commands:',
     ...rows,
     '',
-    'archway <command> --help shows the options of a command.',
+    'archway <command> --help shows the options of a command; archway --version the version.',
   ].join('\n');
+}
+
+/** The package's version, as `npm` knows it (read when asked: nothing else needs package.json). */
+async function version(): Promise<string> {
+  const { readFile } = await import('node:fs/promises');
+  const pkg = JSON.parse(await readFile(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
 }
 
 export async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
+  if (name === '--version' || name === '-v' || name === 'version') {
+    process.stdout.write(`archway ${await version()}\n`);
+    return 0;
+  }
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     process.stdout.write(`${await help()}\n`);
     return name === undefined ? 2 : 0;

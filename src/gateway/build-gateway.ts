@@ -8,7 +8,7 @@ import { createServer } from 'node:http';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import addFormats from 'ajv-formats';
-import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { LogController, type FastifyInstance, type FastifyReply, type FastifyServerOptions } from 'fastify';
 import { TypeRegistry, type TypeFile } from '../archive/index.js';
 import type { Config } from './config.js';
 import { bearerAuth } from './plugins/bearer-auth.js';
@@ -18,6 +18,7 @@ import { GatewayMetrics } from './plugins/gateway-metrics.js';
 import { useJsonBodyParser } from './plugins/json-body.js';
 import { openapiDocument } from './openapi-document.js';
 import { errorAnswers } from './plugins/error-handler.js';
+import { toProblem } from './plugins/problem.js';
 import { gracefulClose } from './plugins/graceful-close.js';
 import { archiveRoutes } from './routes/archive-routes.js';
 import { datagramRoutes } from './routes/datagram-routes.js';
@@ -76,6 +77,13 @@ export async function buildGateway(config: Config, options: GatewayOptions = {})
     bodyLimit: config.bodyLimit,
     // A client must send its whole request (headers and body) within requestTimeoutMs: a body
     // trickled a byte at a time cannot hold a connection (a long-poll's wait is not counted).
+    // A malformed URL (`%zz`) or an over-long path parameter never reaches a route: answered here
+    // with the same problem JSON as every other error.
+    frameworkErrors: (err, req, reply) => {
+      const { problem } = toProblem(err, config.bodyLimit, req.headers['content-type'], req.url);
+      metrics.errors.inc({ code: problem.code });
+      void (reply as FastifyReply).code(problem.statusCode).send(problem);
+    },
     serverFactory: (handler) =>
       createServer(
         { requestTimeout: config.requestTimeoutMs, headersTimeout: config.requestTimeoutMs, connectionsCheckingInterval: Math.min(1000, config.requestTimeoutMs) },

@@ -47,6 +47,8 @@ export class StreamSocket extends EventEmitter<StreamSocketEvents> {
   private receiveWaiters: WaitQueue<Buffer> | undefined;
   private sendsShut = false;
   private closing: Promise<CloseResult> | undefined;
+  /** Sends not yet handed to the kernel: failed when the connection is dropped under them. */
+  private readonly unsent = new Set<(err: ArchwayError) => void>();
   private readonly closeHooks: ((d: Deadline) => Promise<void>)[] = [];
 
   private constructor(options: StreamSocketOptions, port: number) {
@@ -285,7 +287,12 @@ export class StreamSocket extends EventEmitter<StreamSocketEvents> {
     }
     this.bytesOut += data.length;
     return new Promise((resolve, reject) => {
-      sock.write(data, (err) => (err ? reject(socketError(err, this.peerName())) : resolve()));
+      this.unsent.add(reject);
+      sock.write(data, (err) => {
+        this.unsent.delete(reject);
+        if (err) reject(socketError(err, this.peerName()));
+        else resolve();
+      });
     });
   }
 
@@ -329,6 +336,7 @@ export class StreamSocket extends EventEmitter<StreamSocketEvents> {
     this.closing = Promise.resolve(result);
     this.closeHooks.length = 0;
     this.shutAll();
+    this.failUnsent(result.unsentBytes);
     this.sock?.resetAndDestroy();
     this.emit('close', { reason: 'local' });
     return result;
@@ -359,8 +367,20 @@ export class StreamSocket extends EventEmitter<StreamSocketEvents> {
     grace.dispose();
     this.shutAll();
     const result = this.sock === undefined ? NOT_YET : await closeTcp(this.sock, Math.max(100, grace.left));
+    if (!result.flushed) this.failUnsent(result.unsentBytes);
     this.emit('close', { reason: 'local' });
     return result;
+  }
+
+  /**
+   * Fails the sends the kernel never took: Node calls a write's callback without an error when the
+   * socket is destroyed under it, which would report dropped bytes as sent.
+   */
+  private failUnsent(bytes: number): void {
+    if (this.unsent.size === 0) return;
+    const err = new ERR_INVALID_STATE(`the connection was closed before ${bytes} byte(s) reached the peer`).with({ state: 'closed' });
+    for (const reject of this.unsent) reject(err);
+    this.unsent.clear();
   }
 
   private expectState(state: StreamState, operation: string): void {

@@ -32,7 +32,7 @@ export async function startGateway(overrides: Partial<Config> = {}, env: NodeJS.
       const res = await request(base + path, {
         method: method as 'GET',
         headers: body === undefined ? headers : { 'content-type': 'application/json', ...headers },
-        body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+        body: body === undefined ? undefined : typeof body === 'string' || Buffer.isBuffer(body) ? body : JSON.stringify(body),
       });
       const text = await res.body.text();
       let parsed: unknown = text;

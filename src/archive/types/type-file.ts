@@ -7,6 +7,7 @@ import { Type, type Static } from 'typebox';
 import Compile from 'typebox/compile';
 import { parse as parseYaml } from 'yaml';
 import { ERR_TYPE_FILE } from '../errors.js';
+import { checkNesting } from './nesting.js';
 
 export const IDENTIFIER = '^[A-Za-z_][A-Za-z0-9_]*$';
 /** Class names are stored as ASCII with a WORD length; MFC's reader rejects 64 or more (format §4.3). */
@@ -113,6 +114,7 @@ function firstProblem(value: unknown): { path: string; message: string } {
 
 /** Checks the shape of a parsed type file; semantic checks happen when its types are compiled. */
 export function parseTypeFile(value: unknown): TypeFile {
+  checkNesting(value, 'file', 'the message-type file');
   if (!checker.Check(value)) {
     const { path, message } = firstProblem(value);
     throw new ERR_TYPE_FILE(`message-type file: ${path || '(root)'} ${message}`).with({ path });

@@ -9,6 +9,7 @@ import { ERR_TOO_MANY_TYPES, ERR_TYPE_FILE, ERR_TYPE_IN_USE, unknownType } from 
 import { resolveLimits, type Limits } from '../values/limits.js';
 import { MessageCodec } from './message-codec.js';
 import { profileFlags, type Profile } from '../values/profile.js';
+import { checkNesting } from './nesting.js';
 import { parseTypeFile, readTypeFileText, type TypeExpr, type TypeFile } from './type-file.js';
 import { children, type Plan, type StructPlan } from './type-plan.js';
 import { resolveExpression, resolveTypeFile } from './type-resolver.js';
@@ -123,6 +124,7 @@ export class TypeRegistry {
     let codec = this.adHoc.get(key);
     if (codec === undefined) {
       if (!codePageExists(cp)) throw new ERR_TYPE_FILE(`code page ${cp} is not supported`);
+      checkNesting(expr, 'expression', 'the type expression');
       let plan;
       try {
         plan = resolveExpression(expr, this.structs, { flags, codePage: getCodePage(cp), wide: flags.unicode, limits: this.limits });

@@ -35,24 +35,25 @@ export const command: Command = {
     }
     const { app } = gateway;
     let demo: DemoService | undefined;
-    closeWithGrace({ delay: 10_000, logger: app.log }, async ({ signal, err }) => {
-      if (err !== undefined) app.log.error({ err }, 'stopping after an error');
-      else app.log.info({ signal }, 'stopping: finishing requests, flushing and closing sessions');
-      await app.close();
-      await demo?.close();
-    });
     try {
       if (config.demo) {
         demo = await startDemoService({ port: config.demoPort, host: '127.0.0.1', logger: app.log.child({ service: 'demo' }) as never, types: gateway.ctx.types });
       }
       await app.listen({ host: config.host, port: config.port });
     } catch (err) {
-      app.log.error({ err }, 'could not start');
       await app.close().catch(() => undefined);
       await demo?.close().catch(() => undefined);
       process.stderr.write(`archway serve: ${(err as Error).message}\n`);
       return 1;
     }
+    // Installed once started: close-with-grace ends the process with status 0 on its own exit paths,
+    // which must not hide a failed start.
+    closeWithGrace({ delay: 10_000, logger: app.log }, async ({ signal, err }) => {
+      if (err !== undefined) app.log.error({ err }, 'stopping after an error');
+      else app.log.info({ signal }, 'stopping: finishing requests, flushing and closing sessions');
+      await app.close();
+      await demo?.close();
+    });
     const address = app.server.address();
     const port = typeof address === 'object' && address !== null ? address.port : config.port;
     app.log.info(

@@ -5,7 +5,10 @@
  * arrives and parsed with its long strings cut out (large-json.ts); small bodies, the hot path, go
  * to Fastify's own parser as one string. Limits, errors and prototype-poisoning checks are Fastify's.
  */
+import { isUtf8 } from 'node:buffer';
 import { errorCodes, type FastifyInstance } from 'fastify';
+import { ERR_MALFORMED_JSON } from '../errors.js';
+import { MAX_JSON_DEPTH, tooDeepAt } from './json-depth.js';
 import type { IncomingMessage } from 'node:http';
 import { parseLargeJson } from './large-json.js';
 
@@ -39,6 +42,10 @@ export function useJsonBodyParser(app: FastifyInstance, bodyLimit: number, textU
   app.addContentTypeParser('application/json', (req, payload, done: Done) => {
     readBody(payload, req.headers['content-length'], bodyLimit, (err, body) => {
       if (err !== null) return done(err);
+      // JSON is UTF-8 (RFC 8259 §8.1): invalid bytes are refused, not turned into U+FFFD.
+      if (!isUtf8(body)) return done(new ERR_MALFORMED_JSON('the body is not valid UTF-8'));
+      const deep = tooDeepAt(body);
+      if (deep >= 0) return done(new ERR_MALFORMED_JSON(`the body nests deeper than ${MAX_JSON_DEPTH} levels (at byte ${deep})`));
       try {
         done(null, body.length < LARGE_BODY ? parseText(body.toString('utf8')) : parseLargeJson(body, { minLength: LONG_STRING, parseText, textUnder }));
       } catch (parseErr) {

@@ -13,9 +13,26 @@ export const serviceRoutes: FastifyPluginAsync<GatewayContext> = async (plain, c
     schema: {
       tags: ['service'],
       summary: 'Liveness: always open, even when a token is required',
-      response: { 200: Type.Object({ status: Type.Literal('ok'), sessions: Type.Integer(), types: Type.Integer(), uptimeSeconds: Type.Number() }) },
+      response: {
+        200: Type.Object({
+          status: Type.Literal('ok'),
+          sessions: Type.Integer(),
+          types: Type.Integer(),
+          uptimeSeconds: Type.Number(),
+          memory: Type.Object(
+            { held: Type.Integer({ description: 'bytes held for peers: received and unread, queued and unsent' }), limit: Type.Integer({ description: 'ARCHWAY_MAX_MEMORY_BYTES' }) },
+            { description: 'past the limit new work is refused (503 OVERLOADED) and reading pauses' },
+          ),
+        }),
+      },
     },
-  }, async () => ({ status: 'ok' as const, sessions: sessions.size, types: types.names().length, uptimeSeconds: Math.round(process.uptime()) }));
+  }, async () => ({
+    status: 'ok' as const,
+    sessions: sessions.size,
+    types: types.names().length,
+    uptimeSeconds: Math.round(process.uptime()),
+    memory: { held: sessions.budget.held, limit: sessions.budget.limit },
+  }));
 
   app.get('/metrics', {
     schema: {

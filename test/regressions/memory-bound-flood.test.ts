@@ -1,0 +1,72 @@
+/**
+ * Regression (issue 10, point 9): no global memory bound — `read {bytes: 64 MiB}` on 4 sessions fed
+ * by a flooding peer took the gateway from 121 to 1,017 MiB, still held after the sessions closed.
+ * Now the bytes held for all peers are bounded (ARCHWAY_MAX_MEMORY_BYTES): past it reading pauses,
+ * new work is refused with 503 OVERLOADED, /health keeps answering, and closing gives it back.
+ */
+import net from 'node:net';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { startGateway, type TestGateway } from '../gateway/gateway-harness.js';
+import { expectProblem } from '../gateway/route-helpers.js';
+
+const MiB = 1024 * 1024;
+let gw: TestGateway;
+let flood: net.Server;
+let port: number;
+const chunk = Buffer.alloc(64 * 1024, 0x41);
+
+beforeAll(async () => {
+  // Every peer writes as fast as the gateway takes its bytes, for as long as it is connected.
+  flood = net.createServer((sock) => {
+    sock.on('error', () => undefined);
+    const pump = () => {
+      while (!sock.destroyed && sock.write(chunk));
+    };
+    sock.on('drain', pump);
+    pump();
+  });
+  await new Promise<void>((r) => flood.listen(0, '127.0.0.1', r));
+  port = (flood.address() as net.AddressInfo).port;
+  gw = await startGateway({ maxMemoryBytes: 4 * MiB, maxBufferedBytes: MiB, maxMessageBytes: 64 * MiB });
+});
+afterAll(async () => {
+  await gw.close();
+  await new Promise<void>((r) => flood.close(() => r()));
+});
+
+const health = async () => (await gw.call('GET', '/health')).body as { memory: { held: number; limit: number } };
+
+describe('four sessions fed by flooding peers', () => {
+  it('hold no more than the bound, refuse new work with OVERLOADED, keep answering, and give it back on close', async () => {
+    for (let i = 0; i < 4; i++) {
+      expect((await gw.call('POST', '/sessions', { kind: 'stream', name: `f${i}` })).status).toBe(201);
+      expect((await gw.call('POST', `/sessions/f${i}/connect`, { host: '127.0.0.1', port })).status).toBe(200);
+    }
+    // Each session fills its own cap (1 MiB): together they reach the 4 MiB bound and pause there.
+    await vi.waitFor(async () => expect((await health()).memory.held).toBeGreaterThanOrEqual(4 * MiB), { timeout: 10_000 });
+    const held = (await health()).memory.held;
+    expect(held).toBeLessThan(4 * MiB + 4 * 64 * 1024 * 2); // at most a chunk or two past it per session
+
+    // Waiting for 64 MiB more than the bound allows: refused at once, nothing consumed.
+    expectProblem(await gw.call('POST', '/sessions/f0/read', { bytes: 64 * MiB, timeoutMs: 5000 }), 503, 'OVERLOADED');
+    expectProblem(await gw.call('POST', '/sessions', { kind: 'stream' }), 503, 'OVERLOADED');
+    // What is held is served: a read within it answers, and frees room.
+    const r = await gw.call('POST', '/sessions/f1/read', { bytes: 512 * 1024, timeoutMs: 5000 });
+    expect(r.status, JSON.stringify(r.body).slice(0, 200)).toBe(200);
+    expect(r.body.bytes).toBe(512 * 1024);
+
+    // /health answers quickly throughout.
+    const times: number[] = [];
+    for (let i = 0; i < 30; i++) {
+      const t = performance.now();
+      expect((await gw.call('GET', '/health')).status).toBe(200);
+      times.push(performance.now() - t);
+    }
+    times.sort((a, b) => a - b);
+    expect(times[Math.floor(times.length * 0.99)]!).toBeLessThan(500);
+
+    for (let i = 0; i < 4; i++) expect((await gw.call('DELETE', `/sessions/f${i}`)).status).toBe(200);
+    expect((await health()).memory.held).toBe(0);
+    expect((await gw.call('POST', '/sessions', { kind: 'stream', name: 'after' })).status).toBe(201);
+  });
+});
