@@ -25,7 +25,7 @@ export { PRIMITIVES, COLLECTIONS, GEOMETRY, REFUSED } from './values/primitive-t
 export { DEFAULT_PROFILE, MFC_VERSIONS, profileFlags, type Profile, type ProfileFlags } from './values/profile.js';
 export { readStringHeader, writeStringLength } from './wire/string-length.js';
 export {
-  TypeDeclSchema, TypeExprSchema, TypeFileSchema, parseTypeFile, readTypeFileText,
+  ProfileSchema, TypeDeclSchema, TypeExprSchema, TypeFileSchema, parseTypeFile, readTypeFileText,
   type TypeDecl, type TypeExpr, type TypeFile,
 } from './types/type-file.js';
 export { TypeRegistry, type TypeFileInfo, type WireOptions } from './types/type-registry.js';

@@ -68,8 +68,9 @@ export async function loadTypes(config: Config, extra: GatewayOptions['typeFiles
 export async function buildGateway(config: Config, options: GatewayOptions = {}): Promise<Gateway> {
   const types = await loadTypes(config, options.typeFiles);
   const policy = new TargetPolicy(config);
-  const sessions = new SessionRegistry(config, policy, types);
-  const metrics = new GatewayMetrics(sessions);
+  const metrics = new GatewayMetrics();
+  const sessions = new SessionRegistry(config, policy, types, metrics.bytes);
+  metrics.watch(sessions);
   const ctx: GatewayContext = { config, sessions, types, policy, metrics };
 
   const serverOptions: FastifyServerOptions = {

@@ -34,6 +34,8 @@ export interface DatagramSocketOptions {
 
 export interface DatagramSocketEvents {
   receive: [bytes: number];
+  /** Bytes of a datagram the kernel took. */
+  sent: [bytes: number];
   close: [];
 }
 
@@ -170,6 +172,7 @@ export class DatagramSocket extends EventEmitter<DatagramSocketEvents> {
       const done = (err: Error | null) => {
         if (err) return reject(socketError(err, address === undefined ? 'the peer' : formatTarget(address, port!)));
         this.bytesOut += data.length;
+        this.emit('sent', data.length);
         resolve();
       };
       if (address === undefined) this.sock.send(data, done);

@@ -37,6 +37,8 @@ export interface StreamSocketEvents {
   receive: [bytes: number];
   connect: [error?: ArchwayError];
   send: [];
+  /** Bytes handed to the kernel by one send (for counters; MFC has no such notification). */
+  sent: [bytes: number];
   close: [info: CloseInfo];
 }
 

@@ -290,8 +290,9 @@ export class StreamSocket extends EventEmitter<StreamSocketEvents> {
       this.unsent.add(reject);
       sock.write(data, (err) => {
         this.unsent.delete(reject);
-        if (err) reject(socketError(err, this.peerName()));
-        else resolve();
+        if (err) return reject(socketError(err, this.peerName()));
+        this.emit('sent', data.length);
+        resolve();
       });
     });
   }

@@ -9,7 +9,7 @@ import { ArchiveWriter } from '../wire/archive-writer.js';
 import { LoadState, StoreState } from '../objects/archive-state.js';
 import { decoderFor, type Decoder } from './compile-decoder.js';
 import { encoderFor, type Encoder } from './compile-encoder.js';
-import { ArchwayError } from '../../core/index.js';
+import { ArchwayError, type WaitOptions } from '../../core/index.js';
 import { decodeError } from '../errors.js';
 import type { Limits } from '../values/limits.js';
 import type { DecodablePlan } from '../stream/load-buffer.js';
@@ -17,11 +17,8 @@ import { isNeedMore } from '../wire/need-more.js';
 import type { Plan } from './type-plan.js';
 import { exampleOf, typeSchemas, type TypeSchemas } from './type-schema.js';
 
-export interface ReadOptions {
-  /** Give up after this long; the bytes received so far stay for the next read. */
-  timeoutMs?: number;
-  signal?: AbortSignal;
-}
+/** A read's wait: `timeoutMs` and `signal`, made one Deadline by the archive (core/deadline.ts). */
+export type ReadOptions = WaitOptions;
 
 /** A load archive that can decode whole messages (the socket layer's `Archive`). */
 export interface MessageSource {

@@ -1,9 +1,11 @@
 /**
  * Prometheus metrics of one gateway instance (its own prom-client Registry: two instances in one
- * process never mix their figures). Session gauges and byte counters are read from the sessions
- * when scraped, so the hot path pays only for the message counter and the latency histogram.
+ * process never mix their figures). Counters count where things happen — bytes as sockets move
+ * them, messages and errors as requests end; the sessions gauge is read from the registry when
+ * scraped, as prom-client's `collect` is meant for.
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { ByteCounter } from '../sessions/session.js';
 import type { SessionRegistry } from '../sessions/session-registry.js';
 
 export class GatewayMetrics {
@@ -11,40 +13,22 @@ export class GatewayMetrics {
   readonly messages: Counter<'op'>;
   readonly errors: Counter<'code'>;
   readonly latency: Histogram<'route'>;
+  /** What sessions report the bytes their sockets move to. */
+  readonly bytes: ByteCounter;
 
-  constructor(sessions: SessionRegistry) {
+  constructor() {
     const registers = [this.registry];
     collectDefaultMetrics({ register: this.registry, prefix: 'archway_' });
-    new Gauge({
-      name: 'archway_sessions',
-      help: 'Sessions held, by kind and state',
-      labelNames: ['kind', 'state'] as const,
-      registers,
-      collect() {
-        this.reset();
-        for (const s of sessions.all()) this.inc({ kind: s.kind, state: s.state });
-      },
-    });
-    let lastIn = 0;
-    let lastOut = 0;
-    new Counter({
+    const bytes = new Counter({
       name: 'archway_socket_bytes_total',
       help: 'Bytes received from and sent to peers by sessions',
       labelNames: ['direction'] as const,
       registers,
-      collect() {
-        let bytesIn = sessions.totals.closedBytesIn;
-        let bytesOut = sessions.totals.closedBytesOut;
-        for (const s of sessions.all()) {
-          bytesIn += s.socket.bytesIn;
-          bytesOut += s.socket.bytesOut;
-        }
-        if (bytesIn > lastIn) this.inc({ direction: 'in' }, bytesIn - lastIn);
-        if (bytesOut > lastOut) this.inc({ direction: 'out' }, bytesOut - lastOut);
-        lastIn = Math.max(lastIn, bytesIn);
-        lastOut = Math.max(lastOut, bytesOut);
-      },
     });
+    // Children bound once: one increment per chunk, no label lookup.
+    const received = bytes.labels({ direction: 'in' });
+    const sent = bytes.labels({ direction: 'out' });
+    this.bytes = { received: (n) => received.inc(n), sent: (n) => sent.inc(n) };
     this.messages = new Counter({
       name: 'archway_messages_total',
       help: 'Archive messages and datagrams handled, by operation',
@@ -63,6 +47,20 @@ export class GatewayMetrics {
       labelNames: ['route'] as const,
       buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
       registers,
+    });
+  }
+
+  /** The sessions gauge, read from `sessions` at each scrape. */
+  watch(sessions: SessionRegistry): void {
+    new Gauge({
+      name: 'archway_sessions',
+      help: 'Sessions held, by kind and state',
+      labelNames: ['kind', 'state'] as const,
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        for (const s of sessions.all()) this.inc({ kind: s.kind, state: s.state });
+      },
     });
   }
 }

@@ -1,19 +1,15 @@
 /** Request and response bodies of the session routes (SPEC §1, §3). */
 import { Type } from 'typebox';
+import { ProfileSchema } from '../../archive/index.js';
+import { MAX_PIPELINE } from '../../archive-io/index.js';
 import { SessionName, TimeoutMs } from './shared-schemas.js';
 
-const Pipeline = Type.Integer({ minimum: 1, maximum: 1024, description: 'exchange requests in flight at most (1: lock-step, the safe default for VC6 peers)' });
+const Pipeline = Type.Integer({ minimum: 1, maximum: MAX_PIPELINE, description: 'exchange requests in flight at most (1: lock-step, the safe default for VC6 peers)' });
 const ArchiveLifetime = Type.Enum(['connection', 'message'], {
   description: 'connection: CObject indices persist across messages (one CArchive per connection); message: they restart with each message',
 });
-const Profile = Type.Object(
-  {
-    mfc: Type.Optional(Type.Number({ minimum: 4, maximum: 14.99 })),
-    unicode: Type.Optional(Type.Boolean()),
-    win64: Type.Optional(Type.Boolean()),
-  },
-  { additionalProperties: false, description: 'the peer build, for ad-hoc types (declared types use their file\'s profile)' },
-);
+/** The peer's build for ad-hoc types: the type file's own profile schema (declared types use their file's). */
+const Profile = { ...ProfileSchema, description: "the peer build, for ad-hoc types (declared types use their file's profile)" };
 
 export const CreateSessionBody = Type.Object(
   {

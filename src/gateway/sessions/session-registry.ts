@@ -11,7 +11,7 @@ import type { ArchiveLifetime } from '../../archive-io/index.js';
 import { DatagramSocket, StreamSocket, type CloseResult } from '../../sockets/index.js';
 import type { Config } from '../config.js';
 import { ERR_SESSION_EXISTS, ERR_SESSION_NOT_FOUND, ERR_SHUTTING_DOWN, ERR_TOO_MANY_SESSIONS } from '../errors.js';
-import { Session, type SessionLimits, type SessionOptions } from './session.js';
+import { Session, type ByteCounter, type SessionLimits, type SessionOptions } from './session.js';
 import type { TargetPolicy } from './target-policy.js';
 
 export interface CreateSession {
@@ -25,12 +25,6 @@ export interface CreateSession {
   codePage?: number;
 }
 
-export interface RegistryTotals {
-  /** Bytes moved by sessions already closed (live ones are summed on demand). */
-  closedBytesIn: number;
-  closedBytesOut: number;
-}
-
 const RESERVED = Symbol('reserved');
 
 export class SessionRegistry {
@@ -40,17 +34,16 @@ export class SessionRegistry {
   private readonly types: TypeRegistry;
   private sweeper: NodeJS.Timeout | undefined;
   private closing = false;
-  readonly totals: RegistryTotals = { closedBytesIn: 0, closedBytesOut: 0 };
   /** Bytes held for all sessions' peers: received and unread, queued and unsent (SPEC §5). */
   readonly budget: ByteBudget;
   private readonly limits: SessionLimits;
 
-  constructor(config: Config, policy: TargetPolicy, types: TypeRegistry) {
+  constructor(config: Config, policy: TargetPolicy, types: TypeRegistry, counter?: ByteCounter) {
     this.config = config;
     this.policy = policy;
     this.types = types;
     this.budget = new ByteBudget(config.maxMemoryBytes);
-    this.limits = { maxBufferedBytes: config.maxBufferedBytes, maxQueuedBytes: config.maxQueuedBytes, budget: this.budget };
+    this.limits = { maxBufferedBytes: config.maxBufferedBytes, maxQueuedBytes: config.maxQueuedBytes, budget: this.budget, counter };
     if (config.idleTimeoutMs > 0) {
       this.sweeper = setInterval(() => this.sweep(), Math.min(30_000, Math.max(100, config.idleTimeoutMs / 4)));
       this.sweeper.unref();
@@ -138,14 +131,7 @@ export class SessionRegistry {
   async remove(name: string): Promise<{ session: Session; result: CloseResult }> {
     const s = this.get(name);
     this.sessions.delete(name);
-    let result: CloseResult = { flushed: false, unsentBytes: 0 };
-    try {
-      result = await s.close(this.config.closeTimeoutMs);
-    } finally {
-      // After the close: its final flush counts too.
-      this.totals.closedBytesIn += s.socket.bytesIn;
-      this.totals.closedBytesOut += s.socket.bytesOut;
-    }
+    const result = await s.close(this.config.closeTimeoutMs);
     return { session: s, result };
   }
 

@@ -17,11 +17,18 @@ export interface SessionOptions {
   wire: WireOptions;
 }
 
-/** What every session of one gateway shares: caps and the memory budget. */
+/** Who counts the bytes a session's socket moves (the gateway's metrics). */
+export interface ByteCounter {
+  received(bytes: number): void;
+  sent(bytes: number): void;
+}
+
+/** What every session of one gateway shares: caps, the memory budget, the byte counters. */
 export interface SessionLimits {
   maxBufferedBytes: number;
   maxQueuedBytes: number;
   budget: ByteBudget;
+  counter?: ByteCounter;
 }
 
 export type SessionInfoJson = Static<typeof SessionInfo>;
@@ -43,6 +50,11 @@ export class Session {
     this.options = options;
     this.types = types;
     this.limits = limits;
+    const counter = limits.counter;
+    if (counter !== undefined) {
+      socket.on('receive', (n: number) => counter.received(n));
+      socket.on('sent', (n: number) => counter.sent(n));
+    }
     if (socket.kind === 'stream' && socket.state === 'connected') this.channel();
   }
 
