@@ -62,7 +62,7 @@ export interface FuzzReport {
 const TOKEN = 'fuzz-token-0123456789';
 const LIMITS = {
   bodyLimit: 2 * 1024 * 1024,
-  defaultTimeoutMs: 300,
+  defaultTimeoutMs: 200,
   maxTimeoutMs: 2000,
   connectTimeoutMs: 1000,
   maxMessageBytes: 4 * 1024 * 1024,
@@ -85,18 +85,24 @@ interface Answer {
   error?: string;
 }
 
+/** The start of a body for a report: a fresh small string (never a slice that keeps the whole body alive). */
 function preview(buf: Buffer | undefined, max = 400): string {
   if (buf === undefined) return '(none)';
-  const text = buf.toString('utf8');
-  const valid = Buffer.from(text, 'utf8').equals(buf);
-  let shown = valid ? text : buf.toString('latin1');
-  shown = shown.slice(0, max).replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\ud800-\udfff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  const head = buf.subarray(0, max * 4);
+  let valid = true;
+  try {
+    new TextDecoder('utf-8', { fatal: true }).decode(head, { stream: head.length < buf.length });
+  } catch {
+    valid = false;
+  }
+  let shown = Array.from(valid ? head.toString('utf8') : head.toString('latin1')).slice(0, max).join('');
+  shown = shown.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\ud800-\udfff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
   const note = valid ? '' : ' [invalid UTF-8; bytes shown as latin1]';
   return `${shown}${buf.length > max ? `…(${buf.length} bytes)` : ''}${note}`;
 }
 
 function showRequest(req: FuzzRequest, world: World): string {
-  const path = req.path.length > 200 ? `${req.path.slice(0, 120)}…(${req.path.length} chars)` : req.path;
+  const path = req.path.length > 200 ? `${Array.from(req.path.slice(0, 120)).join('')}…(${req.path.length} chars)` : req.path;
   const hdr = Object.entries(req.headers)
     .filter(([k]) => k !== 'authorization')
     .map(([k, v]) => `${k}: ${v}`)
@@ -111,6 +117,9 @@ function showAnswer(a: Answer): string {
   if (a.error !== undefined) return `no answer after ${a.ms} ms: ${a.error}`;
   return `${a.status} ${String(a.headers['content-type'] ?? '(no content type)')} in ${a.ms} ms: ${preview(a.body, 500)}`;
 }
+
+/** A copy that shares no memory with a larger string (V8 keeps a slice's parent alive). */
+const fresh = (s: string) => Buffer.from(s, 'utf8').toString('utf8');
 
 const labelClass = (label: string) => label.split(' at ')[0]!.replace(/\d{2,}/g, 'N').replace(/"[^"]{12,}"/g, '"…"').slice(0, 70);
 
@@ -202,13 +211,13 @@ export async function runHttpFuzz(cfg: FuzzConfig): Promise<FuzzReport> {
   const notes = new Map<string, Finding>();
   const perOperation = new Map<string, { sent: number; valid: number; statuses: Map<number, number> }>();
   for (const op of model.operations) perOperation.set(op.key, { sent: 0, valid: 0, statuses: new Map() });
-  const memory: { at: number; rss: number; heap: number }[] = [];
+  const memory: { at: number; rss: number; heap: number; external: number; arrayBuffers: number }[] = [];
   const health: number[] = [];
   const gc = (globalThis as { gc?: () => void }).gc;
   const sampleMemory = (at: number, collect = false) => {
     if (collect) gc?.();
     const m = process.memoryUsage();
-    memory.push({ at, rss: m.rss, heap: m.heapUsed });
+    memory.push({ at, rss: m.rss, heap: m.heapUsed, external: m.external, arrayBuffers: m.arrayBuffers });
   };
   sampleMemory(0, true);
 
@@ -216,11 +225,11 @@ export async function runHttpFuzz(cfg: FuzzConfig): Promise<FuzzReport> {
     const key = `${kind}|${req.op.key}|${a.status}|${code ?? ''}|${detail}`;
     let f = into.get(key);
     if (f === undefined) {
-      f = { kind, op: req.op.key, status: a.status || undefined, code, detail, count: 0, labels: new Set(), example: { index: req.index, request: showRequest(req, world), answer: showAnswer(a) } };
+      f = { kind, op: req.op.key, status: a.status || undefined, code: code === undefined ? undefined : fresh(code.slice(0, 80)), detail: fresh(detail), count: 0, labels: new Set(), example: { index: req.index, request: fresh(showRequest(req, world)), answer: fresh(showAnswer(a)) } };
       into.set(key, f);
     }
     f.count++;
-    if (f.labels.size < 6) f.labels.add(labelClass(req.label));
+    if (f.labels.size < 6) f.labels.add(fresh(labelClass(req.label)));
   };
 
   /** Every check of an answer against the document. */
@@ -369,7 +378,12 @@ export async function runHttpFuzz(cfg: FuzzConfig): Promise<FuzzReport> {
   const budget = cfg.timeBudgetMs ?? 0;
   const sseOps = new Set(model.operations.filter((o) => [...o.answers.values()].some((a) => a.media.has('text/event-stream'))).map((o) => o.key));
   while (sent < cfg.requests && (budget === 0 || Date.now() - t0 < budget)) {
-    await world.reset(call);
+    await world.reset(call, hangMs, (name, label, err) => {
+      const op = model.operations.find((o) => o.key === 'DELETE /sessions/{name}') ?? model.operations[0]!;
+      const req: FuzzRequest = { index: -1, op, method: 'DELETE', path: `/sessions/${encodeURIComponent(name)}`, headers: {}, label: 'clean-up between rounds', valid: true, routed: true, badAuth: false, session: name, waitMs: 0 };
+      void label;
+      record(findings, 'hang', req, { status: 0, headers: {}, body: Buffer.alloc(0), truncated: false, ms: hangMs, error: err.message }, `DELETE of a session did not answer within ${hangMs} ms`);
+    });
     const end = Math.min(sent + roundSize, cfg.requests);
     let next = sent;
     const worker = async () => {
@@ -420,7 +434,14 @@ export async function runHttpFuzz(cfg: FuzzConfig): Promise<FuzzReport> {
   const durationMs = Date.now() - t0;
 
   // Closing: sessions, then the gateway and the peers, each bounded.
-  const typesSize = (await send('GET', '/types', { authorization: `Bearer ${TOKEN}` }, undefined)).body.length;
+  const typesAnswer = await send('GET', '/types', { authorization: `Bearer ${TOKEN}` }, undefined);
+  const typesSize = typesAnswer.body.length;
+  let typesCount = -1;
+  try {
+    typesCount = JSON.parse(typesAnswer.body.toString('utf8')).types.length;
+  } catch {
+    // reported as -1
+  }
   try {
     const list = await call('GET', '/sessions', undefined, 5000);
     await Promise.all((list.body.sessions ?? []).map((s: { name: string }) => call('DELETE', `/sessions/${encodeURIComponent(s.name)}`, undefined, 5000).catch(() => undefined)));
@@ -428,14 +449,25 @@ export async function runHttpFuzz(cfg: FuzzConfig): Promise<FuzzReport> {
     // reported by the close below if it matters
   }
   await new Promise((r) => setTimeout(r, 200));
+  let sessionsLeft = -1;
+  try {
+    sessionsLeft = (await call('GET', '/sessions', undefined, 5000)).body.sessions.length;
+  } catch {
+    // reported as -1
+  }
+  const gatewayState = `the gateway lists ${typesCount} types (GET /types) and ${sessionsLeft} sessions after the clean-up`;
   sampleMemory(sent, true);
+  if (process.env.FUZZ_HEAPSNAPSHOT !== undefined) {
+    const { writeHeapSnapshot } = await import('node:v8');
+    log(`heap snapshot: ${writeHeapSnapshot(process.env.FUZZ_HEAPSNAPSHOT)}`);
+  }
   const closed = await Promise.race([gw.close().then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), 10_000))]);
   await agent.close().catch(() => undefined);
   await peers.close();
   const closeNote = closed ? '' : 'the gateway did not close within 10 s (a session close that never ends?)';
 
   const safetyViolations = [...lookups.violations.entries()].map(([n, c]) => `${n} ×${c}`);
-  const text = summarize({ harnessErrors, cfg, sent, durationMs, perOperation, findings: [...findings.values()], notes: [...notes.values()], memory, health, typesSize, closeNote, world, safetyViolations, model });
+  const text = summarize({ gatewayState, harnessErrors, cfg, sent, durationMs, perOperation, findings: [...findings.values()], notes: [...notes.values()], memory, health, typesSize, closeNote, world, safetyViolations, model });
   const reportFile = cfg.reportFile ?? join(tmpdir(), `archway-http-fuzz-seed${cfg.seed}-${cfg.requests}.txt`);
   writeFileSync(reportFile, text);
   const all = [...findings.values()];
@@ -445,9 +477,10 @@ export async function runHttpFuzz(cfg: FuzzConfig): Promise<FuzzReport> {
 }
 
 function summarize(r: {
+  gatewayState: string;
   harnessErrors: Map<string, number>;
   cfg: FuzzConfig; sent: number; durationMs: number; perOperation: FuzzReport['perOperation']; findings: Finding[]; notes: Finding[];
-  memory: { at: number; rss: number; heap: number }[]; health: number[]; typesSize: number; closeNote: string; world: World; safetyViolations: string[]; model: ApiModel;
+  memory: { at: number; rss: number; heap: number; external: number; arrayBuffers: number }[]; health: number[]; typesSize: number; closeNote: string; world: World; safetyViolations: string[]; model: ApiModel;
 }): string {
   const MiB = (n: number) => `${(n / 2 ** 20).toFixed(0)} MiB`;
   const lines: string[] = [];
@@ -463,7 +496,7 @@ function summarize(r: {
   const pct = (p: number) => (h.length === 0 ? 0 : h[Math.min(h.length - 1, Math.floor(p * h.length))]!);
   const peak = r.memory.reduce((m, x) => Math.max(m, x.rss), 0);
   lines.push('');
-  lines.push(`memory (this process: the gateway and the fuzz${typeof (globalThis as { gc?: unknown }).gc === 'function' ? '; first and last samples after a full GC' : ''}): rss ${MiB(r.memory[0]!.rss)} at the start, peak ${MiB(peak)}, ${MiB(r.memory[r.memory.length - 1]!.rss)} at the end after closing every session; heap ${MiB(r.memory[0]!.heap)} → ${MiB(r.memory[r.memory.length - 1]!.heap)}`);
+  lines.push(`memory (this process: the gateway and the fuzz${typeof (globalThis as { gc?: unknown }).gc === 'function' ? '; first and last samples after a full GC' : ''}): rss ${MiB(r.memory[0]!.rss)} at the start, peak ${MiB(peak)}, ${MiB(r.memory[r.memory.length - 1]!.rss)} at the end after closing every session; heap ${MiB(r.memory[0]!.heap)} → ${MiB(r.memory[r.memory.length - 1]!.heap)}, array buffers ${MiB(r.memory[0]!.arrayBuffers)} → ${MiB(r.memory[r.memory.length - 1]!.arrayBuffers)}, external ${MiB(r.memory[0]!.external)} → ${MiB(r.memory[r.memory.length - 1]!.external)}; ${r.gatewayState}`);
   lines.push(`GET /health between rounds: p50 ${pct(0.5).toFixed(1)} ms, p99 ${pct(0.99).toFixed(1)} ms, max ${(h[h.length - 1] ?? 0).toFixed(1)} ms; GET /types at the end: ${(r.typesSize / 1024).toFixed(0)} KiB`);
   lines.push(`name lookups seen by the guard: ${[...lookups.names.entries()].map(([n, c]) => `${n}×${c}`).join(', ') || 'none'}`);
   lines.push(`safety: ${r.safetyViolations.length === 0 ? 'no lookup outside the loopback pool' : `LOOKUPS OUTSIDE THE POOL: ${r.safetyViolations.join(', ')}`}`);

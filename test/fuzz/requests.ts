@@ -167,7 +167,7 @@ export function hookFor(op: Operation, ctx: BuildContext, rng: Rng): Hook {
       return { value: rng.weighted([[6, 0], [2, rng.pick(world.tcpPorts.concat(world.udpPorts))], [2, rng.int(1024, 65535)], [1, rng.int(1, 1023)]]) };
     }
     if (key === 'timeoutMs' && (schema.type === 'integer' || schema.type === 'number')) {
-      return { value: rng.weighted([[8, rng.int(1, 120)], [2, rng.int(121, 600)], [1, ctx.maxTimeoutMs], [1, 1]]) };
+      return { value: rng.weighted([[10, rng.int(1, 100)], [2, rng.int(101, 400)], [0.3, ctx.maxTimeoutMs], [1, 1]]) };
     }
     if (key === 'bytes' && schema.type === 'integer' && /read/.test(op.template)) {
       return { value: rng.weighted([[6, rng.int(1, 16)], [2, rng.int(17, 4096)], [1, ctx.maxMessageBytes], [1, ctx.maxMessageBytes + 1]]) };
@@ -279,6 +279,13 @@ function harmonize(op: Operation, json: unknown, session: string | undefined, ct
       body.response = { ...body.response, type: 'OrderAck' };
     } else body.response = { ...body.response, type: body.request.type };
     return body;
+  }
+  // A peer that never reads gets large writes and stores, so that the kernel's buffers fill and
+  // the gateway's bounded waits (store and write flushes, the close) are what answers.
+  if (session === 'fx-silent' && rng.chance(0.5)) {
+    const size = rng.int(900_000, 1_400_000);
+    if (op.template.endsWith('/write') && 'data' in body) return { ...body, data: rng.bytes(size).toString('base64') };
+    if (op.template.endsWith('/store') && ('type' in body || 'values' in body)) return { type: 'CString', value: 'S'.repeat(size) };
   }
   if (op.template.endsWith('/load') && 'type' in body) {
     const q = ctx.world.inbound.get(session);

@@ -143,18 +143,23 @@ export class World {
     }
   }
 
-  /** Closes every session and builds the fixtures again (between rounds). */
-  async reset(call: Call): Promise<void> {
+  /**
+   * Closes every session and builds the fixtures again (between rounds). A DELETE that does not
+   * answer within `hangMs` is reported through `onHang` (a close must be bounded).
+   */
+  async reset(call: Call, hangMs = 8000, onHang: (name: string, label: string, err: Error) => void = () => undefined): Promise<void> {
+    const labels = new Map(this.fixtures.map((f) => [f.name, f.label]));
     this.created = [];
     this.inbound.clear();
     const list = await call('GET', '/sessions');
     if (list.status === 200) {
       await Promise.all(list.body.sessions.map(async (s: { name: string }) => {
         try {
-          const r = await call('DELETE', `/sessions/${encodeURIComponent(s.name)}`, undefined, 3000);
+          const r = await call('DELETE', `/sessions/${encodeURIComponent(s.name)}`, undefined, hangMs);
           if (r.status !== 200 && r.status !== 404) this.setupError('DELETE between rounds', r);
         } catch (err) {
-          this.setupError(`DELETE between rounds`, err as Error);
+          if (/timed out/.test((err as Error).message)) onHang(s.name, labels.get(s.name) ?? 'created by the fuzz', err as Error);
+          else this.setupError(`DELETE between rounds`, err as Error);
         }
       }));
     }
