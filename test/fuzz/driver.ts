@@ -371,6 +371,11 @@ export async function runHttpFuzz(cfg: FuzzConfig): Promise<FuzzReport> {
     return req;
   };
 
+  const hangFinding = (name: string, err: Error, label: string) => {
+    const op = model.operations.find((o) => o.key === 'DELETE /sessions/{name}') ?? model.operations[0]!;
+    const req: FuzzRequest = { index: -1, op, method: 'DELETE', path: `/sessions/${encodeURIComponent(name)}`, headers: {}, label, valid: true, routed: true, badAuth: false, session: name, waitMs: 0 };
+    record(findings, 'hang', req, { status: 0, headers: {}, body: Buffer.alloc(0), truncated: false, ms: hangMs, error: err.message }, `DELETE of a session did not answer within ${hangMs} ms`);
+  };
   /** Failures of the fuzz itself (a generator or a check that threw), with a request index. */
   const harnessErrors = new Map<string, number>();
   let sent = 0;
@@ -378,12 +383,7 @@ export async function runHttpFuzz(cfg: FuzzConfig): Promise<FuzzReport> {
   const budget = cfg.timeBudgetMs ?? 0;
   const sseOps = new Set(model.operations.filter((o) => [...o.answers.values()].some((a) => a.media.has('text/event-stream'))).map((o) => o.key));
   while (sent < cfg.requests && (budget === 0 || Date.now() - t0 < budget)) {
-    await world.reset(call, hangMs, (name, label, err) => {
-      const op = model.operations.find((o) => o.key === 'DELETE /sessions/{name}') ?? model.operations[0]!;
-      const req: FuzzRequest = { index: -1, op, method: 'DELETE', path: `/sessions/${encodeURIComponent(name)}`, headers: {}, label: 'clean-up between rounds', valid: true, routed: true, badAuth: false, session: name, waitMs: 0 };
-      void label;
-      record(findings, 'hang', req, { status: 0, headers: {}, body: Buffer.alloc(0), truncated: false, ms: hangMs, error: err.message }, `DELETE of a session did not answer within ${hangMs} ms`);
-    });
+    await world.reset(call, hangMs, (name, _label, err) => hangFinding(name, err, 'clean-up between rounds'));
     const end = Math.min(sent + roundSize, cfg.requests);
     let next = sent;
     const worker = async () => {
@@ -443,8 +443,14 @@ export async function runHttpFuzz(cfg: FuzzConfig): Promise<FuzzReport> {
     // reported as -1
   }
   try {
-    const list = await call('GET', '/sessions', undefined, 5000);
-    await Promise.all((list.body.sessions ?? []).map((s: { name: string }) => call('DELETE', `/sessions/${encodeURIComponent(s.name)}`, undefined, 5000).catch(() => undefined)));
+    const list = await call('GET', '/sessions', undefined, hangMs);
+    await Promise.all((list.body.sessions ?? []).map(async (s: { name: string }) => {
+      try {
+        await call('DELETE', `/sessions/${encodeURIComponent(s.name)}`, undefined, hangMs);
+      } catch (err) {
+        if (/timed out/.test((err as Error).message)) hangFinding(s.name, err as Error, 'clean-up at the end');
+      }
+    }));
   } catch {
     // reported by the close below if it matters
   }
@@ -461,17 +467,17 @@ export async function runHttpFuzz(cfg: FuzzConfig): Promise<FuzzReport> {
     const { writeHeapSnapshot } = await import('node:v8');
     log(`heap snapshot: ${writeHeapSnapshot(process.env.FUZZ_HEAPSNAPSHOT)}`);
   }
-  const closed = await Promise.race([gw.close().then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), 10_000))]);
+  const closed = await Promise.race([gw.close().then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), hangMs))]);
   await agent.close().catch(() => undefined);
   await peers.close();
-  const closeNote = closed ? '' : 'the gateway did not close within 10 s (a session close that never ends?)';
+  const closeNote = closed ? '' : `the gateway did not close within ${hangMs} ms (app.close() waits on a session close that never ends?)`;
 
   const safetyViolations = [...lookups.violations.entries()].map(([n, c]) => `${n} ×${c}`);
   const text = summarize({ gatewayState, harnessErrors, cfg, sent, durationMs, perOperation, findings: [...findings.values()], notes: [...notes.values()], memory, health, typesSize, closeNote, world, safetyViolations, model });
   const reportFile = cfg.reportFile ?? join(tmpdir(), `archway-http-fuzz-seed${cfg.seed}-${cfg.requests}.txt`);
   writeFileSync(reportFile, text);
   const all = [...findings.values()];
-  if (!closed) all.push({ kind: 'close-hang', op: '(gateway)', detail: closeNote, count: 1, labels: new Set(), example: { index: -1, request: 'app.close()', answer: 'none within 10 s' } });
+  if (!closed) all.push({ kind: 'close-hang', op: '(gateway)', detail: closeNote, count: 1, labels: new Set(), example: { index: -1, request: 'app.close() (as SIGTERM does)', answer: `none within ${hangMs} ms` } });
   for (const [e, i] of harnessErrors) all.push({ kind: 'fuzz-error', op: '(fuzz)', detail: e, count: 1, labels: new Set(), example: { index: i, request: '', answer: '' } });
   return { sent, durationMs, perOperation, findings: all, notes: [...notes.values()], text, reportFile, safetyViolations };
 }
