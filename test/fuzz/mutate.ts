@@ -184,10 +184,12 @@ export const BODY_MUTATIONS: Mutation[] = [
     return withJson(req, setAt(req.json, n.loc, s), `string ${JSON.stringify(s).slice(0, 40)} at ${pointer(n.loc)}`);
   } },
   { label: 'invalid-utf8', apply: (req, rng) => {
-    const n = pickNode(req, rng, (x) => !hostLike(x.loc) && (typeof x.value === 'string' || x.loc.length > 0));
+    // Inside a string the document allows (mostly), so that only the bytes are wrong.
+    const strings = nodes(req.json).filter((x) => !hostLike(x.loc) && typeof x.value === 'string');
+    const n = strings.length > 0 && rng.chance(0.85) ? rng.pick(strings) : pickNode(req, rng, (x) => !hostLike(x.loc) && x.loc.length > 0);
     if (n === undefined && req.json !== undefined) return undefined;
     const bytes = rng.pick([[0xff, 0xfe, 0xc0, 0xaf], [0x80], [0xc0, 0x80], [0xed, 0xa0, 0x80], [0xe2, 0x82], [0xf8, 0x88, 0x80, 0x80, 0x80], [0xf4, 0x90, 0x80, 0x80], [0xc3]]);
-    const json = n === undefined ? MARK : setAt(req.json, n.loc, `ab${MARK}cd`);
+    const json = n === undefined ? MARK : setAt(req.json, n.loc, typeof n.value === 'string' ? `${n.value.slice(0, 8)}${MARK}${n.value.slice(8)}` : `ab${MARK}cd`);
     const body = spliceInString(json, Buffer.from(bytes));
     return withBytes(req, body, `invalid UTF-8 ${Buffer.from(bytes).toString('hex')} in a string at ${n === undefined ? '(root)' : pointer(n.loc)}`);
   } },
@@ -261,7 +263,10 @@ export const BYTES_MUTATIONS: Mutation[] = [
 /** For operations without a body: a body anyway, or a content type without one. */
 export const BODYLESS_MUTATIONS: Mutation[] = [
   { label: 'body-on-bodyless', apply: (req, rng) => withBytes(req, Buffer.from(rng.pick(['{}', '{"a":1}', 'x', '[]'])), 'a JSON body on an operation without one', rng.pick(['application/json', 'text/plain'])) },
-  { label: 'content-type-no-body', apply: (req, rng) => ({ ...req, headers: { ...req.headers, 'content-type': rng.pick(['application/json', 'text/plain', 'application/yaml']) }, label: 'content type without a body', valid: false }) },
+  { label: 'content-type-no-body', apply: (req, rng) => {
+    const ct = rng.pick(['application/json', 'text/plain', 'application/yaml']);
+    return { ...req, headers: { ...req.headers, 'content-type': ct }, label: req.body === undefined ? `content type ${ct} without a body` : `content type ${ct} (same body)`, valid: false };
+  } },
 ];
 
 const HOSTILE_SEGMENTS: (string | ((rng: Rng) => string))[] = [

@@ -127,8 +127,10 @@ function typeFile(rng: Rng, world: World, index: number): unknown {
     const fields = Array.from({ length: rng.weighted([[4, rng.int(1, 4)], [1, 0], [1, 12]]) }, (_, i) => ({
       name: rng.chance(0.95) ? `f${i}` : rng.pick(['f0', '1bad', 'with space', '']),
       type: rng.chance(0.15) && names.length > 1 ? rng.pick(names) : typeExpr(rng, world, 1),
+      ...(rng.chance(0.2) ? { description: rng.pick(['the amount', 'Menge in €', '数量', '']) } : {}),
     }));
     const t: Record<string, unknown> = { fields };
+    if (rng.chance(0.3)) t.description = rng.pick(['a message', 'Bestellung (Auftrag)', '注文', 'x'.repeat(300)]);
     if (rng.chance(0.3)) t.class = `C${name}`.slice(0, 63);
     if (rng.chance(0.1)) t.schema = rng.int(0, 65534);
     if (rng.chance(0.1)) t.versionable = true;
