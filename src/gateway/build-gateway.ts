@@ -18,6 +18,7 @@ import { GatewayMetrics } from './plugins/gateway-metrics.js';
 import { useJsonBodyParser } from './plugins/json-body.js';
 import { openapiDocument } from './openapi-document.js';
 import { errorAnswers } from './plugins/error-handler.js';
+import { clientErrorHandler } from './plugins/client-errors.js';
 import { toProblem } from './plugins/problem.js';
 import { gracefulClose } from './plugins/graceful-close.js';
 import { archiveRoutes } from './routes/archive-routes.js';
@@ -85,6 +86,7 @@ export async function buildGateway(config: Config, options: GatewayOptions = {})
       metrics.errors.inc({ code: problem.code });
       void (reply as FastifyReply).code(problem.statusCode).send(problem);
     },
+    clientErrorHandler: clientErrorHandler(config.requestTimeoutMs),
     serverFactory: (handler) =>
       createServer(
         { requestTimeout: config.requestTimeoutMs, headersTimeout: config.requestTimeoutMs, connectionsCheckingInterval: Math.min(1000, config.requestTimeoutMs) },

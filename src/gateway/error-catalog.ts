@@ -16,8 +16,8 @@ const NOT_HTTP: ReadonlySet<Code> = new Set<Code>(['INVALID_HEX', 'INVALID_JSON'
 /** Codes that any route with a JSON body can answer with. */
 export const BODY_ERRORS: Code[] = [E.VALIDATION, E.MALFORMED_JSON, E.UNSUPPORTED_MEDIA_TYPE, E.PAYLOAD_TOO_LARGE];
 
-/** Codes any route can answer with before it runs: a token, a malformed URL. */
-const EVERY_ROUTE: Code[] = [E.UNAUTHORIZED, E.BAD_URL, E.INTERNAL];
+/** Codes any route can answer with before it runs: a token, a malformed URL or request, a slow client. */
+const EVERY_ROUTE: Code[] = [E.UNAUTHORIZED, E.BAD_URL, E.BAD_REQUEST, E.HEADERS_TOO_LARGE, E.REQUEST_TIMEOUT, E.INTERNAL];
 
 export function allCodes(): { code: Code; status: number; when: string; http: boolean }[] {
   return (Object.keys(CODES) as Code[]).map((code) => ({ code, status: statusOf(code), when: CODES[code], http: !NOT_HTTP.has(code) }));

@@ -24,6 +24,11 @@ export const ERR_URI_TOO_LONG = defineError('URI_TOO_LONG', (max: number) =>
   `a path parameter is longer than ${max} characters: session and type names are at most 64`);
 export const ERR_BAD_URL = defineError('BAD_URL', (url: string) =>
   `the URL ${quote(url)} is malformed: a percent sign must start an escape of two hex digits (%2F)`);
+export const ERR_BAD_REQUEST = defineError('BAD_REQUEST', (detail: string) => `the request is not valid HTTP (${detail})`);
+export const ERR_HEADERS_TOO_LARGE = defineError('HEADERS_TOO_LARGE', () =>
+  'the request line and headers exceed 16 KiB: session and type names are at most 64 characters');
+export const ERR_REQUEST_TIMEOUT = defineError('REQUEST_TIMEOUT', (ms: number) =>
+  `the request was not received whole within ${ms} ms (ARCHWAY_REQUEST_TIMEOUT_MS)`);
 export const ERR_ROUTE_NOT_FOUND = defineError('ROUTE_NOT_FOUND', (method: string, url: string) =>
   `no route ${method} ${quote(url)} (the API is described at /openapi.json and /docs)`);
 export const ERR_SHUTTING_DOWN = defineError('SHUTTING_DOWN', () =>

@@ -139,6 +139,10 @@ export class DatagramSocket extends EventEmitter<DatagramSocketEvents> {
   /** `SendTo(buf, nHostPort, lpszHostAddress)`: names are looked up as `Connect` does. */
   async sendTo(data: Uint8Array, port: number, host: string, resolve: ResolveOptions = {}): Promise<void> {
     this.expectOpen('send');
+    // Winsock: SendTo on a connected datagram socket is WSAEISCONN; its peer is fixed by Connect.
+    if (this.peer !== undefined) {
+      throw new ERR_INVALID_STATE('the datagram socket is connected: Send goes to its peer, so give neither host nor port').with({ wsa: 'WSAEISCONN' });
+    }
     checkPort(port, false);
     this.checkSize(data);
     const target = await resolveHost(host, port, resolve);

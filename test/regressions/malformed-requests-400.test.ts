@@ -58,6 +58,18 @@ describe("Fastify's own refusals", () => {
     expectProblem(await gw.call('GET', `/sessions/${'a'.repeat(300)}`), 414, 'URI_TOO_LONG');
     expectProblem(await gw.call('DELETE', '/sessions/x', 'text', { 'content-type': 'text/plain' }), 415, 'UNSUPPORTED_MEDIA_TYPE');
   });
+
+  it("what Node's parser refuses is problem JSON too: a 20 KB request line is 431 HEADERS_TOO_LARGE", async () => {
+    expectProblem(await gw.call('GET', `/sessions/${'a'.repeat(20_000)}`), 431, 'HEADERS_TOO_LARGE');
+  });
+});
+
+describe('type files', () => {
+  it('a type with an empty or malformed name is a 400 TYPE_FILE, never a 500 nor a type no route can reach (fuzz finding)', async () => {
+    for (const types of [{ '': [] }, { '': { fields: [] } }, { 'a b': { fields: [] } }]) {
+      expectProblem(await gw.call('POST', '/types', { types }), 400, 'TYPE_FILE');
+    }
+  });
 });
 
 describe('JSON bodies', () => {

@@ -39,6 +39,7 @@ describe('a slow client', () => {
     const head = `POST /sessions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n`;
     const { answer, ms } = await slowClient(head, body);
     expect(answer).toMatch(/^HTTP\/1\.1 408/);
+    expect(JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4))).toMatchObject({ statusCode: 408, code: 'REQUEST_TIMEOUT' });
     expect(ms).toBeLessThan(3000);
     expect((await gw.call('GET', '/sessions')).body.sessions).toEqual([]); // nothing was created
   });

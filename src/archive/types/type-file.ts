@@ -78,7 +78,7 @@ export const TypeFileSchema = Type.Object(
   {
     profile: Type.Optional(ProfileSchema),
     codePage: Type.Optional(Type.Integer({ minimum: 1, maximum: 65535, description: 'ANSI code page of narrow strings (default 1252)' })),
-    types: Type.Record(Type.String({ pattern: IDENTIFIER }), TypeDeclSchema),
+    types: Type.Record(Type.String({ pattern: IDENTIFIER }), TypeDeclSchema, { additionalProperties: false }),
   },
   { additionalProperties: false, $id: 'TypeFile' },
 );

@@ -56,7 +56,8 @@ export const sessionRoutes: FastifyPluginAsync<GatewayContext> = async (plain, c
       tags,
       summary: 'Close a session (flushes its store archive first)',
       params: NameParams,
-      response: { 200: Closed, ...errorResponses([E.VALIDATION, E.SESSION_NOT_FOUND], { pathParams: true }) },
+      // A body is not expected; one sent anyway is parsed (and refused) like any JSON body.
+      response: { 200: Closed, ...errorResponses([...BODY_ERRORS, E.SESSION_NOT_FOUND], { pathParams: true }) },
     },
   }, async (req) => {
     const { session: s, result } = await sessions.remove(req.params.name);

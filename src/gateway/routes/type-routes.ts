@@ -61,6 +61,7 @@ export const typeRoutes: FastifyPluginAsync<GatewayContext> = async (plain, ctx)
       summary: 'Add a message-type file at run time (JSON, or YAML with Content-Type application/yaml)',
       description: 'All of its types are added, or none. A bad file is a 400 TYPE_FILE whose `path` points at the problem.',
       body: Type.Unsafe({ $ref: 'TypeFile#' }),
+      consumes: ['application/json', 'application/yaml'],
       response: { 201: TypesAdded, ...errorResponses([...BODY_ERRORS, E.TYPE_FILE, E.TYPE_EXISTS, E.UNKNOWN_TYPE, E.TOO_MANY_TYPES]) },
     },
     // The registry checks the file against the same TypeBox schema, with messages that say where.
@@ -77,7 +78,8 @@ export const typeRoutes: FastifyPluginAsync<GatewayContext> = async (plain, ctx)
       summary: 'Remove a message type (when no other type uses it)',
       description: 'Sessions that use it keep their compiled codec until they close; the name is free again at once.',
       params: TypeNameParams,
-      response: { 200: TypeRemoved, ...errorResponses([E.VALIDATION, E.UNKNOWN_TYPE, E.TYPE_IN_USE], { pathParams: true }) },
+      // A body is not expected; one sent anyway is parsed (and refused) like any JSON body.
+      response: { 200: TypeRemoved, ...errorResponses([...BODY_ERRORS, E.UNKNOWN_TYPE, E.TYPE_IN_USE], { pathParams: true }) },
     },
   }, async (req) => {
     types.remove(req.params.name);
