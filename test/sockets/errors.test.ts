@@ -122,7 +122,7 @@ describe('a peer that goes away mid-message', () => {
 
 describe('timeouts', () => {
   it('a read that times out consumes nothing: the next read gets the value', async () => {
-    const { client, peer, ar } = await clientOfRawPeer();
+    const { peer, ar } = await clientOfRawPeer();
     peer.write(Buffer.from([0x78, 0x56]));
     await until(() => ar.bufferedBytes === 2, 'two bytes arrived');
     const started = Date.now();
