@@ -1,23 +1,26 @@
 /**
- * Helpers shared by the route tests: problem assertions, stream session pairs made over REST, and
- * local ports. Everything stays on loopback.
+ * Helpers shared by the route tests (test/gateway, test/regressions): problem assertions, stream
+ * session pairs made over REST, raw peers, and waits on what a session holds. Everything stays on
+ * loopback.
  */
-import dgram from 'node:dgram';
 import net from 'node:net';
 import { expect } from 'vitest';
-import type { Reply, TestGateway } from './gateway-harness.js';
+import type { Problem, Reply, SessionInfo, TestGateway } from './gateway-harness.js';
+import { until } from './until.js';
 
 /**
  * Asserts a problem-style error (SPEC §4): the status, the code, a message, the given details,
- * and nothing that leaks internals (no stack, no source file names).
+ * and nothing that leaks internals (no stack, no source file names). The reply's body is a
+ * Problem from then on.
  */
-export function expectProblem(reply: Reply, status: number, code: string, details: Record<string, unknown> = {}): void {
+export function expectProblem(reply: Reply, status: number, code: string, details: Record<string, unknown> = {}): asserts reply is Reply<Problem> {
   const shown = JSON.stringify(reply.body);
   expect(reply.status, shown).toBe(status);
   expect(reply.headers['content-type'], shown).toMatch(/^application\/json/);
   expect(reply.body, shown).toMatchObject({ statusCode: status, code, ...details });
-  expect(typeof reply.body.message, shown).toBe('string');
-  expect(reply.body.message.length, shown).toBeGreaterThan(0);
+  const { message } = reply.body as { message?: unknown };
+  expect(typeof message, shown).toBe('string');
+  expect(String(message).length, shown).toBeGreaterThan(0);
   expectNoInternals(reply.body);
 }
 
@@ -30,22 +33,6 @@ export function expectNoInternals(body: unknown): void {
   expect(text).not.toMatch(/node_modules|node:internal/);
 }
 
-export { freePort } from '../sockets/helpers.js';
-
-/** A TCP listener holding a port (so that binding it fails). */
-export async function holdTcpPort(host = '127.0.0.1'): Promise<{ port: number; close(): Promise<void> }> {
-  const srv = net.createServer((s) => s.destroy());
-  await new Promise<void>((r) => srv.listen(0, host, r));
-  return { port: (srv.address() as net.AddressInfo).port, close: () => new Promise((r) => srv.close(() => r())) };
-}
-
-/** A UDP socket holding a port. */
-export async function holdUdpPort(host = '127.0.0.1'): Promise<{ port: number; close(): Promise<void> }> {
-  const sock = dgram.createSocket('udp4');
-  await new Promise<void>((r) => sock.bind(0, host, r));
-  return { port: sock.address().port, close: () => new Promise((r) => sock.close(() => r())) };
-}
-
 /**
  * Two connected stream sessions of one gateway, made over REST as MFC would: `<prefix>-srv`
  * listens, `<prefix>-cli` connects, the accepted side becomes `<prefix>-peer`.
@@ -55,10 +42,10 @@ export async function streamPair(gw: TestGateway, prefix: string, extra: Record<
   const client = `${prefix}-cli`;
   const peer = `${prefix}-peer`;
   expect((await gw.call('POST', '/sessions', { kind: 'stream', name: listener })).status).toBe(201);
-  const listening = await gw.call('POST', `/sessions/${listener}/listen`, {});
+  const listening = await gw.call<SessionInfo>('POST', `/sessions/${listener}/listen`, {});
   expect(listening.status, JSON.stringify(listening.body)).toBe(200);
   expect((await gw.call('POST', '/sessions', { kind: 'stream', name: client, ...extra })).status).toBe(201);
-  const connected = await gw.call('POST', `/sessions/${client}/connect`, { host: '127.0.0.1', port: listening.body.local.port });
+  const connected = await gw.call('POST', `/sessions/${client}/connect`, { host: '127.0.0.1', port: listening.body.local!.port });
   expect(connected.status, JSON.stringify(connected.body)).toBe(200);
   const accepted = await gw.call('POST', `/sessions/${listener}/accept`, { as: peer, timeoutMs: 2000 });
   expect(accepted.status, JSON.stringify(accepted.body)).toBe(201);
@@ -80,54 +67,45 @@ export async function rawPeer(gw: TestGateway, name: string, extra: Record<strin
 
 /** Resolves once the session's buffer holds `n` bytes (polling GET /sessions/{name}). */
 export async function waitBuffered(gw: TestGateway, name: string, n: number, ms = 3000): Promise<void> {
-  await until(async () => (await gw.call('GET', `/sessions/${name}`)).body.buffered >= n, `${n} bytes buffered in ${name}`, ms);
+  await until(async () => (await gw.call<SessionInfo>('GET', `/sessions/${name}`)).body.buffered >= n, `${n} bytes buffered in ${name}`, ms);
+}
+
+/**
+ * Resolves once `n` readers (loads, raw reads, answers owed) are in line on the stream session's
+ * load archive: a request the test sent is in the gateway and waiting. Nothing in the HTTP API
+ * shows a waiting load, so this looks at the session in-process.
+ */
+export async function waitReaders(gw: TestGateway, name: string, n: number, ms = 3000): Promise<void> {
+  await until(() => gw.ctx.sessions.get(name).channel().readers === n, `${n} reader(s) waiting on ${name}`, ms);
+}
+
+/** Resolves once `n` receives wait on the datagram session `name` (in-process, as waitReaders). */
+export async function waitReceives(gw: TestGateway, name: string, n: number, ms = 3000): Promise<void> {
+  await until(() => gw.ctx.sessions.get(name).datagram('the test').waitingReceives === n, `${n} receive(s) waiting on ${name}`, ms);
 }
 
 export const b64 = (bytes: number[] | Uint8Array | string): string =>
   (typeof bytes === 'string' ? Buffer.from(bytes) : Buffer.from(bytes as number[])).toString('base64');
 
 /**
- * A loopback listener that never accepts: a child process listens with backlog 1, then blocks its
- * event loop. Once its accept queue is full the kernel drops further SYNs, so a connect to it waits
- * until its own timeout — on loopback, without aiming a packet anywhere else.
+ * Everything a raw peer receives from now on. `upTo(marker)` waits until the bytes end with
+ * `marker`: a "nothing else arrived" check sends a marker after the requests that must send
+ * nothing, waits for it, and then finds only the marker (TCP keeps the order, so anything sent
+ * before it arrived before it).
  */
-export async function stalledListener(): Promise<{ port: number; close(): void }> {
-  const { spawn } = await import('node:child_process');
-  const code = `const net = require('node:net');
-    const s = net.createServer();
-    s.listen({ port: 0, host: '127.0.0.1', backlog: 1 }, () => {
-      process.stdout.write(s.address().port + '\\n');
-      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0);
-    });`;
-  const child = spawn(process.execPath, ['-e', code], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const port = await new Promise<number>((resolve, reject) => {
-    child.stdout!.once('data', (d: Buffer) => resolve(Number(String(d).trim())));
-    child.once('exit', (c) => reject(new Error(`stalled listener exited with ${c}`)));
-  });
-  // Fill the accept queue (backlog + 1 on Linux) and then some: later SYNs are dropped.
-  const fillers: net.Socket[] = [];
-  for (let i = 0; i < 4; i++) {
-    const s = net.connect(port, '127.0.0.1');
-    s.on('error', () => undefined);
-    fillers.push(s);
-  }
-  await new Promise((r) => setTimeout(r, 100));
+export function recordBytes(sock: net.Socket): { readonly bytes: Buffer; upTo(marker: Uint8Array, what: string): Promise<Buffer> } {
+  const parts: Buffer[] = [];
+  sock.on('data', (d: Buffer) => parts.push(d));
+  const bytes = () => Buffer.concat(parts);
   return {
-    port,
-    close() {
-      for (const s of fillers) s.destroy();
-      child.kill('SIGKILL');
+    get bytes() {
+      return bytes();
+    },
+    async upTo(marker, what) {
+      await until(() => bytes().subarray(-marker.length).equals(marker), what);
+      return bytes();
     },
   };
-}
-
-/** Polls `check` until it returns true (or throws after `ms`). */
-export async function until(check: () => Promise<boolean> | boolean, what: string, ms = 3000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
 }
 
 /** Reads exactly what a raw peer receives until it has `n` bytes. */
