@@ -4,7 +4,7 @@
  * pairs in stream order, byte arrays base64 (SPEC §2).
  */
 import { describe, expect, it } from 'vitest';
-import { TypeRegistry } from '../../../src/archive/index.js';
+import { TypeRegistry, type TypeExpr } from '../../../src/archive/index.js';
 import { adHoc, expectError, fill, golden } from './helpers.js';
 
 const b64 = (hexBytes: string) => Buffer.from(hexBytes, 'hex').toString('base64');
@@ -107,7 +107,7 @@ describe('format §3.3 template collections', () => {
     [{ fixed: 'LONG', length: 3 }, [1, 2, 3], '01 00 00 00 02 00 00 00 03 00 00 00'], // no count
     [{ map: ['CString', 'LONG'] }, [['a', 1], ['b', 2]], '02 00  01 61 01 00 00 00  01 62 02 00 00 00'],
     [{ list: { list: 'BYTE' } }, [[1], []], '02 00  01 00 01  00 00'],
-  ] as const)('%j %j → %s', (expr, value, spaced) => {
+  ] satisfies [TypeExpr, unknown, string][])('%j %j → %s', (expr, value, spaced) => {
     golden(adHoc(expr), value, spaced);
   });
 
