@@ -76,6 +76,11 @@ export class ArchiveChannel {
     return this.line.waiting;
   }
 
+  /** Readers in line on the load archive: loads, raw reads and answers owed (a test waits on it). */
+  get readers(): number {
+    return this.line.length;
+  }
+
   /**
    * Stores `value` as `request`, then loads one `response`. The wait covers the turn and the
    * answer; on a timeout or a cancel, `details.delivery` says what became of the request.

@@ -119,6 +119,11 @@ export class DatagramSocket extends EventEmitter<DatagramSocketEvents> {
     return this.queue.length;
   }
 
+  /** Receives waiting for a datagram (a test waits on it). */
+  get waitingReceives(): number {
+    return this.waiters.size;
+  }
+
   private onMessage(data: Buffer, rinfo: dgram.RemoteInfo): void {
     this.bytesIn += data.length;
     if (this.queue.length >= this.maxQueued || this.queuedBytes + data.length > this.maxQueuedBytes) {

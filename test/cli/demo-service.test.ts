@@ -2,56 +2,15 @@
  * `archway demo-service` as a real process on loopback: the listening line, an Order over TCP answered
  * with an OrderAck, UDP echo, connection logs, and a clean exit on SIGTERM / SIGINT.
  */
-import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { createSocket } from 'node:dgram';
 import { connect, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { isArchwayError, type MessageCodec } from '../../src/archive/index.js';
 import { acknowledge, type Order } from '../../src/demo/demo-types.js';
-import { ORDER, demoRegistry, spawnCli } from './helpers.js';
+import { startDemoProcess, type DemoProcess, type DemoProcessOptions } from '../support/demo-process.js';
+import { ORDER, demoRegistry } from './helpers.js';
 
-interface LogLine {
-  msg?: string;
-  [key: string]: unknown;
-}
-
-/** The service process with its stdout parsed as JSON lines. */
-class Service {
-  readonly lines: LogLine[] = [];
-  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-  stderr = '';
-  private waiters: Array<() => void> = [];
-
-  constructor(readonly child: ChildProcessWithoutNullStreams) {
-    let pending = '';
-    child.stdout.setEncoding('utf8').on('data', (text: string) => {
-      pending += text;
-      const parts = pending.split('\n');
-      pending = parts.pop() ?? '';
-      for (const part of parts) if (part.trim() !== '') this.lines.push(JSON.parse(part) as LogLine);
-      for (const wake of this.waiters.splice(0)) wake();
-    });
-    child.stderr.setEncoding('utf8').on('data', (text: string) => (this.stderr += text));
-    this.exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
-    void this.exited.then(() => {
-      for (const wake of this.waiters.splice(0)) wake();
-    });
-  }
-
-  /** The first log line whose message contains `text`, waiting for it to be written. */
-  async line(text: string): Promise<LogLine> {
-    for (;;) {
-      const found = this.lines.find((l) => typeof l.msg === 'string' && l.msg.includes(text));
-      if (found !== undefined) return found;
-      if (this.child.exitCode !== null || this.child.signalCode !== null) {
-        throw new Error(`the service exited before logging '${text}': ${this.stderr}`);
-      }
-      await new Promise<void>((resolve) => this.waiters.push(resolve));
-    }
-  }
-}
-
-let running: Service | undefined;
+let running: DemoProcess | undefined;
 
 afterEach(() => {
   if (running !== undefined && running.child.exitCode === null && running.child.signalCode === null) {
@@ -60,8 +19,8 @@ afterEach(() => {
   running = undefined;
 });
 
-function start(args: string[]): Service {
-  running = new Service(spawnCli(['demo-service', '--port', '0', ...args]));
+async function start(options: DemoProcessOptions): Promise<DemoProcess> {
+  running = await startDemoProcess(options);
   return running;
 }
 
@@ -112,7 +71,7 @@ async function udpEcho(port: number, data: Buffer): Promise<Buffer> {
 
 describe('archway demo-service', () => {
   it('answers an Order with an OrderAck, echoes UDP, logs connections and exits 0 on SIGTERM', async () => {
-    const service = start([]);
+    const service = await start({});
     const listening = await service.line('listening');
     const port = listening.port;
     expect(typeof port).toBe('number');
@@ -142,7 +101,7 @@ describe('archway demo-service', () => {
   });
 
   it('echoes bytes in echo mode without UDP, and exits 0 on SIGINT with a connection still open', async () => {
-    const service = start(['--mode', 'echo', '--no-udp', '--host', '127.0.0.1']);
+    const service = await start({ mode: 'echo', udp: false, args: ['--host', '127.0.0.1'] });
     const listening = await service.line('listening');
     expect(listening).toMatchObject({ mode: 'echo', udp: false });
     expect(listening.udpPort).toBeUndefined();

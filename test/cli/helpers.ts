@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'vitest';
 import { TypeRegistry } from '../../src/archive/index.js';
+import { referenceOrder } from '../../src/demo/index.js';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const BIN = join(ROOT, 'bin', 'archway.js');
@@ -88,20 +89,8 @@ export function demoRegistry(): TypeRegistry {
   return registry;
 }
 
-/** The reference order of the demo types. */
-export const ORDER = {
-  id: 7,
-  customer: 'ACME Trading Company',
-  placed: '2019-10-03T14:47:55Z',
-  total: 12.5,
-  priority: 2,
-  express: true,
-  lines: [
-    { sku: 'SKU-0001', qty: 3, price: 2.5 },
-    { sku: 'SKU-0002', qty: 1, price: 5 },
-  ],
-  notes: ['deliver before 9', 'fragile'],
-};
+/** The reference Order of the demo types (SPEC §7), the one tests, benches and examples share. */
+export const ORDER = referenceOrder(7);
 
 /** `{id: DWORD, name: CString}` in code page 1252: small enough to write its bytes by hand. */
 export const ITEM_TYPES = JSON.stringify({

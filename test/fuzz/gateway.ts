@@ -1,5 +1,5 @@
 /**
- * The gateway under fuzz: as test/gateway/gateway-harness.ts starts it (a real instance on
+ * The gateway under fuzz: as test/support/gateway-harness.ts starts it (a real instance on
  * loopback with the demo types), but with its error log captured, so that a 500 can be reported
  * with the internal error the gateway logged for it.
  */

@@ -177,7 +177,7 @@ describe('archway serve (the process)', () => {
     const accepted = new Promise<net.Socket>((r) => server.once('connection', r));
     const post = async (p: string, body: unknown) => {
       const res = await request(base + p, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-      return { status: res.statusCode, body: (await res.body.json()) as any };
+      return { status: res.statusCode, body: await res.body.json() };
     };
     expect((await post('/sessions', { kind: 'stream', name: 'held' })).status).toBe(201);
     expect((await post('/sessions/held/connect', { host: '127.0.0.1', port: (server.address() as net.AddressInfo).port })).status).toBe(200);

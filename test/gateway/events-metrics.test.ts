@@ -4,8 +4,9 @@
  */
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startGateway, type TestGateway } from './gateway-harness.js';
-import { expectProblem } from './route-helpers.js';
+import { startGateway, type SessionInfo, type SessionList, type TestGateway } from '../support/gateway-harness.js';
+import { expectProblem } from '../support/gateway-routes.js';
+import { within } from '../support/until.js';
 
 let gw: TestGateway;
 beforeAll(async () => {
@@ -15,10 +16,10 @@ afterAll(async () => {
   await gw.close();
 });
 
-interface SseEvent {
+interface SseEvent<D = unknown> {
   id: number;
   event: string;
-  data: any;
+  data: D;
 }
 
 /** An SSE client on fetch's body stream: `next(name)` waits for the next event of that name. */
@@ -33,6 +34,10 @@ async function openEvents(name: string) {
   const seen: SseEvent[] = [];
   let text = '';
   let ended = false;
+  let waiting: (() => void)[] = [];
+  const wake = () => {
+    for (const w of waiting.splice(0)) w();
+  };
   const pump = (async () => {
     try {
       for (;;) {
@@ -44,13 +49,15 @@ async function openEvents(name: string) {
           const block = text.slice(0, cut);
           text = text.slice(cut + 2);
           const fields = Object.fromEntries(block.split('\n').filter((l) => !l.startsWith(':')).map((l) => [l.slice(0, l.indexOf(':')), l.slice(l.indexOf(':') + 2)]));
-          if (fields.event !== undefined) seen.push({ id: Number(fields.id), event: fields.event, data: JSON.parse(fields.data ?? 'null') });
+          if (fields.event !== undefined) seen.push({ id: Number(fields.id), event: fields.event, data: JSON.parse(fields.data ?? 'null') as unknown });
         }
+        wake();
       }
     } catch {
       // aborted by close()
     }
     ended = true;
+    wake();
   })();
   let taken = 0;
   return {
@@ -58,19 +65,18 @@ async function openEvents(name: string) {
     get ended() {
       return ended;
     },
-    /** The next event not yet taken; it must be named `event`. */
-    async next(event: string, ms = 2000): Promise<SseEvent> {
-      const until = Date.now() + ms;
+    /** The next event not yet taken; it must be named `event` (its data: `D`, as the test expects). */
+    async next<D = unknown>(event: string, ms = 2000): Promise<SseEvent<D>> {
       while (seen.length <= taken) {
-        if (ended || Date.now() > until) throw new Error(`no '${event}' event (got ${JSON.stringify(seen.map((e) => e.event))})`);
-        await new Promise((r) => setTimeout(r, 5));
+        if (ended) throw new Error(`no '${event}' event: the stream ended (got ${JSON.stringify(seen.map((e) => e.event))})`);
+        await within(new Promise<void>((resolve) => waiting.push(resolve)), ms, `a '${event}' event (got ${JSON.stringify(seen.map((e) => e.event))})`);
       }
       const e = seen[taken++]!;
       expect(e.event, JSON.stringify(e)).toBe(event);
-      return e;
+      return e as SseEvent<D>;
     },
     async end(ms = 2000): Promise<void> {
-      await Promise.race([pump, new Promise((_, reject) => setTimeout(() => reject(new Error('the event stream did not end')), ms))]);
+      await within(pump, ms, 'the end of the event stream');
     },
     close() {
       ac.abort();
@@ -81,7 +87,7 @@ async function openEvents(name: string) {
 describe('GET /sessions/{name}/events (Server-Sent Events)', () => {
   it('a listening session: session, then accept when a client connects', async () => {
     await gw.call('POST', '/sessions', { kind: 'stream', name: 'ev-srv' });
-    const port = (await gw.call('POST', '/sessions/ev-srv/listen', {})).body.local.port;
+    const port = (await gw.call<SessionInfo>('POST', '/sessions/ev-srv/listen', {})).body.local!.port;
     const events = await openEvents('ev-srv');
     const first = await events.next('session');
     expect(first.id).toBe(1);
@@ -116,7 +122,7 @@ describe('GET /sessions/{name}/events (Server-Sent Events)', () => {
     const accepted = new Promise<net.Socket>((r) => server.once('connection', r));
     await gw.call('POST', '/sessions', { kind: 'stream', name: 'ev-cli' });
     const events = await openEvents('ev-cli');
-    expect((await events.next('session')).data.state).toBe('created');
+    expect((await events.next<SessionInfo>('session')).data.state).toBe('created');
     expect((await gw.call('POST', '/sessions/ev-cli/connect', { host: '127.0.0.1', port })).status).toBe(200);
     expect((await events.next('connect')).data).toEqual({ remote: { address: '127.0.0.1', port } });
     const sock = await accepted;
@@ -128,8 +134,8 @@ describe('GET /sessions/{name}/events (Server-Sent Events)', () => {
 
   it('a datagram session: receive with the queue length, close when deleted', async () => {
     await gw.call('POST', '/sessions', { kind: 'datagram', name: 'ev-dg' });
-    const sender = (await gw.call('POST', '/sessions', { kind: 'datagram', name: 'ev-dg-tx' })).body.name;
-    const port = (await gw.call('GET', '/sessions/ev-dg')).body.local.port;
+    const sender = (await gw.call<SessionInfo>('POST', '/sessions', { kind: 'datagram', name: 'ev-dg-tx' })).body.name;
+    const port = (await gw.call<SessionInfo>('GET', '/sessions/ev-dg')).body.local!.port;
     const events = await openEvents('ev-dg');
     expect((await events.next('session')).data).toMatchObject({ kind: 'datagram', state: 'created' });
     await gw.call('POST', `/sessions/${sender}/datagrams`, { host: '127.0.0.1', port, data: 'aGVsbG8=' });
@@ -173,10 +179,10 @@ function sample(text: string, name: string, labels: Record<string, string> = {})
 describe('GET /metrics and GET /health', () => {
   it('exposes sessions, messages, errors, bytes and request latency, and the numbers move after traffic', async () => {
     const scrape = async () => {
-      const r = await gw.call('GET', '/metrics');
+      const r = await gw.call<string>('GET', '/metrics');
       expect(r.status).toBe(200);
       expect(r.headers['content-type']).toMatch(/^text\/plain/);
-      return r.body as string;
+      return r.body;
     };
     const before = await scrape();
     for (const name of ['archway_sessions', 'archway_messages_total', 'archway_errors_total', 'archway_request_duration_seconds', 'archway_socket_bytes_total']) {
@@ -184,7 +190,7 @@ describe('GET /metrics and GET /health', () => {
     }
     // Traffic: a connected pair, two stores and a load, one datagram each way, some errors.
     await gw.call('POST', '/sessions', { kind: 'stream', name: 'm-srv' });
-    const port = (await gw.call('POST', '/sessions/m-srv/listen', {})).body.local.port;
+    const port = (await gw.call<SessionInfo>('POST', '/sessions/m-srv/listen', {})).body.local!.port;
     await gw.call('POST', '/sessions', { kind: 'stream', name: 'm-cli' });
     await gw.call('POST', '/sessions/m-cli/connect', { host: '127.0.0.1', port });
     await gw.call('POST', '/sessions/m-srv/accept', { as: 'm-peer' });
@@ -217,7 +223,7 @@ describe('GET /metrics and GET /health', () => {
   it('another gateway instance in the same process has figures of its own', async () => {
     const other = await startGateway();
     try {
-      const text = (await other.call('GET', '/metrics')).body as string;
+      const text = (await other.call<string>('GET', '/metrics')).body;
       expect(sample(text, 'archway_errors_total', { code: 'SESSION_NOT_FOUND' })).toBe(0);
       expect(sample(text, 'archway_messages_total', { op: 'store' })).toBe(0);
     } finally {
@@ -228,7 +234,7 @@ describe('GET /metrics and GET /health', () => {
   it('/health answers ok with the session and type counts', async () => {
     const r = await gw.call('GET', '/health');
     expect(r.status).toBe(200);
-    const list = (await gw.call('GET', '/sessions')).body.sessions;
+    const list = (await gw.call<SessionList>('GET', '/sessions')).body.sessions;
     expect(r.body).toEqual({ status: 'ok', sessions: list.length, types: 3, uptimeSeconds: expect.any(Number), memory: { held: expect.any(Number), limit: 256 * 1024 * 1024 } });
   });
 });

@@ -10,7 +10,7 @@ import SwaggerParser from '@apidevtools/swagger-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openapiJson } from '../../scripts/openapi-json.js';
 import { allCodes } from '../../src/gateway/index.js';
-import { startGateway, type TestGateway } from './gateway-harness.js';
+import { startGateway, type TestGateway } from '../support/gateway-harness.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const committedText = readFileSync(path.join(root, 'openapi', 'openapi.json'), 'utf8');
@@ -60,7 +60,7 @@ describe('openapi/openapi.json', () => {
   });
 
   it('documents every code on the routes that produce it, under the status the gateway answers with', () => {
-    const statusOf = new Map(allCodes().map((c) => [c.code, c.status]));
+    const statusOf = new Map<string, number>(allCodes().map((c) => [c.code, c.status]));
     const onRoutes = new Set<string>();
     let operations = 0;
     for (const [p, ops] of Object.entries(committed.paths)) {

@@ -5,8 +5,10 @@
  * same gateway or plain Node sockets, all on loopback.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { order, startGateway, type TestGateway } from './gateway-harness.js';
-import { b64, collect, expectProblem, rawPeer, streamPair, until, waitBuffered } from './route-helpers.js';
+import { referenceOrder } from '../../src/demo/index.js';
+import { startGateway, type Loaded, type ReadResult, type SessionInfo, type TestGateway } from '../support/gateway-harness.js';
+import { b64, collect, expectProblem, rawPeer, recordBytes, streamPair, waitBuffered, waitReaders } from '../support/gateway-routes.js';
+import { until } from '../support/until.js';
 
 let gw: TestGateway;
 beforeAll(async () => {
@@ -57,7 +59,7 @@ describe('POST /sessions/{name}/store (ar << value)', () => {
     expect(r.status).toBe(200);
     expect(r.body).toEqual({ values: 1, bytes: 4 });
     expect(await got).toEqual(Buffer.from([4, 3, 2, 1]));
-    expect((await gw.call('GET', '/sessions/st1')).body).toMatchObject({ bytesOut: 4, messagesOut: 1 });
+    expect((await gw.call<SessionInfo>('GET', '/sessions/st1')).body).toMatchObject({ bytesOut: 4, messagesOut: 1 });
     peer.destroy();
   });
 
@@ -73,7 +75,7 @@ describe('POST /sessions/{name}/store (ar << value)', () => {
     expect(r.status).toBe(200);
     expect(r.body).toEqual({ values: 4, bytes: 4 + 3 + 2 + (4 + 4 + 3) });
     for (const v of values) {
-      const loaded = await gw.call('POST', `/sessions/${peer}/load`, { type: v.type, timeoutMs: 2000 });
+      const loaded = await gw.call<Loaded>('POST', `/sessions/${peer}/load`, { type: v.type, timeoutMs: 2000 });
       expect(loaded.status).toBe(200);
       expect(loaded.body.value).toEqual(v.value);
     }
@@ -81,35 +83,39 @@ describe('POST /sessions/{name}/store (ar << value)', () => {
 
   it('a list with a bad third value stores nothing: VALIDATION with the path /values/2/value/…', async () => {
     const { client, peer } = await streamPair(gw, 'st3');
-    const bad = { ...order(1), lines: [{ sku: 'A', qty: 70000, price: 1 }] };
+    const bad = { ...referenceOrder(1), lines: [{ sku: 'A', qty: 70000, price: 1 }] };
     const r = await gw.call('POST', `/sessions/${client}/store`, {
       values: [{ type: 'DWORD', value: 1 }, { type: 'CString', value: 'first' }, { type: 'Order', value: bad }],
     });
     expectProblem(r, 400, 'VALIDATION', { path: '/values/2/value/lines/0/qty', index: 2 });
     expect(r.body.message).toContain('WORD');
-    // Nothing went out: the client sent no byte, the peer has none.
-    await new Promise((res) => setTimeout(res, 50));
-    expect((await gw.call('GET', `/sessions/${client}`)).body).toMatchObject({ bytesOut: 0, messagesOut: 0 });
-    expect((await gw.call('GET', `/sessions/${peer}`)).body.buffered).toBe(0);
+    // Nothing went out: the client handed no byte to its socket (its own count, final when the
+    // store answered), so the peer has none; the store below is the first thing it sees.
+    expect((await gw.call<SessionInfo>('GET', `/sessions/${client}`)).body).toMatchObject({ bytesOut: 0, messagesOut: 0 });
+    expect((await gw.call<SessionInfo>('GET', `/sessions/${peer}`)).body.buffered).toBe(0);
     // An unknown type in the list is refused the same way, before anything is encoded.
     const unknown = await gw.call('POST', `/sessions/${client}/store`, { values: [{ type: 'DWORD', value: 1 }, { type: 'CString', value: 'x' }, { type: 'Nope', value: 1 }] });
     expectProblem(unknown, 400, 'UNKNOWN_TYPE', { path: '/values/2/type', index: 2 });
     // The next store is the first thing the peer sees.
     await gw.call('POST', `/sessions/${client}/store`, { type: 'DWORD', value: 42 });
-    expect((await gw.call('POST', `/sessions/${peer}/load`, { type: 'DWORD', timeoutMs: 2000 })).body.value).toBe(42);
-    expect((await gw.call('GET', `/sessions/${peer}`)).body.buffered).toBe(0);
+    expect((await gw.call<Loaded>('POST', `/sessions/${peer}/load`, { type: 'DWORD', timeoutMs: 2000 })).body.value).toBe(42);
+    expect((await gw.call<SessionInfo>('GET', `/sessions/${peer}`)).body.buffered).toBe(0);
   });
 
   it('VALIDATION of a single value names its path in the body; out of range never wraps', async () => {
     const { client, peer } = await streamPair(gw, 'st4');
     expectProblem(await gw.call('POST', `/sessions/${client}/store`, { type: 'BYTE', value: 256 }), 400, 'VALIDATION', { path: '/value' });
-    const bad = { ...order(2), lines: [{ sku: 'A', qty: -1, price: 1 }] };
+    const bad = { ...referenceOrder(2), lines: [{ sku: 'A', qty: -1, price: 1 }] };
     expectProblem(await gw.call('POST', `/sessions/${client}/store`, { type: 'Order', value: bad }), 400, 'VALIDATION', { path: '/value/lines/0/qty' });
     expectProblem(await gw.call('POST', `/sessions/${client}/store`, { type: 'DWORD' }), 400, 'VALIDATION');
     expectProblem(await gw.call('POST', `/sessions/${client}/store`, { type: 'DWORD', value: 1, extra: true }), 400, 'VALIDATION', { path: '/extra' });
     expectProblem(await gw.call('POST', `/sessions/${client}/store`, { values: [] }), 400, 'VALIDATION');
-    await new Promise((res) => setTimeout(res, 30));
-    expect((await gw.call('GET', `/sessions/${peer}`)).body.buffered).toBe(0);
+    // Nothing went out: the client handed no byte to its socket, and a marker stored now is the
+    // first thing the peer loads (anything sent before it would be read first), leaving nothing.
+    expect((await gw.call<SessionInfo>('GET', `/sessions/${client}`)).body.bytesOut).toBe(0);
+    expect((await gw.call('POST', `/sessions/${client}/store`, { type: 'DWORD', value: 42 })).status).toBe(200);
+    expect((await gw.call<Loaded>('POST', `/sessions/${peer}/load`, { type: 'DWORD', timeoutMs: 2000 })).body.value).toBe(42);
+    expect((await gw.call<SessionInfo>('GET', `/sessions/${peer}`)).body.buffered).toBe(0);
   });
 
   it('UNKNOWN_TYPE 400 for a type neither declared nor primitive', async () => {
@@ -123,8 +129,8 @@ describe('POST /sessions/{name}/store (ar << value)', () => {
   it('PEER_CLOSED 502 with WSAECONNRESET when the peer reset the connection (store and write)', async () => {
     const peer = await rawPeer(gw, 'st6');
     peer.resetAndDestroy();
-    await until(async () => (await gw.call('GET', '/sessions/st6')).body.peerClosed !== undefined, 'the reset to arrive');
-    expect((await gw.call('GET', '/sessions/st6')).body.peerClosed).toMatchObject({ reason: 'reset' });
+    await until(async () => (await gw.call<SessionInfo>('GET', '/sessions/st6')).body.peerClosed !== undefined, 'the reset to arrive');
+    expect((await gw.call<SessionInfo>('GET', '/sessions/st6')).body.peerClosed).toMatchObject({ reason: 'reset' });
     expectProblem(await gw.call('POST', '/sessions/st6/store', { type: 'DWORD', value: 1 }), 502, 'PEER_CLOSED', { wsa: 'WSAECONNRESET' });
     expectProblem(await gw.call('POST', '/sessions/st6/write', { data: b64([1, 2]) }), 502, 'PEER_CLOSED', { wsa: 'WSAECONNRESET' });
   });
@@ -135,12 +141,13 @@ describe('POST /sessions/{name}/load (ar >> value)', () => {
     const peer = await rawPeer(gw, 'ld1');
     const waiting = gw.call('POST', '/sessions/ld1/load', { type: 'CString', timeoutMs: 3000 });
     peer.write(Buffer.from([5, 0x68, 0x65]));
-    await new Promise((r) => setTimeout(r, 50));
+    await waitBuffered(gw, 'ld1', 3); // the first part is in, the load still waits
+    await waitReaders(gw, 'ld1', 1);
     peer.write(Buffer.from([0x6c, 0x6c, 0x6f, 0xaa]));
     const r = await waiting;
     expect(r.status).toBe(200);
     expect(r.body).toEqual({ value: 'hello' });
-    expect((await gw.call('GET', '/sessions/ld1')).body).toMatchObject({ buffered: 1, messagesIn: 1, bytesIn: 7 });
+    expect((await gw.call<SessionInfo>('GET', '/sessions/ld1')).body).toMatchObject({ buffered: 1, messagesIn: 1, bytesIn: 7 });
     peer.destroy();
   });
 
@@ -152,9 +159,9 @@ describe('POST /sessions/{name}/load (ar >> value)', () => {
     const r = await gw.call('POST', '/sessions/ld2/load', { type: 'DWORD', timeoutMs: 120 });
     expectProblem(r, 504, 'TIMEOUT');
     expect(Date.now() - started).toBeGreaterThanOrEqual(110);
-    expect((await gw.call('GET', '/sessions/ld2')).body.buffered).toBe(2);
+    expect((await gw.call<SessionInfo>('GET', '/sessions/ld2')).body.buffered).toBe(2);
     peer.write(Buffer.from([3, 4]));
-    expect((await gw.call('POST', '/sessions/ld2/load', { type: 'DWORD', timeoutMs: 2000 })).body.value).toBe(0x04030201);
+    expect((await gw.call<Loaded>('POST', '/sessions/ld2/load', { type: 'DWORD', timeoutMs: 2000 })).body.value).toBe(0x04030201);
     peer.destroy();
   });
 
@@ -164,10 +171,10 @@ describe('POST /sessions/{name}/load (ar >> value)', () => {
     const bad = [3, 0, 1, 0, 0, 0, 9, 0];
     peer.write(Buffer.from([7, 0, 0, 0, ...bad]));
     await waitBuffered(gw, 'ld3', 12);
-    expect((await gw.call('POST', '/sessions/ld3/load', { type: 'DWORD' })).body.value).toBe(7);
+    expect((await gw.call<Loaded>('POST', '/sessions/ld3/load', { type: 'DWORD' })).body.value).toBe(7);
     const r = await gw.call('POST', '/sessions/ld3/load', { type: { fixed: 'COleVariant', length: 2 }, timeoutMs: 500 });
     expectProblem(r, 502, 'ARCHIVE_DECODE', { offset: 4 + 6, path: '/1', expected: 'a COleVariant', archiveCause: 'generic' });
-    expect((await gw.call('GET', '/sessions/ld3')).body.buffered).toBe(8);
+    expect((await gw.call<SessionInfo>('GET', '/sessions/ld3')).body.buffered).toBe(8);
     const raw = await gw.call('POST', '/sessions/ld3/read', { bytes: 8, timeoutMs: 500 });
     expect(raw.status).toBe(200);
     expect(raw.body).toEqual({ data: b64(bad), bytes: 8 });
@@ -188,7 +195,7 @@ describe('POST /sessions/{name}/load (ar >> value)', () => {
     // A 4 GiB CByteArray count too.
     const arr = await gw.call('POST', '/sessions/ld4/load', { type: 'CByteArray', timeoutMs: 5000 });
     expectProblem(arr, 502, 'ARCHIVE_LIMIT', { offset: 0, expected: 'CByteArray' });
-    expect((await gw.call('POST', '/sessions/ld4/read', { bytes: 7 })).body.data).toBe(b64(prefix));
+    expect((await gw.call<ReadResult>('POST', '/sessions/ld4/read', { bytes: 7 })).body.data).toBe(b64(prefix));
     peer.destroy();
   });
 
@@ -200,11 +207,11 @@ describe('POST /sessions/{name}/load (ar >> value)', () => {
       const head = [5, 0x61, 0x62, 0x63, 0x64, 0x65, 0xff, 301 & 0xff, 301 >> 8];
       peer.write(Buffer.from([...head, ...Buffer.from('x'.repeat(301))]));
       await waitBuffered(small, 'short', head.length + 301);
-      expect((await small.call('POST', '/sessions/short/load', { type: 'CString' })).body.value).toBe('abcde');
+      expect((await small.call<Loaded>('POST', '/sessions/short/load', { type: 'CString' })).body.value).toBe('abcde');
       const r = await small.call('POST', '/sessions/short/load', { type: 'CString', timeoutMs: 500 });
       expectProblem(r, 502, 'ARCHIVE_LIMIT', { offset: 6, expected: 'CString', archiveCause: 'limit' });
       expect(r.body.message).toContain('maxStringLength (300)');
-      expect((await small.call('GET', '/sessions/short')).body.buffered).toBe(3 + 301);
+      expect((await small.call<SessionInfo>('GET', '/sessions/short')).body.buffered).toBe(3 + 301);
       peer.destroy();
     } finally {
       await small.close();
@@ -214,11 +221,11 @@ describe('POST /sessions/{name}/load (ar >> value)', () => {
   it('PEER_CLOSED 502 (endOfFile) when the peer closes mid-value; the received bytes stay readable', async () => {
     const peer = await rawPeer(gw, 'ld5');
     const waiting = gw.call('POST', '/sessions/ld5/load', { type: 'LONGLONG', timeoutMs: 3000 });
-    await new Promise((r) => setTimeout(r, 50));
+    await waitReaders(gw, 'ld5', 1);
     peer.end(Buffer.from([1, 2, 3]));
     const r = await waiting;
     expectProblem(r, 502, 'PEER_CLOSED', { reason: 'graceful', archiveCause: 'endOfFile', buffered: 3 });
-    expect((await gw.call('POST', '/sessions/ld5/read', { bytes: 3 })).body.data).toBe(b64([1, 2, 3]));
+    expect((await gw.call<ReadResult>('POST', '/sessions/ld5/read', { bytes: 3 })).body.data).toBe(b64([1, 2, 3]));
   });
 
   it('UNKNOWN_TYPE 400, VALIDATION 400 for a bad body', async () => {
@@ -241,21 +248,22 @@ describe('POST /sessions/{name}/exchange', () => {
     const r = await gw.call('POST', '/sessions/ex1/exchange', { request: { type: 'DWORD', value: 41 }, response: { type: 'DWORD' }, timeoutMs: 2000 });
     expect(r.status).toBe(200);
     expect(r.body).toEqual({ value: 42 });
-    expect((await gw.call('GET', '/sessions/ex1')).body).toMatchObject({ messagesIn: 1, messagesOut: 1, buffered: 0 });
+    expect((await gw.call<SessionInfo>('GET', '/sessions/ex1')).body).toMatchObject({ messagesIn: 1, messagesOut: 1, buffered: 0 });
     peer.destroy();
   });
 
   it('VALIDATION names /request/value/…; UNKNOWN_TYPE for the request or the response type; nothing is sent', async () => {
     const peer = await rawPeer(gw, 'ex2');
-    let received = 0;
-    peer.on('data', (d: Buffer) => (received += d.length));
-    const bad = { ...order(3), priority: 256 };
+    const received = recordBytes(peer);
+    const bad = { ...referenceOrder(3), priority: 256 };
     expectProblem(await gw.call('POST', '/sessions/ex2/exchange', { request: { type: 'Order', value: bad }, response: { type: 'OrderAck' } }), 400, 'VALIDATION', { path: '/request/value/priority', in: 'body' });
     expectProblem(await gw.call('POST', '/sessions/ex2/exchange', { request: { type: 'Nope', value: 1 }, response: { type: 'OrderAck' } }), 400, 'UNKNOWN_TYPE');
     expectProblem(await gw.call('POST', '/sessions/ex2/exchange', { request: { type: 'DWORD', value: 1 }, response: { type: 'Nope' } }), 400, 'UNKNOWN_TYPE');
     expectProblem(await gw.call('POST', '/sessions/ex2/exchange', { request: { type: 'DWORD', value: 1 } }), 400, 'VALIDATION', { path: '/response' });
-    await new Promise((r) => setTimeout(r, 50));
-    expect(received).toBe(0);
+    // Then a marker: once it arrived, anything the refused exchanges sent would have come before it.
+    const marker = Buffer.from([0xee, 0xee]);
+    expect((await gw.call('POST', '/sessions/ex2/write', { data: b64(marker) })).status).toBe(200);
+    expect(await received.upTo(marker, 'the marker to arrive')).toEqual(marker);
     peer.destroy();
   });
 
@@ -273,7 +281,7 @@ describe('POST /sessions/{name}/exchange', () => {
     peer.once('data', () => peer.write(Buffer.from([9, 0])));
     const r = await gw.call('POST', '/sessions/ex4/exchange', { request: { type: 'DWORD', value: 1 }, response: { type: 'COleVariant' }, timeoutMs: 2000 });
     expectProblem(r, 502, 'ARCHIVE_DECODE', { offset: 0, expected: 'a COleVariant' });
-    expect((await gw.call('POST', '/sessions/ex4/read', { bytes: 2 })).body.data).toBe(b64([9, 0]));
+    expect((await gw.call<ReadResult>('POST', '/sessions/ex4/read', { bytes: 2 })).body.data).toBe(b64([9, 0]));
     peer.once('data', () => peer.write(Buffer.from([0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff])));
     const limit = await gw.call('POST', '/sessions/ex4/exchange', { request: { type: 'DWORD', value: 2 }, response: { type: { list: 'DWORD' } }, timeoutMs: 2000 });
     expectProblem(limit, 502, 'ARCHIVE_LIMIT', { offset: 2, archiveCause: 'limit' });
@@ -305,7 +313,7 @@ describe('POST /sessions/{name}/write and /read (ar.Write, ar.Read)', () => {
     await gw.call('POST', `/sessions/${client}/write`, { data: b64([9, 8]) });
     await waitBuffered(gw, peer, 2);
     expectProblem(await gw.call('POST', `/sessions/${peer}/read`, { bytes: 3, timeoutMs: 100 }), 504, 'TIMEOUT');
-    expect((await gw.call('POST', `/sessions/${peer}/read`, { bytes: 2, timeoutMs: 100 })).body.data).toBe(b64([9, 8]));
+    expect((await gw.call<ReadResult>('POST', `/sessions/${peer}/read`, { bytes: 2, timeoutMs: 100 })).body.data).toBe(b64([9, 8]));
     expectProblem(await gw.call('POST', `/sessions/${peer}/read`, { bytes: 2, partial: true, timeoutMs: 100 }), 504, 'TIMEOUT');
   });
 
@@ -314,7 +322,7 @@ describe('POST /sessions/{name}/write and /read (ar.Write, ar.Read)', () => {
     peer.end(Buffer.from([1]));
     const r = await gw.call('POST', '/sessions/raw3/read', { bytes: 2, timeoutMs: 2000 });
     expectProblem(r, 502, 'PEER_CLOSED', { reason: 'graceful', buffered: 1 });
-    expect((await gw.call('POST', '/sessions/raw3/read', { bytes: 1, timeoutMs: 100 })).body.data).toBe(b64([1]));
+    expect((await gw.call<ReadResult>('POST', '/sessions/raw3/read', { bytes: 1, timeoutMs: 100 })).body.data).toBe(b64([1]));
   });
 
   it('VALIDATION: data that is not base64, bytes below 1 or above maxMessageBytes', async () => {

@@ -3,8 +3,8 @@
  * the routes document. Datagram sessions of one gateway talk to each other on loopback.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startGateway, type TestGateway } from './gateway-harness.js';
-import { b64, expectProblem, streamPair, until } from './route-helpers.js';
+import { startGateway, type Received, type Sent, type SessionInfo, type TestGateway } from '../support/gateway-harness.js';
+import { b64, expectProblem, streamPair, waitReceives } from '../support/gateway-routes.js';
 
 let gw: TestGateway;
 const port: Record<string, number> = {};
@@ -12,9 +12,9 @@ const port: Record<string, number> = {};
 beforeAll(async () => {
   gw = await startGateway({ allowTargets: ['127.0.0.0/8', '::1/128', '*.invalid'] });
   for (const name of ['a', 'b', 'c', 'lonely']) {
-    const r = await gw.call('POST', '/sessions', { kind: 'datagram', name });
+    const r = await gw.call<SessionInfo>('POST', '/sessions', { kind: 'datagram', name });
     expect(r.status).toBe(201);
-    port[name] = r.body.local.port;
+    port[name] = r.body.local!.port;
   }
   await gw.call('POST', '/sessions', { kind: 'stream', name: 'tcp' });
 });
@@ -30,23 +30,23 @@ describe('POST /sessions/{name}/datagrams and /datagrams/receive', () => {
     const got = await gw.call('POST', '/sessions/b/datagrams/receive', { timeoutMs: 2000 });
     expect(got.status).toBe(200);
     expect(got.body).toEqual({ from: { address: '127.0.0.1', port: port.a }, data: b64('ping'), bytes: 4 });
-    expect((await gw.call('GET', '/sessions/b')).body).toMatchObject({ bytesIn: 4, buffered: 0 });
-    expect((await gw.call('GET', '/sessions/a')).body).toMatchObject({ bytesOut: 4 });
+    expect((await gw.call<SessionInfo>('GET', '/sessions/b')).body).toMatchObject({ bytesIn: 4, buffered: 0 });
+    expect((await gw.call<SessionInfo>('GET', '/sessions/a')).body).toMatchObject({ bytesOut: 4 });
   });
 
   it('receive long-polls until a datagram comes; datagrams keep their boundaries and order', async () => {
     const waiting = gw.call('POST', '/sessions/b/datagrams/receive', { timeoutMs: 3000 });
-    await new Promise((r) => setTimeout(r, 80));
+    await waitReceives(gw, 'b', 1);
     await gw.call('POST', '/sessions/a/datagrams', { host: 'localhost', port: port.b, data: b64([1]) });
     await gw.call('POST', '/sessions/a/datagrams', { host: '127.0.0.1', port: port.b, data: b64([2, 2]) });
     expect((await waiting).body).toMatchObject({ data: b64([1]), bytes: 1 });
-    expect((await gw.call('POST', '/sessions/b/datagrams/receive', { timeoutMs: 2000 })).body).toMatchObject({ data: b64([2, 2]), bytes: 2 });
+    expect((await gw.call<Received>('POST', '/sessions/b/datagrams/receive', { timeoutMs: 2000 })).body).toMatchObject({ data: b64([2, 2]), bytes: 2 });
   });
 
   it('a datagram as large as UDP carries (60000 bytes) goes through whole', async () => {
     const data = Buffer.alloc(60_000, 0x5a).toString('base64');
-    expect((await gw.call('POST', '/sessions/a/datagrams', { host: '127.0.0.1', port: port.b, data })).body).toEqual({ bytes: 60_000 });
-    const got = await gw.call('POST', '/sessions/b/datagrams/receive', { timeoutMs: 2000 });
+    expect((await gw.call<Sent>('POST', '/sessions/a/datagrams', { host: '127.0.0.1', port: port.b, data })).body).toEqual({ bytes: 60_000 });
+    const got = await gw.call<Received>('POST', '/sessions/b/datagrams/receive', { timeoutMs: 2000 });
     expect(got.body.bytes).toBe(60_000);
     expect(got.body.data).toBe(data);
   });
@@ -55,8 +55,8 @@ describe('POST /sessions/{name}/datagrams and /datagrams/receive', () => {
     const c = await gw.call('POST', '/sessions/c/connect', { host: '127.0.0.1', port: port.b });
     expect(c.status).toBe(200);
     expect(c.body).toMatchObject({ kind: 'datagram', state: 'connected', remote: { address: '127.0.0.1', port: port.b } });
-    expect((await gw.call('POST', '/sessions/c/datagrams', { data: b64('hi') })).status).toBe(200);
-    expect((await gw.call('POST', '/sessions/b/datagrams/receive', { timeoutMs: 2000 })).body).toMatchObject({ from: { port: port.c }, data: b64('hi') });
+    expect((await gw.call<Sent>('POST', '/sessions/c/datagrams', { data: b64('hi') })).status).toBe(200);
+    expect((await gw.call<Received>('POST', '/sessions/b/datagrams/receive', { timeoutMs: 2000 })).body).toMatchObject({ from: { port: port.c }, data: b64('hi') });
     expectProblem(await gw.call('POST', '/sessions/c/connect', { host: '127.0.0.1', port: port.a }), 409, 'INVALID_STATE', { wsa: 'WSAEISCONN' });
   });
 
@@ -67,11 +67,11 @@ describe('POST /sessions/{name}/datagrams and /datagrams/receive', () => {
   });
 
   it('MESSAGE_TOO_LARGE 413 with WSAEMSGSIZE for a datagram of 70000 bytes; nothing is sent', async () => {
-    const before = (await gw.call('GET', '/sessions/a')).body.bytesOut;
+    const before = (await gw.call<SessionInfo>('GET', '/sessions/a')).body.bytesOut;
     const r = await gw.call('POST', '/sessions/a/datagrams', { host: '127.0.0.1', port: port.lonely, data: Buffer.alloc(70_000).toString('base64') });
     expectProblem(r, 413, 'MESSAGE_TOO_LARGE', { wsa: 'WSAEMSGSIZE' });
     expect(r.body.message).toContain('70000');
-    expect((await gw.call('GET', '/sessions/a')).body.bytesOut).toBe(before);
+    expect((await gw.call<SessionInfo>('GET', '/sessions/a')).body.bytesOut).toBe(before);
     expectProblem(await gw.call('POST', '/sessions/lonely/datagrams/receive', { timeoutMs: 50 }), 504, 'TIMEOUT');
   });
 
@@ -88,9 +88,9 @@ describe('POST /sessions/{name}/datagrams and /datagrams/receive', () => {
       for (const host of ['127.0.0.1', '127.0.0.3']) {
         expectProblem(await narrow.call('POST', '/sessions/a/datagrams', { host, port: 53, data: b64('x') }), 403, 'TARGET_NOT_ALLOWED', { host, port: 53 });
       }
-      expect((await narrow.call('GET', '/sessions/a')).body.bytesOut).toBe(0);
+      expect((await narrow.call<SessionInfo>('GET', '/sessions/a')).body.bytesOut).toBe(0);
       expectProblem(await narrow.call('POST', '/sessions/lonely/connect', { host: '127.0.0.1', port: 53 }), 403, 'TARGET_NOT_ALLOWED', { host: '127.0.0.1' });
-      expect((await narrow.call('GET', '/sessions/lonely')).body.state).toBe('created');
+      expect((await narrow.call<SessionInfo>('GET', '/sessions/lonely')).body.state).toBe('created');
     } finally {
       await narrow.close();
     }
@@ -102,10 +102,10 @@ describe('POST /sessions/{name}/datagrams and /datagrams/receive', () => {
   });
 
   it('SOCKET_ERROR 502 with the Winsock name for another socket error (an IPv4 socket sending to ::1)', async () => {
-    const before = (await gw.call('GET', '/sessions/a')).body.bytesOut;
+    const before = (await gw.call<SessionInfo>('GET', '/sessions/a')).body.bytesOut;
     expectProblem(await gw.call('POST', '/sessions/a/datagrams', { host: '::1', port: port.b, data: b64('x') }), 502, 'SOCKET_ERROR', { wsa: 'WSAEINVAL' });
     // Nothing went out, so nothing is counted as sent.
-    expect((await gw.call('GET', '/sessions/a')).body.bytesOut).toBe(before);
+    expect((await gw.call<SessionInfo>('GET', '/sessions/a')).body.bytesOut).toBe(before);
   });
 
   it('VALIDATION 400: host without port, data that is not base64, timeoutMs above the cap', async () => {
@@ -133,14 +133,12 @@ describe('POST /sessions/{name}/datagrams and /datagrams/receive', () => {
   });
 
   it('closing a datagram session fails its waiting receive and frees its port', async () => {
-    const made = await gw.call('POST', '/sessions', { kind: 'datagram', name: 'short-lived' });
+    const made = await gw.call<SessionInfo>('POST', '/sessions', { kind: 'datagram', name: 'short-lived' });
     const waiting = gw.call('POST', '/sessions/short-lived/datagrams/receive', { timeoutMs: 3000 });
-    // (The socket's wait queue is internal; looking at it tells when the receive is waiting.)
-    const socket = gw.ctx.sessions.get('short-lived').socket as unknown as { waiters: { size: number } };
-    await until(() => socket.waiters.size === 1, 'the receive to wait');
+    await waitReceives(gw, 'short-lived', 1);
     expect((await gw.call('DELETE', '/sessions/short-lived')).status).toBe(200);
     expectProblem(await waiting, 409, 'INVALID_STATE');
-    const again = await gw.call('POST', '/sessions', { kind: 'datagram', name: 'short-lived', port: made.body.local.port });
+    const again = await gw.call('POST', '/sessions', { kind: 'datagram', name: 'short-lived', port: made.body.local!.port });
     expect(again.status, JSON.stringify(again.body)).toBe(201);
   });
 });

@@ -4,8 +4,10 @@
  */
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startGateway, type TestGateway } from './gateway-harness.js';
-import { expectProblem, freePort, holdTcpPort, holdUdpPort, rawPeer, stalledListener, streamPair, until, waitBuffered } from './route-helpers.js';
+import { startGateway, type Loaded, type SessionInfo, type SessionList, type TestGateway } from '../support/gateway-harness.js';
+import { expectProblem, rawPeer, streamPair, waitBuffered, waitReaders } from '../support/gateway-routes.js';
+import { freePort, holdTcpPort, holdUdpPort, stalledListener } from '../support/ports.js';
+import { until } from '../support/until.js';
 
 let gw: TestGateway;
 beforeAll(async () => {
@@ -19,23 +21,23 @@ afterAll(async () => {
 describe('POST /sessions (CSocket::Create)', () => {
   it('creates a named stream session bound to a chosen port: 201, Location, state created', async () => {
     const port = await freePort();
-    const r = await gw.call('POST', '/sessions', { kind: 'stream', name: 'create-s', port });
+    const r = await gw.call<SessionInfo>('POST', '/sessions', { kind: 'stream', name: 'create-s', port });
     expect(r.status).toBe(201);
     expect(r.headers.location).toBe('/sessions/create-s');
     expect(r.body).toMatchObject({ name: 'create-s', kind: 'stream', state: 'created', pipeline: 1, archiveLifetime: 'connection', bytesIn: 0, bytesOut: 0, buffered: 0 });
     expect(Date.parse(r.body.createdAt)).not.toBeNaN();
     // Listen binds the chosen port on the default (loopback) address.
-    expect((await gw.call('POST', '/sessions/create-s/listen', {})).body.local).toEqual({ address: '127.0.0.1', port });
+    expect((await gw.call<SessionInfo>('POST', '/sessions/create-s/listen', {})).body.local).toEqual({ address: '127.0.0.1', port });
   });
 
   it('creates a datagram session bound on loopback, and generates URL-safe names when none is given', async () => {
-    const r = await gw.call('POST', '/sessions', { kind: 'datagram' });
+    const r = await gw.call<SessionInfo>('POST', '/sessions', { kind: 'datagram' });
     expect(r.status).toBe(201);
     expect(r.body.name).toMatch(/^s-[A-Za-z0-9]+$/);
     expect(r.headers.location).toBe(`/sessions/${r.body.name}`);
     expect(r.body).toMatchObject({ kind: 'datagram', state: 'created', dropped: 0, local: { address: '127.0.0.1' } });
-    expect(r.body.local.port).toBeGreaterThan(0);
-    const other = await gw.call('POST', '/sessions', { kind: 'stream', pipeline: 4, archiveLifetime: 'message' });
+    expect(r.body.local!.port).toBeGreaterThan(0);
+    const other = await gw.call<SessionInfo>('POST', '/sessions', { kind: 'stream', pipeline: 4, archiveLifetime: 'message' });
     expect(other.body.name).not.toBe(r.body.name);
     expect(other.body).toMatchObject({ pipeline: 4, archiveLifetime: 'message' });
   });
@@ -53,7 +55,7 @@ describe('POST /sessions (CSocket::Create)', () => {
     const again = await gw.call('POST', '/sessions', { kind: 'datagram', name: 'taken' });
     expectProblem(again, 409, 'SESSION_EXISTS');
     expect(again.body.message).toContain('"taken"');
-    expect((await gw.call('GET', '/sessions/taken')).body).toMatchObject({ kind: 'stream', state: 'created' });
+    expect((await gw.call<SessionInfo>('GET', '/sessions/taken')).body).toMatchObject({ kind: 'stream', state: 'created' });
   });
 
   it('ADDRESS_IN_USE 409 with WSAEADDRINUSE at creation, as MFC binds in Create (stream and datagram)', async () => {
@@ -63,7 +65,7 @@ describe('POST /sessions (CSocket::Create)', () => {
       expectProblem(await gw.call('POST', '/sessions', { kind: 'stream', name: 'inuse-s', port: tcp.port }), 409, 'ADDRESS_IN_USE', { wsa: 'WSAEADDRINUSE' });
       expectProblem(await gw.call('POST', '/sessions', { kind: 'datagram', name: 'inuse-d', port: udp.port }), 409, 'ADDRESS_IN_USE', { wsa: 'WSAEADDRINUSE' });
       // The names were not kept by the failed creates.
-      expect((await gw.call('GET', '/sessions/inuse-s')).status).toBe(404);
+      expect((await gw.call<SessionInfo>('GET', '/sessions/inuse-s')).status).toBe(404);
       expect((await gw.call('POST', '/sessions', { kind: 'stream', name: 'inuse-s' })).status).toBe(201);
     } finally {
       await tcp.close();
@@ -79,20 +81,20 @@ describe('POST /sessions (CSocket::Create)', () => {
     expectProblem(low, 403, 'TARGET_NOT_ALLOWED', { port: 80 });
     expect(low.body.message).toContain('ARCHWAY_BIND_PORTS');
     // A bind on ::1 is allowed by default.
-    const v6 = await gw.call('POST', '/sessions', { kind: 'datagram', address: '::1' });
+    const v6 = await gw.call<SessionInfo>('POST', '/sessions', { kind: 'datagram', address: '::1' });
     expect(v6.status).toBe(201);
-    expect(v6.body.local.address).toBe('::1');
+    expect(v6.body.local!.address).toBe('::1');
   });
 });
 
 describe('GET /sessions, GET and DELETE /sessions/{name}', () => {
   it('lists the sessions and shows one', async () => {
     await gw.call('POST', '/sessions', { kind: 'stream', name: 'listed' });
-    const list = await gw.call('GET', '/sessions');
+    const list = await gw.call<SessionList>('GET', '/sessions');
     expect(list.status).toBe(200);
     const names = list.body.sessions.map((s: { name: string }) => s.name);
     expect(names).toContain('listed');
-    const one = await gw.call('GET', '/sessions/listed');
+    const one = await gw.call<SessionInfo>('GET', '/sessions/listed');
     expect(one.status).toBe(200);
     expect(one.body).toEqual(list.body.sessions.find((s: { name: string }) => s.name === 'listed'));
   });
@@ -132,7 +134,7 @@ describe('POST /sessions/{name}/listen (CSocket::Listen)', () => {
     expect(r.status).toBe(200);
     expect(r.body).toMatchObject({ state: 'listening', pendingConnections: 0, local: { address: '127.0.0.1' } });
     await gw.call('POST', '/sessions', { kind: 'stream', name: 'lsn-nobody' });
-    const bare = await gw.call('POST', '/sessions/lsn-nobody/listen');
+    const bare = await gw.call<SessionInfo>('POST', '/sessions/lsn-nobody/listen');
     expect(bare.status, JSON.stringify(bare.body)).toBe(200);
     expect(bare.body.state).toBe('listening');
   });
@@ -153,7 +155,7 @@ describe('POST /sessions/{name}/listen (CSocket::Listen)', () => {
     expectProblem(await gw.call('POST', '/sessions/ghost/listen', {}), 404, 'SESSION_NOT_FOUND');
     await gw.call('POST', '/sessions', { kind: 'stream', name: 'lsn4' });
     expectProblem(await gw.call('POST', '/sessions/lsn4/listen', { backlog: 0 }), 400, 'VALIDATION', { path: '/backlog' });
-    expect((await gw.call('GET', '/sessions/lsn4')).body.state).toBe('created');
+    expect((await gw.call<SessionInfo>('GET', '/sessions/lsn4')).body.state).toBe('created');
   });
 
   it('ADDRESS_IN_USE 409 with WSAEADDRINUSE when the port was taken between Create and Listen', async () => {
@@ -163,7 +165,7 @@ describe('POST /sessions/{name}/listen (CSocket::Listen)', () => {
     await new Promise<void>((r) => thief.listen(port, '127.0.0.1', r));
     try {
       expectProblem(await gw.call('POST', '/sessions/lsn5/listen', {}), 409, 'ADDRESS_IN_USE', { wsa: 'WSAEADDRINUSE' });
-      expect((await gw.call('GET', '/sessions/lsn5')).body.state).toBe('created');
+      expect((await gw.call<SessionInfo>('GET', '/sessions/lsn5')).body.state).toBe('created');
     } finally {
       await new Promise<void>((r) => thief.close(() => r()));
     }
@@ -174,9 +176,9 @@ describe('POST /sessions/{name}/listen (CSocket::Listen)', () => {
 describe('POST /sessions/{name}/connect (CSocket::Connect)', () => {
   it('connects by dotted address (IPv4 and IPv6) and by host name', async () => {
     await gw.call('POST', '/sessions', { kind: 'stream', name: 'srv4' });
-    const l4 = (await gw.call('POST', '/sessions/srv4/listen', {})).body.local.port;
+    const l4 = (await gw.call<SessionInfo>('POST', '/sessions/srv4/listen', {})).body.local!.port;
     await gw.call('POST', '/sessions', { kind: 'stream', name: 'srv6', address: '::1' });
-    const l6 = (await gw.call('POST', '/sessions/srv6/listen', {})).body.local;
+    const l6 = (await gw.call<SessionInfo>('POST', '/sessions/srv6/listen', {})).body.local!;
     expect(l6.address).toBe('::1');
     for (const [name, host, port] of [['c4', '127.0.0.1', l4], ['cname', 'localhost', l4], ['c6', '::1', l6.port]] as const) {
       await gw.call('POST', '/sessions', { kind: 'stream', name });
@@ -192,7 +194,7 @@ describe('POST /sessions/{name}/connect (CSocket::Connect)', () => {
     const r = await gw.call('POST', '/sessions/refused/connect', { host: '127.0.0.1', port });
     expectProblem(r, 502, 'CONNECTION_REFUSED', { wsa: 'WSAECONNREFUSED' });
     expect(r.body.message).toContain(`127.0.0.1:${port}`);
-    expect((await gw.call('GET', '/sessions/refused')).body.state).toBe('created');
+    expect((await gw.call<SessionInfo>('GET', '/sessions/refused')).body.state).toBe('created');
     const srv = await holdTcpPort();
     try {
       expect((await gw.call('POST', '/sessions/refused/connect', { host: '127.0.0.1', port: srv.port })).status).toBe(200);
@@ -218,7 +220,7 @@ describe('POST /sessions/{name}/connect (CSocket::Connect)', () => {
         expectProblem(r, 403, 'TARGET_NOT_ALLOWED', { host, address: host, port: 80 });
         expect(r.body.message).toContain('ARCHWAY_ALLOW_TARGETS');
       }
-      expect((await narrow.call('GET', '/sessions/ssrf')).body.state).toBe('created');
+      expect((await narrow.call<SessionInfo>('GET', '/sessions/ssrf')).body.state).toBe('created');
     } finally {
       await narrow.close();
     }
@@ -232,7 +234,7 @@ describe('POST /sessions/{name}/connect (CSocket::Connect)', () => {
       const r = await gw.call('POST', '/sessions/slowconn/connect', { host: '127.0.0.1', port: stalled.port, timeoutMs: 250 });
       expectProblem(r, 504, 'TIMEOUT', { wsa: 'WSAETIMEDOUT' });
       expect(Date.now() - started).toBeGreaterThanOrEqual(240);
-      expect((await gw.call('GET', '/sessions/slowconn')).body.state).toBe('created');
+      expect((await gw.call<SessionInfo>('GET', '/sessions/slowconn')).body.state).toBe('created');
     } finally {
       stalled.close();
     }
@@ -262,7 +264,7 @@ describe('POST /sessions/{name}/connect (CSocket::Connect)', () => {
 describe('POST /sessions/{name}/accept (CSocket::Accept)', () => {
   it('long-polls until a client connects, then answers 201 with the new connected session', async () => {
     await gw.call('POST', '/sessions', { kind: 'stream', name: 'acc' });
-    const port = (await gw.call('POST', '/sessions/acc/listen', {})).body.local.port;
+    const port = (await gw.call<SessionInfo>('POST', '/sessions/acc/listen', {})).body.local!.port;
     const held = gw.ctx.sessions.size;
     const waiting = gw.call('POST', '/sessions/acc/accept', { as: 'acc-peer', timeoutMs: 3000, pipeline: 3, archiveLifetime: 'message' });
     // While it waits, the name is reserved (counted under the cap, taken for creates) but not yet a session.
@@ -270,25 +272,25 @@ describe('POST /sessions/{name}/accept (CSocket::Accept)', () => {
     expectProblem(await gw.call('GET', '/sessions/acc-peer'), 404, 'SESSION_NOT_FOUND');
     expectProblem(await gw.call('POST', '/sessions', { kind: 'stream', name: 'acc-peer' }), 409, 'SESSION_EXISTS');
     await gw.call('POST', '/sessions', { kind: 'stream', name: 'acc-cli' });
-    const cli = await gw.call('POST', '/sessions/acc-cli/connect', { host: '127.0.0.1', port });
+    const cli = await gw.call<SessionInfo>('POST', '/sessions/acc-cli/connect', { host: '127.0.0.1', port });
     const r = await waiting;
     expect(r.status, JSON.stringify(r.body)).toBe(201);
     expect(r.headers.location).toBe('/sessions/acc-peer');
-    expect(r.body).toMatchObject({ name: 'acc-peer', kind: 'stream', state: 'connected', pipeline: 3, archiveLifetime: 'message', local: { port }, remote: { port: cli.body.local.port } });
-    expect((await gw.call('GET', '/sessions/acc')).body).toMatchObject({ state: 'listening', pendingConnections: 0 });
+    expect(r.body).toMatchObject({ name: 'acc-peer', kind: 'stream', state: 'connected', pipeline: 3, archiveLifetime: 'message', local: { port }, remote: { port: cli.body.local!.port } });
+    expect((await gw.call<SessionInfo>('GET', '/sessions/acc')).body).toMatchObject({ state: 'listening', pendingConnections: 0 });
   });
 
   it('a pending connection is accepted at once with a generated name', async () => {
     await gw.call('POST', '/sessions', { kind: 'stream', name: 'acc2' });
-    const port = (await gw.call('POST', '/sessions/acc2/listen', {})).body.local.port;
+    const port = (await gw.call<SessionInfo>('POST', '/sessions/acc2/listen', {})).body.local!.port;
     const sock = net.connect(port, '127.0.0.1');
     sock.on('error', () => undefined);
     await new Promise((r) => sock.once('connect', r));
-    await until(async () => (await gw.call('GET', '/sessions/acc2')).body.pendingConnections === 1, 'a pending connection');
-    const r = await gw.call('POST', '/sessions/acc2/accept');
+    await until(async () => (await gw.call<SessionInfo>('GET', '/sessions/acc2')).body.pendingConnections === 1, 'a pending connection');
+    const r = await gw.call<SessionInfo>('POST', '/sessions/acc2/accept');
     expect(r.status, JSON.stringify(r.body)).toBe(201);
     expect(r.body.name).toMatch(/^s-/);
-    expect(r.body.remote.port).toBe(sock.localPort);
+    expect(r.body.remote!.port).toBe(sock.localPort);
     sock.destroy();
   });
 
@@ -328,7 +330,7 @@ describe('POST /sessions/{name}/accept (CSocket::Accept)', () => {
     await until(() => gw.ctx.sessions.size === held + 1, 'the accept to wait');
     expect((await gw.call('DELETE', '/sessions/acc6')).status).toBe(200);
     expectProblem(await waiting, 409, 'INVALID_STATE');
-    expect((await gw.call('GET', '/sessions/acc6-peer')).status).toBe(404);
+    expect((await gw.call<SessionInfo>('GET', '/sessions/acc6-peer')).status).toBe(404);
   });
 });
 
@@ -339,16 +341,16 @@ describe('caps and policy (dedicated gateways)', () => {
     sock.on('error', () => undefined);
     try {
       await small.call('POST', '/sessions', { kind: 'stream', name: 'l' });
-      const port = (await small.call('POST', '/sessions/l/listen', {})).body.local.port;
+      const port = (await small.call<SessionInfo>('POST', '/sessions/l/listen', {})).body.local!.port;
       await small.call('POST', '/sessions', { kind: 'datagram', name: 'd' });
       const create = await small.call('POST', '/sessions', { kind: 'datagram' });
       expectProblem(create, 429, 'TOO_MANY_SESSIONS');
       expect(create.body.message).toContain('ARCHWAY_MAX_SESSIONS');
       await new Promise((r) => sock.connect(port, '127.0.0.1', () => r(undefined)));
-      await until(async () => (await small.call('GET', '/sessions/l')).body.pendingConnections === 1, 'a pending connection');
+      await until(async () => (await small.call<SessionInfo>('GET', '/sessions/l')).body.pendingConnections === 1, 'a pending connection');
       expectProblem(await small.call('POST', '/sessions/l/accept', { timeoutMs: 500 }), 429, 'TOO_MANY_SESSIONS');
       // The connection waits in the queue; a delete makes room and the accept succeeds.
-      expect((await small.call('GET', '/sessions/l')).body.pendingConnections).toBe(1);
+      expect((await small.call<SessionInfo>('GET', '/sessions/l')).body.pendingConnections).toBe(1);
       await small.call('DELETE', '/sessions/d');
       expect((await small.call('POST', '/sessions/l/accept', { as: 'p', timeoutMs: 500 })).status).toBe(201);
     } finally {
@@ -358,9 +360,11 @@ describe('caps and policy (dedicated gateways)', () => {
   });
 
   it('TARGET_NOT_ALLOWED for ports outside connectPorts / bindPorts and hosts outside allowTargets; names and addresses both count', async () => {
-    const srv = net.createServer((s) => s.destroy());
-    let connections = 0;
-    srv.on('connection', () => connections++);
+    const fromPorts: (number | undefined)[] = [];
+    const srv = net.createServer((s) => {
+      fromPorts.push(s.remotePort);
+      s.destroy();
+    });
     await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
     const port = (srv.address() as net.AddressInfo).port;
     const strict = await startGateway({ allowTargets: ['::1/128', 'trust:localhost'], connectPorts: `${port}`, bindPorts: '0,40000-40010' });
@@ -372,10 +376,13 @@ describe('caps and policy (dedicated gateways)', () => {
       const otherPort = await strict.call('POST', '/sessions/x/connect', { host: 'localhost', port: port === 65535 ? 65534 : port + 1 });
       expectProblem(otherPort, 403, 'TARGET_NOT_ALLOWED');
       expect(otherPort.body.message).toContain('ARCHWAY_CONNECT_PORTS');
-      await new Promise((r) => setTimeout(r, 50));
-      expect(connections).toBe(0);
       // The name `localhost` is allowed whatever it resolves to: its entry says trust:.
-      expect((await strict.call('POST', '/sessions/x/connect', { host: 'localhost', port })).status).toBe(200);
+      const allowed = await strict.call<SessionInfo>('POST', '/sessions/x/connect', { host: 'localhost', port });
+      expect(allowed.status).toBe(200);
+      // The listener accepts in arrival order: once it has the allowed connection, a refused one
+      // would have come before it. It has that one alone.
+      await until(() => fromPorts.length > 0, 'the listener to accept the allowed connection');
+      expect(fromPorts).toEqual([allowed.body.local!.port]);
       const bind = await strict.call('POST', '/sessions', { kind: 'stream', port: 50000 });
       expectProblem(bind, 403, 'TARGET_NOT_ALLOWED', { port: 50000 });
       expect(bind.body.message).toContain('ARCHWAY_BIND_PORTS');
@@ -411,12 +418,13 @@ describe('caps and policy (dedicated gateways)', () => {
     const silent = net.connect(Number(new URL(closing.base).port), '127.0.0.1');
     silent.on('error', () => undefined);
     await new Promise((r) => silent.once('connect', r));
-    const inFlight = closing.call('POST', '/sessions/drained/load', { type: 'DWORD', timeoutMs: 5000 });
-    await new Promise((r) => setTimeout(r, 100));
+    const silentClosed = new Promise((r) => silent.once('close', r));
+    const inFlight = closing.call<Loaded>('POST', '/sessions/drained/load', { type: 'DWORD', timeoutMs: 5000 });
+    await waitReaders(closing, 'drained', 1);
     await closing.call('POST', '/sessions/drained/store', { type: 'WORD', value: 0x0102 });
     const started = Date.now();
     const closed = closing.close();
-    await new Promise((r) => setTimeout(r, 50));
+    await silentClosed; // the close is under way: it dropped the request-less connection
     peer.write(Buffer.from([9, 0, 0, 0]));
     const r = await inFlight;
     expect(r.status, JSON.stringify(r.body)).toBe(200);
@@ -435,7 +443,7 @@ describe('caps and policy (dedicated gateways)', () => {
       await closing.call('POST', '/sessions', { kind: 'stream', name: 'old' });
       await closing.ctx.sessions.closeAll();
       expectProblem(await closing.call('POST', '/sessions', { kind: 'stream' }), 503, 'SHUTTING_DOWN');
-      expect((await closing.call('GET', '/sessions')).body.sessions).toEqual([]);
+      expect((await closing.call<SessionList>('GET', '/sessions')).body.sessions).toEqual([]);
     } finally {
       await closing.close();
     }

@@ -4,8 +4,9 @@
  */
 import { Ajv } from 'ajv';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { order, startGateway, type TestGateway } from './gateway-harness.js';
-import { expectProblem, streamPair } from './route-helpers.js';
+import { referenceOrder } from '../../src/demo/index.js';
+import { startGateway, type Loaded, type Reply, type Stored, type TestGateway, type TypeDetail, type TypeList } from '../support/gateway-harness.js';
+import { expectProblem, streamPair } from '../support/gateway-routes.js';
 
 let gw: TestGateway;
 let pair: { client: string; peer: string };
@@ -18,17 +19,17 @@ afterAll(async () => {
 });
 
 /** Stores `value` as `type` on the client and loads it on the peer. */
-async function roundTrip(type: string, value: unknown): Promise<{ stored: any; loaded: any }> {
-  const stored = await gw.call('POST', `/sessions/${pair.client}/store`, { type, value });
-  const loaded = await gw.call('POST', `/sessions/${pair.peer}/load`, { type, timeoutMs: 2000 });
+async function roundTrip(type: string, value: unknown): Promise<{ stored: Reply<Stored>; loaded: Reply<Loaded> }> {
+  const stored = await gw.call<Stored>('POST', `/sessions/${pair.client}/store`, { type, value });
+  const loaded = await gw.call<Loaded>('POST', `/sessions/${pair.peer}/load`, { type, timeoutMs: 2000 });
   return { stored, loaded };
 }
 
 describe('GET /types and GET /types/{name}', () => {
   it('lists the loaded types with their source, profile and code page', async () => {
-    const r = await gw.call('GET', '/types');
+    const r = await gw.call<TypeList>('GET', '/types');
     expect(r.status).toBe(200);
-    const byName = Object.fromEntries(r.body.types.map((t: { name: string }) => [t.name, t]));
+    const byName = Object.fromEntries(r.body.types.map((t) => [t.name, t]));
     expect(Object.keys(byName)).toEqual(expect.arrayContaining(['Order', 'OrderLine', 'OrderAck']));
     expect(byName.Order).toEqual({
       name: 'Order',
@@ -40,15 +41,17 @@ describe('GET /types and GET /types/{name}', () => {
   });
 
   it('shows one type: a JSON Schema that its example and real values satisfy, and nothing else', async () => {
-    const r = await gw.call('GET', '/types/Order');
+    const r = await gw.call<TypeDetail>('GET', '/types/Order');
     expect(r.status).toBe(200);
     expect(r.body).toMatchObject({ name: 'Order', source: 'types/demo.json' });
     const ajv = new Ajv({ strict: false, allErrors: true });
-    const validate = ajv.compile(r.body.schema);
+    const { schema } = r.body;
+    if (typeof schema !== 'object' || schema === null) throw new Error(`no JSON Schema: ${JSON.stringify(r.body)}`);
+    const validate = ajv.compile(schema);
     expect(validate(r.body.example), JSON.stringify(validate.errors)).toBe(true);
-    expect(validate(order(5)), JSON.stringify(validate.errors)).toBe(true);
-    expect(validate({ ...order(5), priority: 256 })).toBe(false);
-    expect(validate({ ...order(5), colour: 'red' })).toBe(false);
+    expect(validate(referenceOrder(5)), JSON.stringify(validate.errors)).toBe(true);
+    expect(validate({ ...referenceOrder(5), priority: 256 })).toBe(false);
+    expect(validate({ ...referenceOrder(5), colour: 'red' })).toBe(false);
     // The example is a real value of the type: it goes through an archive and back unchanged.
     const { stored, loaded } = await roundTrip('Order', r.body.example);
     expect(stored.status, JSON.stringify(stored.body)).toBe(200);
@@ -76,14 +79,14 @@ describe('POST /types', () => {
     const r = await gw.call('POST', '/types', file);
     expect(r.status, JSON.stringify(r.body)).toBe(201);
     expect(r.body).toEqual({ added: ['Reading', 'Batch'] });
-    const listed = (await gw.call('GET', '/types')).body.types.find((t: { name: string }) => t.name === 'Reading');
+    const listed = (await gw.call<TypeList>('GET', '/types')).body.types.find((t) => t.name === 'Reading');
     expect(listed).toMatchObject({ description: 'a sensor reading', source: expect.stringMatching(/^POST \/types at /) });
     const batch = { readings: [{ sensor: 'T1', value: 21.5, at: '2020-01-02T03:04:05Z' }], grid: [1, 2] };
     const { stored, loaded } = await roundTrip('Batch', batch);
     // WriteCount 1 (a WORD), 'T1' (3), float (4), CTime from MFC 8 (12), grid (4)
     expect(stored.body).toEqual({ values: 1, bytes: 2 + 3 + 4 + 12 + 4 });
     expect(loaded.body.value).toEqual(batch);
-    expect((await gw.call('GET', '/types/Batch')).body.example).toBeDefined();
+    expect((await gw.call<TypeDetail>('GET', '/types/Batch')).body.example).toBeDefined();
   });
 
   it('adds a YAML type file (Content-Type application/yaml) with its own profile; CObject fields work', async () => {
@@ -132,7 +135,7 @@ describe('POST /types', () => {
     expect(r.body.message).toContain('"Order"');
     expectProblem(await gw.call('GET', '/types/Brand'), 400, 'UNKNOWN_TYPE');
     // The original Order is untouched.
-    expect((await gw.call('GET', '/types/Order')).body.source).toBe('types/demo.json');
+    expect((await gw.call<TypeDetail>('GET', '/types/Order')).body.source).toBe('types/demo.json');
   });
 
   it('MALFORMED_JSON 400 for YAML that does not parse', async () => {

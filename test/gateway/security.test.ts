@@ -7,8 +7,8 @@
 import { Readable } from 'node:stream';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startGateway, type TestGateway } from './gateway-harness.js';
-import { b64, expectNoInternals, expectProblem, streamPair } from './route-helpers.js';
+import { startGateway, type Health, type Loaded, type Problem, type Reply, type SessionInfo, type SessionList, type TestGateway } from '../support/gateway-harness.js';
+import { b64, expectNoInternals, expectProblem, streamPair, waitReaders } from '../support/gateway-routes.js';
 
 const TOKEN = 'correct horse battery staple';
 const AUTH = { authorization: `Bearer ${TOKEN}` };
@@ -51,7 +51,7 @@ describe('the bearer token (ARCHWAY_TOKEN)', () => {
       }
     }));
     // Nothing was done on anyone's behalf.
-    expect((await gw.call('GET', '/sessions', undefined, AUTH)).body.sessions.map((s: { name: string }) => s.name)).toEqual(['sec']);
+    expect((await gw.call<SessionList>('GET', '/sessions', undefined, AUTH)).body.sessions.map((s: { name: string }) => s.name)).toEqual(['sec']);
     // Swagger UI and unknown routes are behind the token too.
     expectProblem(await gw.call('GET', '/docs'), 401, 'UNAUTHORIZED');
     expectProblem(await gw.call('GET', '/no/such/route'), 401, 'UNAUTHORIZED');
@@ -69,14 +69,14 @@ describe('the bearer token (ARCHWAY_TOKEN)', () => {
       const r = await gw.call(op.method, op.path, op.hasBody ? {} : undefined, AUTH);
       expect(r.status, `${op.method} ${op.path}: ${JSON.stringify(r.body)}`).not.toBe(401);
     }
-    expect((await gw.call('GET', '/sessions', undefined, { authorization: `bearer ${TOKEN}` })).status).toBe(200);
+    expect((await gw.call<SessionList>('GET', '/sessions', undefined, { authorization: `bearer ${TOKEN}` })).status).toBe(200);
     // DELETE /sessions/sec was among them: the session is back for the tests below.
     await gw.call('DELETE', '/sessions/sec', undefined, AUTH);
     expect((await gw.call('POST', '/sessions', { kind: 'stream', name: 'sec' }, AUTH)).status).toBe(201);
   });
 
   it('the OpenAPI document declares the bearer scheme when a token is set', async () => {
-    const doc = (await gw.call('GET', '/openapi.json', undefined, AUTH)).body;
+    const doc = (await gw.call<{ components: { securitySchemes?: unknown }; security?: unknown }>('GET', '/openapi.json', undefined, AUTH)).body;
     expect(doc.components.securitySchemes).toEqual({ bearer: { type: 'http', scheme: 'bearer' } });
     expect(doc.security).toEqual([{ bearer: [] }]);
   });
@@ -160,12 +160,12 @@ describe('unknown routes and error bodies', () => {
 
   it('no error body carries a stack trace or a source location', async () => {
     const replies = await Promise.all([
-      gw.call('POST', '/sessions', '{', AUTH),
-      gw.call('POST', '/sessions', { kind: 7 }, AUTH),
-      gw.call('POST', '/sessions/sec/load', { type: { list: 'Nope' } }, AUTH),
-      gw.call('POST', '/sessions/sec/connect', { host: 'x.invalid', port: 1 }, AUTH),
-      gw.call('POST', '/types', { types: { X: { fields: 5 } } }, AUTH),
-      gw.call('GET', '/sessions/nope', undefined, AUTH),
+      gw.call<Problem>('POST', '/sessions', '{', AUTH),
+      gw.call<Problem>('POST', '/sessions', { kind: 7 }, AUTH),
+      gw.call<Problem>('POST', '/sessions/sec/load', { type: { list: 'Nope' } }, AUTH),
+      gw.call<Problem>('POST', '/sessions/sec/connect', { host: 'x.invalid', port: 1 }, AUTH),
+      gw.call<Problem>('POST', '/types', { types: { X: { fields: 5 } } }, AUTH),
+      gw.call<Problem>('GET', '/sessions/nope', undefined, AUTH),
     ]);
     for (const r of replies) {
       expect(r.status).toBeGreaterThanOrEqual(400);
@@ -178,7 +178,7 @@ describe('unknown routes and error bodies', () => {
 describe('a bad request never takes another session down', () => {
   it('after a flood of bad requests, an existing session pair still exchanges and nothing leaked', async () => {
     const { client, peer } = await streamPair({ ...gw, call: (m, p, b, h = {}) => gw.call(m, p, b, { ...AUTH, ...h }) } as TestGateway, 'flood');
-    const bad: Promise<unknown>[] = [];
+    const bad: Promise<Reply>[] = [];
     for (let i = 0; i < 15; i++) {
       bad.push(gw.call('POST', `/sessions/${client}/store`, '{"type":', AUTH));
       bad.push(gw.call('POST', `/sessions/${client}/store`, { type: 'BYTE', value: 1000 + i }, AUTH));
@@ -191,20 +191,20 @@ describe('a bad request never takes another session down', () => {
       bad.push(gw.call('POST', '/sessions', { kind: 'stream', name: client }, AUTH));
       bad.push(gw.call('POST', `/sessions/${client}/store`, { type: 'DWORD', value: 1 }, {}));
     }
-    const replies = (await Promise.all(bad)) as { status: number; body: unknown }[];
+    const replies = await Promise.all(bad);
     for (const r of replies) {
       expect(r.status).toBeGreaterThanOrEqual(400);
       expect(r.status).toBeLessThan(500);
       expectNoInternals(r.body);
     }
     // Not one byte of the refused requests reached the peer.
-    expect((await gw.call('GET', `/sessions/${peer}`, undefined, AUTH)).body.buffered).toBe(0);
-    expect((await gw.call('GET', `/sessions/${client}`, undefined, AUTH)).body).toMatchObject({ state: 'connected', bytesOut: 0 });
+    expect((await gw.call<SessionInfo>('GET', `/sessions/${peer}`, undefined, AUTH)).body.buffered).toBe(0);
+    expect((await gw.call<SessionInfo>('GET', `/sessions/${client}`, undefined, AUTH)).body).toMatchObject({ state: 'connected', bytesOut: 0 });
     const pending = gw.call('POST', `/sessions/${client}/exchange`, { request: { type: 'CString', value: 'still here?' }, response: { type: 'CString' }, timeoutMs: 3000 }, AUTH);
-    expect((await gw.call('POST', `/sessions/${peer}/load`, { type: 'CString', timeoutMs: 3000 }, AUTH)).body.value).toBe('still here?');
+    expect((await gw.call<Loaded>('POST', `/sessions/${peer}/load`, { type: 'CString', timeoutMs: 3000 }, AUTH)).body.value).toBe('still here?');
     await gw.call('POST', `/sessions/${peer}/store`, { type: 'CString', value: 'yes' }, AUTH);
     expect((await pending).body).toEqual({ value: 'yes' });
-    expect((await gw.call('GET', '/health')).body.status).toBe('ok');
+    expect((await gw.call<Health>('GET', '/health')).body.status).toBe('ok');
   });
 
   it('a long-poll whose client goes away consumes nothing: the next load gets the value', async () => {
@@ -216,13 +216,12 @@ describe('a bad request never takes another session down', () => {
       body: JSON.stringify({ type: 'DWORD', timeoutMs: 5000 }),
       signal: ac.signal,
     }).catch((err: Error) => err);
-    // Time for the load to reach the gateway and wait (nothing public shows a waiting load).
-    await new Promise((r) => setTimeout(r, 150));
+    await waitReaders(gw, peer, 1); // the load reached the gateway and waits
     ac.abort();
     expect(await abandoned).toBeInstanceOf(Error);
-    await new Promise((r) => setTimeout(r, 50));
+    await waitReaders(gw, peer, 0); // the gateway saw the client go and withdrew the load
     await gw.call('POST', `/sessions/${client}/write`, { data: b64([5, 0, 0, 0]) }, AUTH);
-    const r = await gw.call('POST', `/sessions/${peer}/load`, { type: 'DWORD', timeoutMs: 2000 }, AUTH);
+    const r = await gw.call<Loaded>('POST', `/sessions/${peer}/load`, { type: 'DWORD', timeoutMs: 2000 }, AUTH);
     expect(r.status, JSON.stringify(r.body)).toBe(200);
     expect(r.body.value).toBe(5);
   });
@@ -230,7 +229,7 @@ describe('a bad request never takes another session down', () => {
   it('a value outside an enumeration is refused naming the allowed values', async () => {
     const gw2 = await startGateway();
     try {
-      const r = await gw2.call('POST', '/sessions', { kind: 'bogus' });
+      const r = await gw2.call<Problem>('POST', '/sessions', { kind: 'bogus' });
       expect(r.status).toBe(400);
       expect(r.body).toMatchObject({ code: 'VALIDATION', path: '/kind' });
       expect(r.body.message).toBe('body/kind must be one of "stream", "datagram"');

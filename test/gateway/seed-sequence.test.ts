@@ -3,8 +3,8 @@
  * other as MFC server and client. Real sockets on loopback, real HTTP from undici.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startGateway, type TestGateway } from './gateway-harness.js';
-import { freePort } from '../sockets/helpers.js';
+import { startGateway, type Loaded, type Problem, type Received, type Sent, type SessionInfo, type Stored, type TestGateway } from '../support/gateway-harness.js';
+import { freePort } from '../support/ports.js';
 
 /** Every primitive of SPEC §2 with a value in its canonical JSON form (decode gives it back as is). */
 const PRIMITIVE_VALUES: { type: string; value: unknown }[] = [
@@ -77,7 +77,7 @@ describe('the seed sequence over REST, server and client sessions in one gateway
     // CSocket r; s.Accept(r) — r is not created beforehand: accept answers with a new session
     const events = await fetch(`${gw.base}/sessions/server/events`);
     expect(events.headers.get('content-type')).toMatch(/^text\/event-stream/);
-    const a1 = await gw.call('POST', '/sessions/server/accept', { as: 'peer1', timeoutMs: 2000 });
+    const a1 = await gw.call<SessionInfo>('POST', '/sessions/server/accept', { as: 'peer1', timeoutMs: 2000 });
     const a2 = await gw.call('POST', '/sessions/server/accept', { as: 'peer2', timeoutMs: 2000 });
     expect([a1.status, a2.status]).toEqual([201, 201]);
     expect(a1.body).toMatchObject({ name: 'peer1', state: 'connected' });
@@ -87,51 +87,51 @@ describe('the seed sequence over REST, server and client sessions in one gateway
     await reader.cancel();
 
     // CSocketFile + CArchive(load/store) are implicit; arOut << v for every primitive, client → server
-    const stored = await gw.call('POST', '/sessions/byAddress/store', { values: PRIMITIVE_VALUES });
+    const stored = await gw.call<Stored>('POST', '/sessions/byAddress/store', { values: PRIMITIVE_VALUES });
     expect(stored.status, JSON.stringify(stored.body)).toBe(200);
     expect(stored.body.values).toBe(PRIMITIVE_VALUES.length);
     const peerOf = { byAddress: 'peer1', byName: 'peer2' } as Record<string, string>;
-    const serverSide = a1.body.remote.port === (await gw.call('GET', '/sessions/byAddress')).body.local.port ? 'peer1' : 'peer2';
+    const serverSide = a1.body.remote!.port === (await gw.call<SessionInfo>('GET', '/sessions/byAddress')).body.local!.port ? 'peer1' : 'peer2';
     peerOf.byAddress = serverSide;
     peerOf.byName = serverSide === 'peer1' ? 'peer2' : 'peer1';
     // arIn >> v, in the same order
     for (const { type, value } of PRIMITIVE_VALUES) {
-      const loaded = await gw.call('POST', `/sessions/${peerOf.byAddress}/load`, { type, timeoutMs: 2000 });
+      const loaded = await gw.call<Loaded>('POST', `/sessions/${peerOf.byAddress}/load`, { type, timeoutMs: 2000 });
       expect(loaded.status, `${type}: ${JSON.stringify(loaded.body)}`).toBe(200);
       expect(loaded.body.value, type).toEqual(value);
     }
 
     // …and server → client, one by one
     for (const { type, value } of PRIMITIVE_VALUES) {
-      expect((await gw.call('POST', `/sessions/${peerOf.byName}/store`, { type, value })).status).toBe(200);
+      expect((await gw.call<Stored>('POST', `/sessions/${peerOf.byName}/store`, { type, value })).status).toBe(200);
     }
     for (const { type, value } of PRIMITIVE_VALUES) {
-      const loaded = await gw.call('POST', '/sessions/byName/load', { type, timeoutMs: 2000 });
+      const loaded = await gw.call<Loaded>('POST', '/sessions/byName/load', { type, timeoutMs: 2000 });
       expect(loaded.body.value, type).toEqual(value);
     }
 
     // A declared message both ways, and an exchange answered by the other session
     const ack = { id: 9, status: 0, message: 'ok' };
-    const pending = gw.call('POST', '/sessions/byName/exchange', { request: { type: 'OrderAck', value: ack }, response: { type: 'OrderAck' }, timeoutMs: 3000 });
-    const got = await gw.call('POST', `/sessions/${peerOf.byName}/load`, { type: 'OrderAck', timeoutMs: 2000 });
+    const pending = gw.call<Loaded>('POST', '/sessions/byName/exchange', { request: { type: 'OrderAck', value: ack }, response: { type: 'OrderAck' }, timeoutMs: 3000 });
+    const got = await gw.call<Loaded>('POST', `/sessions/${peerOf.byName}/load`, { type: 'OrderAck', timeoutMs: 2000 });
     expect(got.body.value).toEqual(ack);
     await gw.call('POST', `/sessions/${peerOf.byName}/store`, { type: 'OrderAck', value: { ...ack, status: 1 } });
     expect((await pending).body.value).toEqual({ ...ack, status: 1 });
 
     // Datagrams: SendTo / ReceiveFrom both ways, then Connect + Send / Receive
-    const u1 = (await gw.call('POST', '/sessions', { kind: 'datagram', name: 'u1' })).body;
-    const u2 = (await gw.call('POST', '/sessions', { kind: 'datagram', name: 'u2' })).body;
+    const u1 = (await gw.call<SessionInfo>('POST', '/sessions', { kind: 'datagram', name: 'u1' })).body;
+    const u2 = (await gw.call<SessionInfo>('POST', '/sessions', { kind: 'datagram', name: 'u2' })).body;
     const hello = Buffer.from('hello, datagram').toString('base64');
-    expect((await gw.call('POST', '/sessions/u1/datagrams', { host: '127.0.0.1', port: u2.local.port, data: hello })).status).toBe(200);
+    expect((await gw.call<Sent>('POST', '/sessions/u1/datagrams', { host: '127.0.0.1', port: u2.local!.port, data: hello })).status).toBe(200);
     const rx = await gw.call('POST', '/sessions/u2/datagrams/receive', { timeoutMs: 2000 });
-    expect(rx.body).toEqual({ from: { address: '127.0.0.1', port: u1.local.port }, data: hello, bytes: 15 });
-    await gw.call('POST', '/sessions/u2/connect', { host: '127.0.0.1', port: u1.local.port });
+    expect(rx.body).toEqual({ from: { address: '127.0.0.1', port: u1.local!.port }, data: hello, bytes: 15 });
+    await gw.call('POST', '/sessions/u2/connect', { host: '127.0.0.1', port: u1.local!.port });
     const back = Buffer.from([0, 1, 2, 255]).toString('base64');
-    expect((await gw.call('POST', '/sessions/u2/datagrams', { data: back })).status).toBe(200);
-    expect((await gw.call('POST', '/sessions/u1/datagrams/receive', { timeoutMs: 2000 })).body.data).toBe(back);
+    expect((await gw.call<Sent>('POST', '/sessions/u2/datagrams', { data: back })).status).toBe(200);
+    expect((await gw.call<Received>('POST', '/sessions/u1/datagrams/receive', { timeoutMs: 2000 })).body.data).toBe(back);
 
     // "CArchive does not work with datagrams"
-    const refused = await gw.call('POST', '/sessions/u1/store', { type: 'DWORD', value: 1 });
+    const refused = await gw.call<Problem>('POST', '/sessions/u1/store', { type: 'DWORD', value: 1 });
     expect(refused.status).toBe(409);
     expect(refused.body.code).toBe('ARCHIVE_REQUIRES_STREAM');
 
@@ -139,11 +139,11 @@ describe('the seed sequence over REST, server and client sessions in one gateway
     await gw.call('POST', '/sessions/byAddress/store', { type: 'CString', value: 'last words' });
     const closed = await gw.call('DELETE', '/sessions/byAddress');
     expect(closed.body).toMatchObject({ name: 'byAddress', closed: true });
-    expect((await gw.call('POST', `/sessions/${peerOf.byAddress}/load`, { type: 'CString', timeoutMs: 2000 })).body.value).toBe('last words');
+    expect((await gw.call<Loaded>('POST', `/sessions/${peerOf.byAddress}/load`, { type: 'CString', timeoutMs: 2000 })).body.value).toBe('last words');
     const after = await gw.call('POST', `/sessions/${peerOf.byAddress}/load`, { type: 'DWORD', timeoutMs: 2000 });
     expect(after.status).toBe(502);
     expect(after.body).toMatchObject({ code: 'PEER_CLOSED', reason: 'graceful' });
-    expect((await gw.call('GET', `/sessions/${peerOf.byAddress}`)).body.peerClosed).toEqual({ reason: 'graceful' });
-    expect((await gw.call('GET', '/sessions/byAddress')).status).toBe(404);
+    expect((await gw.call<SessionInfo>('GET', `/sessions/${peerOf.byAddress}`)).body.peerClosed).toEqual({ reason: 'graceful' });
+    expect((await gw.call<SessionInfo>('GET', '/sessions/byAddress')).status).toBe(404);
   });
 });

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from '../sockets/helpers.js';
+import { freePort } from '../support/ports.js';
 
 const root = path.resolve(import.meta.dirname, '..', '..');
 const run = promisify(execFile);

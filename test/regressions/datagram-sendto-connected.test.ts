@@ -5,8 +5,8 @@
  */
 import dgram from 'node:dgram';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startGateway, type TestGateway } from '../gateway/gateway-harness.js';
-import { expectProblem } from '../gateway/route-helpers.js';
+import { startGateway, type SessionInfo, type TestGateway } from '../support/gateway-harness.js';
+import { expectProblem } from '../support/gateway-routes.js';
 
 let gw: TestGateway;
 let peer: dgram.Socket;
@@ -26,7 +26,7 @@ describe('SendTo on a connected datagram session', () => {
     expect((await gw.call('POST', '/sessions', { kind: 'datagram', name: 'dc' })).status).toBe(201);
     expect((await gw.call('POST', '/sessions/dc/connect', { host: '127.0.0.1', port })).status).toBe(200);
     expectProblem(await gw.call('POST', '/sessions/dc/datagrams', { host: '127.0.0.1', port, data: 'AA==' }), 409, 'INVALID_STATE', { wsa: 'WSAEISCONN' });
-    expect((await gw.call('GET', '/sessions/dc')).body.bytesOut).toBe(0);
+    expect((await gw.call<SessionInfo>('GET', '/sessions/dc')).body.bytesOut).toBe(0);
     const got = new Promise<Buffer>((r) => peer.once('message', r));
     expect((await gw.call('POST', '/sessions/dc/datagrams', { data: 'aGk=' })).status).toBe(200);
     expect((await got).toString()).toBe('hi');

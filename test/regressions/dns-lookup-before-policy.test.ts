@@ -4,8 +4,8 @@
  * entry could allow is now refused before any lookup; `localhost` is the loopback without asking.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startGateway, type TestGateway } from '../gateway/gateway-harness.js';
-import { expectProblem } from '../gateway/route-helpers.js';
+import { startGateway, type TestGateway } from '../support/gateway-harness.js';
+import { expectProblem } from '../support/gateway-routes.js';
 import { startDnsServer, type TestDnsServer } from '../support/dns-server.js';
 
 let dns: TestDnsServer;

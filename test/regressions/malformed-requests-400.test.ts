@@ -5,8 +5,8 @@
  * documented 400s/414s now, and a failed load of any kind leaves the received bytes as they were.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startGateway, type TestGateway } from '../gateway/gateway-harness.js';
-import { expectProblem, streamPair } from '../gateway/route-helpers.js';
+import { startGateway, type TestGateway } from '../support/gateway-harness.js';
+import { expectProblem, streamPair } from '../support/gateway-routes.js';
 
 let gw: TestGateway;
 let client: string;

@@ -6,8 +6,8 @@
  */
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { startGateway, type TestGateway } from '../gateway/gateway-harness.js';
-import { expectProblem } from '../gateway/route-helpers.js';
+import { startGateway, type Health, type ReadResult, type TestGateway } from '../support/gateway-harness.js';
+import { expectProblem } from '../support/gateway-routes.js';
 
 const MiB = 1024 * 1024;
 let gw: TestGateway;
@@ -34,7 +34,7 @@ afterAll(async () => {
   await new Promise<void>((r) => flood.close(() => r()));
 });
 
-const health = async () => (await gw.call('GET', '/health')).body as { memory: { held: number; limit: number } };
+const health = async () => (await gw.call<Health>('GET', '/health')).body;
 
 describe('four sessions fed by flooding peers', () => {
   it('hold no more than the bound, refuse new work with OVERLOADED, keep answering, and give it back on close', async () => {
@@ -51,7 +51,7 @@ describe('four sessions fed by flooding peers', () => {
     expectProblem(await gw.call('POST', '/sessions/f0/read', { bytes: 64 * MiB, timeoutMs: 5000 }), 503, 'OVERLOADED');
     expectProblem(await gw.call('POST', '/sessions', { kind: 'stream' }), 503, 'OVERLOADED');
     // What is held is served: a read within it answers, and frees room.
-    const r = await gw.call('POST', '/sessions/f1/read', { bytes: 512 * 1024, timeoutMs: 5000 });
+    const r = await gw.call<ReadResult>('POST', '/sessions/f1/read', { bytes: 512 * 1024, timeoutMs: 5000 });
     expect(r.status, JSON.stringify(r.body).slice(0, 200)).toBe(200);
     expect(r.body.bytes).toBe(512 * 1024);
 

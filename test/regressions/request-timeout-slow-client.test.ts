@@ -5,7 +5,7 @@
  */
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startGateway, type TestGateway } from '../gateway/gateway-harness.js';
+import { startGateway, type Problem, type SessionInfo, type SessionList, type TestGateway } from '../support/gateway-harness.js';
 
 let gw: TestGateway;
 beforeAll(async () => {
@@ -41,7 +41,7 @@ describe('a slow client', () => {
     expect(answer).toMatch(/^HTTP\/1\.1 408/);
     expect(JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4))).toMatchObject({ statusCode: 408, code: 'REQUEST_TIMEOUT' });
     expect(ms).toBeLessThan(3000);
-    expect((await gw.call('GET', '/sessions')).body.sessions).toEqual([]); // nothing was created
+    expect((await gw.call<SessionList>('GET', '/sessions')).body.sessions).toEqual([]); // nothing was created
   });
 
   it('trickling the headers themselves is cut off as well', async () => {
@@ -52,11 +52,11 @@ describe('a slow client', () => {
 
   it('a long-poll is not a slow client: a load may wait past the request timeout', async () => {
     expect((await gw.call('POST', '/sessions', { kind: 'stream', name: 'lp-srv' })).status).toBe(201);
-    const l = await gw.call('POST', '/sessions/lp-srv/listen', {});
+    const l = await gw.call<SessionInfo>('POST', '/sessions/lp-srv/listen', {});
     expect((await gw.call('POST', '/sessions', { kind: 'stream', name: 'lp-cli' })).status).toBe(201);
-    expect((await gw.call('POST', '/sessions/lp-cli/connect', { host: '127.0.0.1', port: l.body.local.port })).status).toBe(200);
+    expect((await gw.call('POST', '/sessions/lp-cli/connect', { host: '127.0.0.1', port: l.body.local!.port })).status).toBe(200);
     expect((await gw.call('POST', '/sessions/lp-srv/accept', { as: 'lp-peer', timeoutMs: 2000 })).status).toBe(201);
-    const r = await gw.call('POST', '/sessions/lp-peer/load', { type: 'DWORD', timeoutMs: 1200 });
+    const r = await gw.call<Problem>('POST', '/sessions/lp-peer/load', { type: 'DWORD', timeoutMs: 1200 });
     expect(r.body.code).toBe('TIMEOUT'); // answered by its own wait (1.2 s), not cut at 0.6 s
   });
 });

@@ -7,8 +7,8 @@
  */
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { startGateway, type TestGateway } from '../gateway/gateway-harness.js';
-import { expectProblem } from '../gateway/route-helpers.js';
+import { startGateway, type Closed, type SessionInfo, type Stored, type TestGateway } from '../support/gateway-harness.js';
+import { expectProblem } from '../support/gateway-routes.js';
 
 const MiB = 1024 * 1024;
 /** More than loopback's kernel buffers take from a peer that does not read. */
@@ -67,9 +67,9 @@ describe('a store to a peer that stopped reading', () => {
 
   it('a store still waiting behind it is withdrawn: nothing of it is ever sent, and the session stays', async () => {
     const peer = await connected('queued');
-    const first = gw.call('POST', '/sessions/queued/store', { type: 'CByteArray', value: big, timeoutMs: 20_000 });
+    const first = gw.call<Stored>('POST', '/sessions/queued/store', { type: 'CByteArray', value: big, timeoutMs: 20_000 });
     // The first store is being written: the next one waits its turn in the session's queue.
-    await vi.waitFor(async () => expect((await gw.call('GET', '/sessions/queued')).body.bytesOut).toBeGreaterThan(0));
+    await vi.waitFor(async () => expect((await gw.call<SessionInfo>('GET', '/sessions/queued')).body.bytesOut).toBeGreaterThan(0));
     const second = await gw.call('POST', '/sessions/queued/store', { type: 'DWORD', value: 0xdeadbeef, timeoutMs: 200 });
     expectProblem(second, 504, 'TIMEOUT', { delivery: 'withdrawn', sent: false });
     // Unsent bytes are bounded: with 24 MiB waiting, another 10 MiB is refused at once.
@@ -87,9 +87,9 @@ describe('a store to a peer that stopped reading', () => {
   it('DELETE answers within its bound, saying what was not sent', async () => {
     await connected('undeletable');
     const pending = gw.call('POST', '/sessions/undeletable/store', { type: 'CByteArray', value: big, timeoutMs: 20_000 });
-    await vi.waitFor(async () => expect((await gw.call('GET', '/sessions/undeletable')).body.bytesOut).toBeGreaterThan(0));
+    await vi.waitFor(async () => expect((await gw.call<SessionInfo>('GET', '/sessions/undeletable')).body.bytesOut).toBeGreaterThan(0));
     const started = Date.now();
-    const r = await gw.call('DELETE', '/sessions/undeletable');
+    const r = await gw.call<Closed>('DELETE', '/sessions/undeletable');
     expect(r.status, JSON.stringify(r.body)).toBe(200);
     expect(r.body).toMatchObject({ closed: true, flushed: false });
     expect(r.body.unsentBytes).toBeGreaterThan(0);

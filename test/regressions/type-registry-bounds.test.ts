@@ -5,8 +5,8 @@
  * removed; what an error quotes of the request is cut short.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startGateway, type TestGateway } from '../gateway/gateway-harness.js';
-import { expectProblem } from '../gateway/route-helpers.js';
+import { startGateway, type TestGateway, type TypeList } from '../support/gateway-harness.js';
+import { expectProblem } from '../support/gateway-routes.js';
 
 let gw: TestGateway;
 beforeAll(async () => {
@@ -19,7 +19,7 @@ const file = (names: string[]) => ({ types: Object.fromEntries(names.map((n) => 
 describe('the number of types', () => {
   it('is capped: a file that would pass the cap is refused whole (429 TOO_MANY_TYPES)', async () => {
     expectProblem(await gw.call('POST', '/types', file(['A', 'B', 'C'])), 429, 'TOO_MANY_TYPES');
-    expect((await gw.call('GET', '/types')).body.types).toHaveLength(3);
+    expect((await gw.call<TypeList>('GET', '/types')).body.types).toHaveLength(3);
     expect((await gw.call('POST', '/types', file(['A', 'B']))).status).toBe(201);
     expectProblem(await gw.call('POST', '/types', file(['C'])), 429, 'TOO_MANY_TYPES');
   });

@@ -7,10 +7,12 @@ import type net from 'node:net';
 import { isDeepStrictEqual } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ArchwayError } from '../../src/archive/index.js';
-import { acknowledge, demoRegistry, startDemoService, type OrderAck } from '../../src/demo/index.js';
+import { acknowledge, demoRegistry, referenceOrder, startDemoService, type OrderAck } from '../../src/demo/index.js';
 import { Archive, ArchiveChannel, SocketFile } from '../../src/archive-io/index.js';
 import { StreamSocket } from '../../src/sockets/index.js';
-import { LOOPBACK, closeServer, rawServer, referenceOrder, rejection, sleep, until } from './helpers.js';
+import { LOOPBACK } from '../support/ports.js';
+import { until } from '../support/until.js';
+import { closeServer, rawServer, rejection } from './helpers.js';
 
 const types = demoRegistry();
 const orderCodec = types.get('Order');
@@ -103,7 +105,7 @@ describe('pipelining', () => {
     expect(answered).toEqual(orders.map((o) => o.id)); // answers came back in request order
     expect(channel.inFlight).toBe(0);
     expect(channel.load.messagesIn).toBe(N);
-    await channel.close();
+    await channel.close(2000);
   });
 
   it('requests made in one turn of the event loop go out together, not one send per message', async () => {
@@ -139,9 +141,14 @@ describe('pipelining', () => {
   });
 
   describe.each([1, 4])('an echo peer slow to answer the first request, pipeline %i', (pipeline) => {
-    /** Echoes each Order (fixed length) in order; the first answer only after 300 ms. */
-    async function slowEcho(): Promise<{ channel: ArchiveChannel; seen: number[] }> {
+    /**
+     * Echoes each Order (fixed length) in order; the first answer (and so every later one) only once
+     * the test calls `answer()`, after the callers it means to time out have timed out.
+     */
+    async function slowEcho(): Promise<{ channel: ArchiveChannel; seen: number[]; answer(): void }> {
       const seen: number[] = [];
+      let answer!: () => void;
+      const held = new Promise<void>((resolve) => (answer = resolve));
       const socket = await clientOf((sock) => {
         let pending = Buffer.alloc(0);
         let answers = Promise.resolve();
@@ -152,19 +159,20 @@ describe('pipelining', () => {
             pending = pending.subarray(ORDER_LENGTH);
             const first = seen.length === 0;
             seen.push(msg.readUInt32LE(0));
-            answers = answers.then(() => (first ? sleep(300) : undefined)).then(() => void sock.write(msg));
+            answers = answers.then(() => (first ? held : undefined)).then(() => void sock.write(msg));
           }
         });
       });
-      return { channel: new ArchiveChannel(socket, { types, pipeline }), seen };
+      return { channel: new ArchiveChannel(socket, { types, pipeline }), seen, answer };
     }
 
     it('the caller that timed out gets TIMEOUT, its answer is discarded, the next caller gets its own', async () => {
-      const { channel, seen } = await slowEcho();
+      const { channel, seen, answer } = await slowEcho();
       const err = await rejection(channel.exchange('Order', referenceOrder(1), 'Order', { timeoutMs: 100 }));
       expect(err.code).toBe('TIMEOUT');
       expect(err.details.sent).toBe(true);
       expect(channel.inFlight).toBe(1); // its answer is still owed
+      answer();
       expect(await channel.exchange('Order', referenceOrder(2), 'Order', { timeoutMs: 3000 })).toEqual(referenceOrder(2));
       expect(await channel.exchange('Order', referenceOrder(3), 'Order', { timeoutMs: 3000 })).toEqual(referenceOrder(3));
       expect(channel.load.messagesIn).toBe(3); // answer 1 was read, and dropped
@@ -173,10 +181,11 @@ describe('pipelining', () => {
     });
 
     it('a request that never got its turn is not sent (details.sent false)', async () => {
-      const { channel, seen } = await slowEcho();
+      const { channel, seen, answer } = await slowEcho();
       const first = channel.exchange('Order', referenceOrder(1), 'Order', { timeoutMs: 3000 });
       const blocked = Array.from({ length: pipeline }, (_, i) => channel.exchange('Order', referenceOrder(10 + i), 'Order', { timeoutMs: 50 }));
       const results = await Promise.allSettled(blocked);
+      answer();
       expect(await first).toEqual(referenceOrder(1));
       // With pipeline 1 the only extra request waited for a turn; with 4, the window held 3 of them.
       const unsent = results.filter((r) => r.status === 'rejected' && r.reason instanceof ArchwayError && r.reason.details.sent === false);

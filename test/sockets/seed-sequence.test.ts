@@ -8,7 +8,9 @@ import { describe, expect, it } from 'vitest';
 import { Archive, SocketFile, VALUE_TYPE_NAMES, type ReadValues, type WriteValues } from '../../src/archive-io/index.js';
 import { DatagramSocket, StreamSocket, type CloseInfo } from '../../src/sockets/index.js';
 import { demoRegistry } from '../../src/demo/index.js';
-import { LOOPBACK, freePort, referenceOrder, thrown } from './helpers.js';
+import { referenceOrder } from '../../src/demo/index.js';
+import { LOOPBACK, freePort } from '../support/ports.js';
+import { thrown } from './helpers.js';
 
 /** Every type with a typed accessor (archive-values.ts): [type, value written, value read back]. */
 const PRIMITIVES: [keyof WriteValues & keyof ReadValues, unknown, unknown][] = [

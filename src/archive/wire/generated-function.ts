@@ -5,6 +5,5 @@
  */
 export function generate<F>(params: Record<string, unknown>, body: string[]): F {
   const names = Object.keys(params);
-  // eslint-disable-next-line @typescript-eslint/no-implied-eval
   return new Function(...names, body.join('\n'))(...names.map((n) => params[n])) as F;
 }

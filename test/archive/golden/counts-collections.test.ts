@@ -4,7 +4,7 @@
  * pairs in stream order, byte arrays base64 (SPEC §2).
  */
 import { describe, expect, it } from 'vitest';
-import { TypeRegistry } from '../../../src/archive/index.js';
+import { TypeRegistry, type TypeExpr } from '../../../src/archive/index.js';
 import { adHoc, expectError, fill, golden } from './helpers.js';
 
 const b64 = (hexBytes: string) => Buffer.from(hexBytes, 'hex').toString('base64');
@@ -25,11 +25,11 @@ describe('format §3.1 WriteCount thresholds', () => {
   });
 
   it.each(thresholds)('CWordArray of %i WORDs → %s + n × 2 bytes', (n, count) => {
-    golden(adHoc('CWordArray'), new Array(n).fill(0x1234), count + fill('34 12', n));
+    golden(adHoc('CWordArray'), Array.from({ length: n }, () => 0x1234), count + fill('34 12', n));
   });
 
   it.each(thresholds)('CDWordArray of %i DWORDs → %s + n × 4 bytes', (n, count) => {
-    golden(adHoc('CDWordArray'), new Array(n).fill(0x12345678), count + fill('78 56 34 12', n));
+    golden(adHoc('CDWordArray'), Array.from({ length: n }, () => 0x12345678), count + fill('78 56 34 12', n));
   });
 
   it('CByteArray [1..5] → 05 00 01 02 03 04 05 (base64 "AQIDBAU=")', () => {
@@ -37,7 +37,7 @@ describe('format §3.1 WriteCount thresholds', () => {
   });
 
   it('the count of a template list uses the same thresholds (CArray<WORD>)', () => {
-    golden(adHoc({ list: 'WORD' }), new Array(0xffff).fill(7), 'FF FF FF FF 00 00' + fill('07 00', 0xffff));
+    golden(adHoc({ list: 'WORD' }), Array.from({ length: 0xffff }, () => 7), 'FF FF FF FF 00 00' + fill('07 00', 0xffff));
   });
 });
 
@@ -107,7 +107,7 @@ describe('format §3.3 template collections', () => {
     [{ fixed: 'LONG', length: 3 }, [1, 2, 3], '01 00 00 00 02 00 00 00 03 00 00 00'], // no count
     [{ map: ['CString', 'LONG'] }, [['a', 1], ['b', 2]], '02 00  01 61 01 00 00 00  01 62 02 00 00 00'],
     [{ list: { list: 'BYTE' } }, [[1], []], '02 00  01 00 01  00 00'],
-  ] as const)('%j %j → %s', (expr, value, spaced) => {
+  ] satisfies [TypeExpr, unknown, string][])('%j %j → %s', (expr, value, spaced) => {
     golden(adHoc(expr), value, spaced);
   });
 

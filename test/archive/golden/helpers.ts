@@ -38,7 +38,7 @@ export function field(type: unknown, wire: WireOptions & { field?: Record<string
   reg.add({
     ...(wire.profile === undefined ? {} : { profile: wire.profile }),
     ...(wire.codePage === undefined ? {} : { codePage: wire.codePage }),
-    types: { M: { fields: [{ name: 'v', type, ...(wire.field ?? {}) }] } },
+    types: { M: { fields: [{ name: 'v', type, ...wire.field }] } },
   });
   return reg.get('M');
 }

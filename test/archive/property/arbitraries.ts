@@ -186,6 +186,7 @@ export function leafTy(name: string, s: Scope): Ty {
  * A random type expression. `inline` are the declared types that may be embedded by value here
  * (only later ones, so no type contains itself inline); behind a list or map any type may recur.
  */
+// oxlint-disable-next-line oxc/only-used-in-recursion -- `all` becomes the next level's `inline`, which is read
 export function genExpr(d: Draw, s: Scope, inline: readonly string[], all: readonly string[], depth: number): { expr: TypeExpr; ty: Ty } {
   const roll = depth <= 0 ? 0 : d.int(0, 11);
   if (roll <= 5) {
