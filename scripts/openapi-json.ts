@@ -4,9 +4,9 @@ import { buildGateway, loadConfig } from '../src/gateway/index.js';
 
 export async function openapiJson(): Promise<string> {
   const config = loadConfig([], {}, { demo: true, logLevel: 'silent' });
-  const { app } = await buildGateway(config, { typeFiles: [{ file: DEMO_TYPES, source: 'types/demo.json' }] });
+  const { app, ctx } = await buildGateway(config, { typeFiles: [{ file: DEMO_TYPES, source: 'types/demo.json' }] });
   await app.ready();
-  const doc = app.swagger();
+  const doc = ctx.openapi();
   await app.close();
   return `${JSON.stringify(doc, null, 2)}\n`;
 }

@@ -17,6 +17,14 @@ export function unknownType(name: string, known: readonly string[], reason = '')
   return new ERR_UNKNOWN_TYPE(`unknown type ${quote(name)}${reason ? ` (${reason})` : ''}${list}`);
 }
 
+/** An operation name that no loaded message-type file declares. */
+export const ERR_UNKNOWN_OPERATION = defineError('UNKNOWN_OPERATION', (message: string) => message);
+
+export function unknownOperation(name: string, known: readonly string[]): ArchwayError {
+  const list = known.length > 0 ? `; declared operations: ${known.slice(0, 20).join(', ')}${known.length > 20 ? ', …' : ''}` : '; no type file declares operations';
+  return new ERR_UNKNOWN_OPERATION(`unknown operation ${quote(name)}${list}`);
+}
+
 /** A type name that is already registered (types are immutable once loaded). */
 export const ERR_TYPE_EXISTS = defineError(
   'TYPE_EXISTS',

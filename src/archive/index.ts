@@ -6,8 +6,9 @@
  * `stream/` (incremental decoding of received bytes), `json/` (large JSON strings).
  */
 export { ArchwayError, isArchwayError, type ArchiveCause, type ErrorDetails } from '../core/index.js';
+export { OPERATION_NAME, type Operation, type OperationDecl } from './types/operations.js';
 export {
-  ERR_ARCHIVE_DECODE, ERR_ARCHIVE_LIMIT, ERR_TYPE_EXISTS, ERR_TYPE_FILE, ERR_UNKNOWN_TYPE, ERR_VALIDATION,
+  ERR_UNKNOWN_OPERATION, ERR_ARCHIVE_DECODE, ERR_ARCHIVE_LIMIT, ERR_TYPE_EXISTS, ERR_TYPE_FILE, ERR_UNKNOWN_TYPE, ERR_VALIDATION,
 } from './errors.js';
 export { ArchiveReader } from './wire/archive-reader.js';
 export { ArchiveWriter } from './wire/archive-writer.js';

@@ -17,6 +17,7 @@ export const CODES = {
   HEADERS_TOO_LARGE: 'the request line and headers exceed what the server reads (16 KiB)',
   REQUEST_TIMEOUT: 'the client did not send its whole request within ARCHWAY_REQUEST_TIMEOUT_MS',
   UNKNOWN_TYPE: 'the message type is neither declared nor a primitive',
+  UNKNOWN_OPERATION: 'no loaded type file declares that operation',
   TYPE_FILE: 'the message-type file breaks the grammar of SPEC §2 (see path)',
   TYPE_EXISTS: 'a type of that name is already loaded',
   TYPE_IN_USE: 'the type is used by another type and cannot be removed',

@@ -5,6 +5,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
+import { isIP } from 'node:net';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import addFormats from 'ajv-formats';
@@ -16,7 +17,10 @@ import { CODES } from '../core/index.js';
 import type { GatewayContext } from './gateway-context.js';
 import { GatewayMetrics } from './plugins/gateway-metrics.js';
 import { useJsonBodyParser } from './plugins/json-body.js';
-import { openapiDocument } from './openapi-document.js';
+import { OpenApiDocument } from './openapi/build-document.js';
+import { documentInfo } from './openapi/document-info.js';
+import { collectRoutes, TYPED_ROUTE_ID } from './openapi/route-errors.js';
+import { typedRoutes } from './routes/typed-routes.js';
 import { errorAnswers } from './plugins/error-handler.js';
 import { clientErrorHandler } from './plugins/client-errors.js';
 import { toProblem } from './plugins/problem.js';
@@ -72,7 +76,7 @@ export async function buildGateway(config: Config, options: GatewayOptions = {})
   const metrics = new GatewayMetrics();
   const sessions = new SessionRegistry(config, policy, types, metrics.bytes);
   metrics.watch(sessions);
-  const ctx: GatewayContext = { config, sessions, types, policy, metrics };
+  const ctx: GatewayContext = { config, sessions, types, policy, metrics, openapi: () => ({}) };
 
   const serverOptions: FastifyServerOptions = {
     logger: options.logger ?? { level: config.logLevel },
@@ -113,24 +117,48 @@ export async function buildGateway(config: Config, options: GatewayOptions = {})
     metrics.latency.observe({ route: req.routeOptions.url ?? 'none' }, reply.elapsedTime / 1000);
   });
 
+  // Routes list their error codes; the document turns them into responses (openapi/).
+  const routes = collectRoutes(app);
   await app.register(swagger, {
-    openapi: openapiDocument(config, types) as Parameters<typeof swagger>[1] extends infer O ? O extends { openapi?: infer D } ? D : never : never,
+    openapi: { openapi: '3.1.0', info: documentInfo() },
     refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
   });
-  if (config.docs) await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { tryItOutEnabled: true, displayRequestDuration: true } });
+  const document = new OpenApiDocument({ app, config, types, routeErrors: routes.errors });
+  ctx.openapi = () => document.get(selfUrl(app, config));
+  if (config.docs) {
+    await app.register(swaggerUi, {
+      routePrefix: '/docs',
+      uiConfig: { tryItOutEnabled: true, displayRequestDuration: true, defaultModelsExpandDepth: 0 },
+      transformSpecification: () => ctx.openapi(),
+      transformSpecificationClone: false,
+    });
+  }
 
   bearerAuth(app, config.token);
   await app.register(serviceRoutes, ctx);
   await app.register(typeRoutes, ctx);
   await app.register(sessionRoutes, ctx);
   await app.register(archiveRoutes, ctx);
+  await app.register(typedRoutes, ctx);
   await app.register(datagramRoutes, ctx);
   await app.register(eventRoutes, ctx);
 
+  // A declared operation becomes an operationId: it must not take one of the gateway's own.
+  const reserved = (name: string) => routes.operationIds.has(name) || TYPED_ROUTE_ID.test(name);
+  const clash = types.operations().find((op) => reserved(op.name));
+  if (clash !== undefined) throw new Error(`${clash.source}: operation '${clash.name}' is a name the gateway uses for a route of its own: choose another`);
+  types.reserve(reserved);
   gracefulClose(app);
   app.addHook('onClose', async () => {
     await sessions.closeAll();
   });
   app.log.debug({ types: types.names(), codes: Object.keys(CODES).length }, 'gateway built');
   return { app, ctx };
+}
+
+/** The gateway's own address as configured (the port it really got when it asked for any). */
+function selfUrl(app: FastifyInstance, config: Config): string {
+  const address = app.server.address();
+  const port = typeof address === 'object' && address !== null ? address.port : config.port;
+  return `http://${isIP(config.host) === 6 ? `[${config.host}]` : config.host}:${port}`;
 }

@@ -12,13 +12,15 @@ export interface GatewayContext {
   types: TypeRegistry;
   policy: TargetPolicy;
   metrics: GatewayMetrics;
+  /** The OpenAPI document as it is now (types added at run time included). */
+  openapi: () => Record<string, unknown>;
 }
 
 /** The wait a request asked for, or the default; above the cap it is refused, not clamped. */
-export function waitMs(config: Config, given: number | undefined, path = '/timeoutMs'): number {
+export function waitMs(config: Config, given: number | undefined, path = '/timeoutMs', where: 'body' | 'query' = 'body'): number {
   if (given === undefined) return config.defaultTimeoutMs;
   if (given > config.maxTimeoutMs) {
-    throw new ERR_VALIDATION(`body${path} ${given} exceeds the longest wait allowed, ${config.maxTimeoutMs} ms (ARCHWAY_MAX_TIMEOUT_MS)`).with({ path, in: 'body' });
+    throw new ERR_VALIDATION(`${where === 'body' ? 'body' : 'querystring'}${path} ${given} exceeds the longest wait allowed, ${config.maxTimeoutMs} ms (ARCHWAY_MAX_TIMEOUT_MS)`).with({ path, in: where });
   }
   return given;
 }

@@ -7,7 +7,7 @@ export { ConfigSchema, configTable, envName, flagName, loadConfig, type Config, 
 export { allCodes } from './error-catalog.js';
 export * from './errors.js';
 export type { GatewayContext } from './gateway-context.js';
-export { API_VERSION } from './openapi-document.js';
+export { API_VERSION } from './openapi/document-info.js';
 export { Session } from './sessions/session.js';
 export { SessionRegistry } from './sessions/session-registry.js';
 export { TargetPolicy } from './sessions/target-policy.js';

@@ -1,24 +1,42 @@
 /**
- * The OpenAPI document (SPEC §4): the committed openapi/openapi.json is what the code produces now
- * (regenerate with `npm run openapi`), it is a valid OpenAPI 3.1 document, the gateway serves it,
- * and it documents every error code with the status the gateway answers with.
+ * The OpenAPI document (SPEC §1 "Typed operations", §4): the committed openapi/openapi.json is what
+ * the code produces now (regenerate with `npm run openapi`) and what the gateway serves; it is a
+ * valid OpenAPI 3.1 document a generated client can trust — an operationId on every operation, a
+ * description on every answer, `code` an enum of exactly the codes of each route and status, every
+ * field of an error body declared, one compact example per code — and it follows the registry:
+ * types and operations added at run time appear at once.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import SwaggerParser from '@apidevtools/swagger-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openapiJson } from '../../scripts/openapi-json.js';
+import { ErrorDetailsSchema } from '../../src/core/index.js';
 import { allCodes } from '../../src/gateway/index.js';
 import { startGateway, type TestGateway } from '../support/gateway-harness.js';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const committedText = readFileSync(path.join(root, 'openapi', 'openapi.json'), 'utf8');
-const committed = JSON.parse(committedText) as {
+interface Media {
+  schema: { $ref?: string; allOf?: [{ $ref: string }, { properties: { statusCode: { const: number }; code: { enum: string[] } } }] };
+  examples?: Record<string, { value: { statusCode: number; code: string } }>;
+}
+interface Operation {
+  operationId?: string;
+  description?: string;
+  requestBody?: unknown;
+  parameters?: { name: string; in: string; example?: unknown }[];
+  responses: Record<string, { description: string; content?: Record<string, Media> }>;
+}
+interface Doc {
   info: { description: string };
-  paths: Record<string, Record<string, { responses: Record<string, { description: string; content?: Record<string, { schema: { $ref?: string } }> }> }>>;
-  components: { schemas: Record<string, { examples?: unknown[] }> };
-};
+  servers: { url: string }[];
+  paths: Record<string, Record<string, Operation>>;
+  components: { schemas: Record<string, { examples?: unknown[]; properties?: Record<string, unknown>; additionalProperties?: boolean }> };
+}
+
+const root = path.resolve(import.meta.dirname, '..', '..');
+const committedText = readFileSync(path.join(root, 'openapi', 'openapi.json'), 'utf8');
+const committed = JSON.parse(committedText) as Doc;
+const operations = Object.entries(committed.paths).flatMap(([p, item]) => Object.entries(item).map(([method, op]) => ({ p, method, op })));
 
 let gw: TestGateway;
 beforeAll(async () => {
@@ -27,11 +45,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await gw.close();
 });
-
-/** Error codes a response documents: its description reads "`CODE`: when; `CODE`: when". */
-function codesOf(description: string): string[] {
-  return [...description.matchAll(/`([A-Z_]+)`:/g)].map((m) => m[1]!);
-}
 
 describe('openapi/openapi.json', () => {
   it('is up to date: it equals what the code generates now (run `npm run openapi` after changing a route)', async () => {
@@ -44,57 +57,114 @@ describe('openapi/openapi.json', () => {
     expect(api.openapi).toBe('3.1.0');
   });
 
-  it('is what GET /openapi.json serves', async () => {
-    const r = await gw.call('GET', '/openapi.json');
+  it('is what GET /openapi.json serves (but for the server address, which is the port really listened on)', async () => {
+    const r = await gw.call<Doc>('GET', '/openapi.json');
     expect(r.status).toBe(200);
     expect(r.headers['content-type']).toMatch(/^application\/json/);
-    expect(r.body).toEqual(committed);
+    expect({ ...r.body, servers: committed.servers }).toEqual(committed);
+    expect(r.body.servers.map((s) => s.url)).toEqual(['/', gw.base]);
+  });
+});
+
+describe('a document a generated client can trust', () => {
+  it('every operation has a unique camelCase operationId and a description', () => {
+    const ids = operations.map(({ op }) => op.operationId);
+    expect(ids.every((id) => typeof id === 'string' && /^[a-z][A-Za-z0-9]*$/.test(id)), JSON.stringify(ids)).toBe(true);
+    expect(new Set(ids).size).toBe(ids.length);
+    for (const { p, method, op } of operations) expect(op.description, `${method} ${p}`).toMatch(/\S/);
+    expect(ids).toEqual(expect.arrayContaining(['createSession', 'connect', 'exchange', 'placeOrder', 'storeOrder', 'loadOrderAck']));
   });
 
-  it('lists every error code with its status in the description table', () => {
-    const codes = allCodes();
-    expect(codes.length).toBeGreaterThanOrEqual(28);
-    for (const { code, status } of codes) {
-      expect(committed.info.description, code).toContain(`| \`${code}\` | ${status} |`);
-    }
-  });
-
-  it('documents every code on the routes that produce it, under the status the gateway answers with', () => {
-    const statusOf = new Map<string, number>(allCodes().map((c) => [c.code, c.status]));
-    const onRoutes = new Set<string>();
-    let operations = 0;
-    for (const [p, ops] of Object.entries(committed.paths)) {
-      for (const [method, op] of Object.entries(ops)) {
-        operations++;
-        const documented: string[] = [];
-        for (const [status, response] of Object.entries(op.responses)) {
-          if (Number(status) < 400) continue;
-          expect(response.content?.['application/json']?.schema.$ref, `${method} ${p} ${status}`).toBe('#/components/schemas/Problem');
-          for (const code of codesOf(response.description)) {
-            expect(statusOf.get(code), `${method} ${p}: ${code}`).toBe(Number(status));
-            documented.push(code);
-            onRoutes.add(code);
-          }
-        }
-        if (p === '/health') continue;
-        expect(documented, `${method} ${p}`).toEqual(expect.arrayContaining(['UNAUTHORIZED', 'INTERNAL']));
-        if ((op as { requestBody?: unknown }).requestBody !== undefined) {
-          expect(documented, `${method} ${p}`).toEqual(expect.arrayContaining(['MALFORMED_JSON', 'UNSUPPORTED_MEDIA_TYPE', 'PAYLOAD_TOO_LARGE']));
-        }
-        if (p.includes('{name}')) expect(documented, `${method} ${p}`).toEqual(expect.arrayContaining(['VALIDATION']));
+  it('every answer is described (no "Default Response")', () => {
+    for (const { p, method, op } of operations) {
+      for (const [status, response] of Object.entries(op.responses)) {
+        expect(response.description, `${method} ${p} ${status}`).not.toBe('Default Response');
+        expect(response.description.length, `${method} ${p} ${status}`).toBeGreaterThan(3);
       }
     }
-    expect(operations).toBeGreaterThanOrEqual(21);
+  });
+
+  it('error answers: code an enum of exactly the route\'s codes for that status, one example per code', () => {
+    const statusOf = new Map<string, number>(allCodes().map((c) => [c.code, c.status]));
+    const onRoutes = new Set<string>();
+    for (const { p, method, op } of operations) {
+      const documented: string[] = [];
+      for (const [status, response] of Object.entries(op.responses)) {
+        if (Number(status) < 400) continue;
+        const media = response.content?.['application/json'];
+        const [problem, narrowed] = media?.schema.allOf ?? [];
+        expect(problem?.$ref, `${method} ${p} ${status}`).toBe('#/components/schemas/Problem');
+        const codes = narrowed?.properties.code.enum ?? [];
+        expect(narrowed?.properties.statusCode.const).toBe(Number(status));
+        expect(Object.keys(media?.examples ?? {}).sort(), `${method} ${p} ${status}`).toEqual([...codes].sort());
+        for (const code of codes) {
+          expect(statusOf.get(code), `${method} ${p}: ${code}`).toBe(Number(status));
+          expect(media!.examples![code]!.value).toMatchObject({ statusCode: Number(status), code });
+          documented.push(code);
+          onRoutes.add(code);
+        }
+      }
+      expect(documented, `${method} ${p}`).toEqual(expect.arrayContaining(p === '/health' ? ['INTERNAL'] : ['UNAUTHORIZED', 'INTERNAL']));
+      if (op.requestBody !== undefined) {
+        expect(documented, `${method} ${p}`).toEqual(expect.arrayContaining(['MALFORMED_JSON', 'UNSUPPORTED_MEDIA_TYPE', 'PAYLOAD_TOO_LARGE']));
+      }
+      if (p.includes('{name}')) expect(documented, `${method} ${p}`).toEqual(expect.arrayContaining(['VALIDATION', 'URI_TOO_LONG']));
+    }
     // Every HTTP code is on some route, but ROUTE_NOT_FOUND: that one answers paths no route has.
     const missing = allCodes().filter((c) => c.http).map((c) => c.code).filter((c) => !onRoutes.has(c));
     expect(missing).toEqual(['ROUTE_NOT_FOUND']);
   });
 
-  it('carries the demo message types as schemas with examples', () => {
-    for (const name of ['Order', 'OrderLine', 'OrderAck']) {
-      expect(committed.components.schemas[name], name).toBeDefined();
-      expect(committed.components.schemas[name]!.examples?.length, name).toBe(1);
+  it('lists every error code with its status in the description table', () => {
+    const http = allCodes().filter((c) => c.http);
+    expect(http.length).toBeGreaterThanOrEqual(30);
+    for (const { code, status } of http) expect(committed.info.description, code).toContain(`| \`${code}\` | ${status} |`);
+  });
+
+  it('declares every field an error body can carry, and no other', () => {
+    const problem = committed.components.schemas.Problem!;
+    expect(problem.additionalProperties).toBe(false);
+    expect(Object.keys(problem.properties ?? {}).sort()).toEqual(['code', 'message', 'statusCode', ...Object.keys(ErrorDetailsSchema.properties)].sort());
+  });
+
+  it('has servers, and path parameter examples so a person types a session name once', () => {
+    expect(committed.servers.map((s) => s.url)).toEqual(['/', 'http://127.0.0.1:8080']);
+    for (const { p, method, op } of operations) {
+      for (const param of op.parameters ?? []) if (param.in === 'path') expect(param.example, `${method} ${p} ${param.name}`).toBeDefined();
     }
-    expect(committed.components.schemas.Problem).toBeDefined();
+  });
+
+  it('carries the demo types as schemas with examples, in canonical, lossless and input shapes', () => {
+    for (const name of ['Order', 'OrderLine', 'OrderAck']) {
+      for (const shape of ['', 'Lossless', 'Input']) {
+        expect(committed.components.schemas[name + shape], name + shape).toBeDefined();
+        expect(committed.components.schemas[name + shape]!.examples?.length, name + shape).toBe(1);
+      }
+    }
+  });
+});
+
+describe('the document follows the registry', () => {
+  it('a type file added with POST /types appears at once with its operation; removed, it goes', async () => {
+    const file = {
+      types: { Ping: { fields: [{ name: 'n', type: 'DWORD' }] }, Pong: { fields: [{ name: 'n', type: 'DWORD' }] } },
+      operations: { ping: { request: 'Ping', response: 'Pong' } },
+    };
+    expect((await gw.call('POST', '/types', file)).status).toBe(201);
+    const after = (await gw.call<Doc>('GET', '/openapi.json')).body;
+    expect(after.paths['/sessions/{name}/ops/ping']?.post?.operationId).toBe('ping');
+    expect(after.paths['/sessions/{name}/store/Ping']?.post?.operationId).toBe('storePing');
+    expect(after.components.schemas.Pong).toBeDefined();
+    const ui = (await gw.call<Doc>('GET', '/docs/json')).body;
+    expect(ui.paths['/sessions/{name}/ops/ping']).toBeDefined();
+    // An operation holds its types: they go once it does (a type file's operations go with its types).
+    expect((await gw.call('DELETE', '/types/Ping')).status).toBe(409);
+  });
+
+  it('an operation may not take the operationId of a route of the gateway (TYPE_FILE)', async () => {
+    for (const name of ['connect', 'createSession', 'storeThing', 'loadX']) {
+      const r = await gw.call('POST', '/types', { types: { [`T${name}`]: { fields: [] } }, operations: { [name]: { request: `T${name}`, response: `T${name}` } } });
+      expect(r.status, name).toBe(400);
+    }
   });
 });

@@ -8,6 +8,7 @@ import Compile from 'typebox/compile';
 import { parse as parseYaml } from 'yaml';
 import { ERR_TYPE_FILE } from '../errors.js';
 import { checkNesting } from './nesting.js';
+import { OperationsSchema, type OperationDecl } from './operations.js';
 
 export const IDENTIFIER = '^[A-Za-z_][A-Za-z0-9_]*$';
 /** Class names are stored as ASCII with a WORD length; MFC's reader rejects 64 or more (format §4.3). */
@@ -79,6 +80,7 @@ export const TypeFileSchema = Type.Object(
     profile: Type.Optional(ProfileSchema),
     codePage: Type.Optional(Type.Integer({ minimum: 1, maximum: 65535, description: 'ANSI code page of narrow strings (default 1252)' })),
     types: Type.Record(Type.String({ pattern: IDENTIFIER }), TypeDeclSchema, { additionalProperties: false }),
+    operations: Type.Optional(OperationsSchema),
   },
   { additionalProperties: false, $id: 'TypeFile' },
 );
@@ -95,6 +97,7 @@ export interface TypeFile {
   profile?: Static<typeof ProfileSchema>;
   codePage?: number;
   types: Record<string, TypeDecl>;
+  operations?: Record<string, OperationDecl>;
 }
 
 const checker = Compile(TypeFileSchema);

@@ -5,7 +5,8 @@
  * by the peer profile and code page they are written for.
  */
 import { codePage as getCodePage, codePageExists } from '../values/code-page.js';
-import { ERR_TOO_MANY_TYPES, ERR_TYPE_FILE, ERR_TYPE_IN_USE, unknownType } from '../errors.js';
+import { ERR_TOO_MANY_TYPES, ERR_TYPE_FILE, ERR_TYPE_IN_USE, unknownOperation, unknownType } from '../errors.js';
+import { resolveOperations, type Operation } from './operations.js';
 import { resolveLimits, type Limits } from '../values/limits.js';
 import { MessageCodec } from './message-codec.js';
 import { profileFlags, type Profile } from '../values/profile.js';
@@ -41,6 +42,10 @@ export class TypeRegistry {
   private readonly adHoc = new Map<string, MessageCodec>();
   private fileInfo: TypeFileInfo[] = [];
   private readonly maxTypes: number;
+  private readonly ops = new Map<string, Operation>();
+  /** Changes with every type or operation added or removed (documents built from it are stale). */
+  version = 0;
+  private reserved: (name: string) => boolean = () => false;
 
   constructor(limits: Partial<Limits> = {}, options: RegistryOptions = {}) {
     this.limits = resolveLimits(limits);
@@ -53,6 +58,10 @@ export class TypeRegistry {
     const adding = Object.keys(parsed.types).length;
     if (this.structs.size + adding > this.maxTypes) throw new ERR_TOO_MANY_TYPES(this.structs.size, adding, this.maxTypes);
     const added = resolveTypeFile(parsed, this.structs, this.limits);
+    const operations = resolveOperations(parsed.operations, source, (n) => this.structs.has(n) || added.has(n), (n) =>
+      this.ops.has(n) ? 'is already declared' : this.reserved(n) ? 'is a name the gateway uses for a route of its own: choose another' : undefined);
+    for (const op of operations) this.ops.set(op.name, op);
+    this.version++;
     for (const [name, plan] of added) {
       this.structs.set(name, plan);
       this.codecs.set(name, new MessageCodec(name, plan, this.limits));
@@ -82,12 +91,36 @@ export class TypeRegistry {
     for (const other of this.structs.values()) {
       if (other !== plan && uses(other, plan)) throw new ERR_TYPE_IN_USE(name, other.name);
     }
+    for (const op of this.ops.values()) {
+      if (op.request === name || op.response === name) throw new ERR_TYPE_IN_USE(name, `operation ${op.name}`);
+    }
+    this.version++;
     this.structs.delete(name);
     this.codecs.delete(name);
     this.adHoc.clear(); // compiled expressions may reach the type: they compile again on demand
     this.fileInfo = this.fileInfo
       .map((f) => ({ ...f, types: f.types.filter((t) => t !== name) }))
       .filter((f) => f.types.length > 0);
+  }
+
+  /** The operation of that name, or UNKNOWN_OPERATION naming those declared. */
+  operation(name: string): Operation {
+    const op = this.ops.get(name);
+    if (op === undefined) throw unknownOperation(name, [...this.ops.keys()]);
+    return op;
+  }
+
+  /**
+   * Names that no operation may take (a gateway's own operationIds); checked for files added from
+   * now on — the caller checks those already added with `operations()`.
+   */
+  reserve(isReserved: (name: string) => boolean): void {
+    this.reserved = isReserved;
+  }
+
+  /** Every operation, in the order their files were added. */
+  operations(): Operation[] {
+    return [...this.ops.values()];
   }
 
   has(name: string): boolean {

@@ -22,7 +22,7 @@ export interface LargeJsonOptions {
   minLength: number;
   /** The server's JSON.parse (with its prototype-poisoning checks). */
   parseText: (text: string) => unknown;
-  /** Long strings inside a property of this name stay bytes (Utf8Text). */
+  /** Long strings inside a property of this name stay bytes (Utf8Text); `*`: anywhere in the body. */
   textUnder?: string;
 }
 
@@ -101,11 +101,12 @@ function fill(
   textUnder: string | undefined,
 ): unknown {
   const index = (v: unknown): number => (typeof v === 'string' && v.startsWith(tag) ? Number(v.slice(tag.length)) : -1);
+  const everywhere = textUnder === '*';
   const root = index(value);
-  if (root >= 0) return text(root, false);
+  if (root >= 0) return text(root, everywhere);
   if (value === null || typeof value !== 'object') return value;
   // An explicit stack: a body may nest deeper than the call stack goes.
-  const stack: { node: object; under: boolean }[] = [{ node: value, under: false }];
+  const stack: { node: object; under: boolean }[] = [{ node: value, under: everywhere }];
   let left = count;
   const visit = (holder: Record<string | number, unknown>, key: string | number, under: boolean): void => {
     const v = holder[key];

@@ -6,27 +6,22 @@
  */
 import type { FastifyPluginAsync } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { Readable } from 'node:stream';
-import type { FastifyReply } from 'fastify';
+import { Type } from 'typebox';
 import { ArchwayError, type Code } from '../../core/index.js';
-import { ERR_VALIDATION, fromBase64, hasLongString, jsonChunks, toBase64, type TypeExpr } from '../../archive/index.js';
+import { ERR_VALIDATION, fromBase64, toBase64, type TypeExpr } from '../../archive/index.js';
 import { disconnectSignal } from '../sessions/disconnect-signal.js';
-import { BODY_ERRORS, E, errorResponses } from '../error-catalog.js';
+import { BODY_ERRORS, E } from '../error-catalog.js';
 import { waitMs, type GatewayContext } from '../gateway-context.js';
 import { useJsonBodyParser } from '../plugins/json-body.js';
-import { ExchangeBody, LoadBody, Loaded, ReadBody, ReadResult, StoreBody, Stored, WriteBody, Written } from '../schemas/archive-schemas.js';
-import { NameParams, withExamples } from '../schemas/shared-schemas.js';
-import { typedExample } from '../openapi-document.js';
+import { ExchangeBody, LoadBody, Loaded, ReadBody, ReadResult, StoreBody, WriteBody, Written } from '../schemas/archive-schemas.js';
+import { described, NameParams, withExamples } from '../schemas/shared-schemas.js';
+import { typedExample } from '../openapi/typed-examples.js';
+import { answer, forgetIfClosed } from './answers.js';
 
 const tags = ['archives'];
 const ON_SESSION: Code[] = [...BODY_ERRORS, E.SESSION_NOT_FOUND, E.INVALID_STATE, E.ARCHIVE_REQUIRES_STREAM];
 const LOADING: Code[] = [E.UNKNOWN_TYPE, E.TIMEOUT, E.PEER_CLOSED, E.ARCHIVE_DECODE, E.ARCHIVE_LIMIT, E.OVERLOADED];
 const STORING: Code[] = [E.UNKNOWN_TYPE, E.PEER_CLOSED, E.SOCKET_ERROR, E.TIMEOUT, E.OVERLOADED];
-
-/** A request that failed and closed its session (a partial message was cut off) takes the session out of the list. */
-async function forgetIfClosed(ctx: GatewayContext, name: string, err: unknown): Promise<void> {
-  if (err instanceof ArchwayError && err.details.sessionClosed === true) await ctx.sessions.remove(name).catch(() => undefined);
-}
 
 export const archiveRoutes: FastifyPluginAsync<GatewayContext> = async (plain, ctx) => {
   const app = plain.withTypeProvider<TypeBoxTypeProvider>();
@@ -44,12 +39,13 @@ export const archiveRoutes: FastifyPluginAsync<GatewayContext> = async (plain, c
 
   app.post('/sessions/:name/store', {
     schema: {
+      operationId: 'store',
       tags,
       summary: 'Store values (ar << value), then flush: one message of a type, or a list of typed values',
       description: 'Values are validated against their type before a byte is sent: all of them go out, or none does.',
       params: NameParams,
       body: storeBody,
-      response: { 200: Stored, ...errorResponses([...ON_SESSION, ...STORING], { pathParams: true }) },
+      response: { 200: described(Type.Ref('Stored'), 'the values were handed to the kernel') }, errors: [...ON_SESSION, ...STORING],
     },
   }, async (req, reply) => {
     const s = sessions.get(req.params.name);
@@ -81,12 +77,13 @@ export const archiveRoutes: FastifyPluginAsync<GatewayContext> = async (plain, c
 
   app.post('/sessions/:name/load', {
     schema: {
+      operationId: 'load',
       tags,
       summary: 'Load one value (ar >> value): waits for all of its bytes, consumes them atomically',
       description: 'A load that times out or fails to decode consumes nothing: the bytes stay for the next load.',
       params: NameParams,
       body: loadBody,
-      response: { 200: Loaded, ...errorResponses([...ON_SESSION, ...LOADING], { pathParams: true }) },
+      response: { 200: described(Loaded, 'the value received') }, errors: [...ON_SESSION, ...LOADING],
     },
   }, async (req, reply) => {
     const s = sessions.get(req.params.name);
@@ -94,17 +91,18 @@ export const archiveRoutes: FastifyPluginAsync<GatewayContext> = async (plain, c
     const codec = s.codec(req.body.type as TypeExpr);
     const value = await ch.read(codec, { timeoutMs: waitMs(config, req.body.timeoutMs), signal: disconnectSignal(reply) });
     messages.inc({ op: 'load' });
-    return answer(reply, value);
+    return answer(reply, { value });
   });
 
   app.post('/sessions/:name/exchange', {
     schema: {
+      operationId: 'exchange',
       tags,
       summary: 'Store a request and load its answer (the RPC use)',
       description: 'Calls on one session are served first-in first-out, up to the session\'s `pipeline` in flight. The timeout covers the wait for a turn and for the answer; an answer whose caller timed out is read and discarded, never handed to the next caller. An answer that does not decode fails the exchanges after it, and later exchanges answer 409 (outOfStep) until a load or raw read consumes the stray bytes.',
       params: NameParams,
       body: exchangeBody,
-      response: { 200: Loaded, ...errorResponses([...ON_SESSION, ...LOADING, ...STORING], { pathParams: true }) },
+      response: { 200: described(Loaded, 'the answer received') }, errors: [...ON_SESSION, ...LOADING, ...STORING],
     },
   }, async (req, reply) => {
     const s = sessions.get(req.params.name);
@@ -122,16 +120,18 @@ export const archiveRoutes: FastifyPluginAsync<GatewayContext> = async (plain, c
       throw ERR_VALIDATION.is(err) ? err.under('/request/value', 'body') : err;
     }
     messages.inc({ op: 'exchange' });
-    return answer(reply, value);
+    return answer(reply, { value });
   });
 
   app.post('/sessions/:name/write', {
     schema: {
+      operationId: 'writeBytes',
       tags,
       summary: 'Write raw bytes (ar.Write) through the store archive, then flush',
+      description: 'Raw bytes for protocols without message types; `timeoutMs` bounds the wait for the peer to take them (a timeout says what became of them in `delivery`).',
       params: NameParams,
       body: WriteBody,
-      response: { 200: Written, ...errorResponses([...ON_SESSION, E.PEER_CLOSED, E.SOCKET_ERROR, E.TIMEOUT, E.OVERLOADED], { pathParams: true }) },
+      response: { 200: described(Written, 'the bytes were handed to the kernel') }, errors: [...ON_SESSION, E.PEER_CLOSED, E.SOCKET_ERROR, E.TIMEOUT, E.OVERLOADED],
     },
   }, async (req, reply) => {
     const s = sessions.get(req.params.name);
@@ -149,11 +149,13 @@ export const archiveRoutes: FastifyPluginAsync<GatewayContext> = async (plain, c
 
   app.post('/sessions/:name/read', {
     schema: {
+      operationId: 'readBytes',
       tags,
       summary: 'Read raw bytes (ar.Read): exactly `bytes`, or with `partial` what is there up to `bytes`',
+      description: 'Raw bytes from what the peer sent; a read that times out consumes nothing.',
       params: NameParams,
       body: ReadBody,
-      response: { 200: ReadResult, ...errorResponses([...ON_SESSION, E.TIMEOUT, E.PEER_CLOSED, E.OVERLOADED], { pathParams: true }) },
+      response: { 200: described(ReadResult, 'the bytes received') }, errors: [...ON_SESSION, E.TIMEOUT, E.PEER_CLOSED, E.OVERLOADED],
     },
   }, async (req, reply) => {
     const ch = sessions.get(req.params.name).channel();
@@ -166,12 +168,3 @@ export const archiveRoutes: FastifyPluginAsync<GatewayContext> = async (plain, c
     return { data: toBase64(data), bytes: data.length };
   });
 };
-
-/** Strings past this length are sent in slices rather than serialized whole (bench:large). */
-const STREAM_FROM = 1024 * 1024;
-
-/** `{value}`, streamed in pieces when it holds a long string (a large CByteArray's base64). */
-function answer(reply: FastifyReply, value: unknown): { value: unknown } | FastifyReply {
-  if (!hasLongString(value, STREAM_FROM)) return { value };
-  return reply.type('application/json; charset=utf-8').send(Readable.from(jsonChunks({ value })));
-}

@@ -3,10 +3,10 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { ERR_VALIDATION, fromBase64, toBase64 } from '../../archive/index.js';
 import { disconnectSignal } from '../sessions/disconnect-signal.js';
-import { BODY_ERRORS, E, errorResponses } from '../error-catalog.js';
+import { BODY_ERRORS, E } from '../error-catalog.js';
 import { waitMs, type GatewayContext } from '../gateway-context.js';
 import { ReceiveBody, Received, SendBody, Sent } from '../schemas/datagram-schemas.js';
-import { NameParams } from '../schemas/shared-schemas.js';
+import { described, NameParams } from '../schemas/shared-schemas.js';
 
 const tags = ['datagrams'];
 
@@ -16,14 +16,15 @@ export const datagramRoutes: FastifyPluginAsync<GatewayContext> = async (plain, 
 
   app.post('/sessions/:name/datagrams', {
     schema: {
+      operationId: 'sendDatagram',
       tags,
       summary: 'Send a datagram (SendTo host/port, or Send to the connected peer)',
+      description: 'With `host` and `port`: SendTo (the target must be allowed by ARCHWAY_ALLOW_TARGETS); without them, Send to the peer of a connected datagram session.',
       params: NameParams,
       body: SendBody,
       response: {
-        200: Sent,
-        ...errorResponses([...BODY_ERRORS, E.SESSION_NOT_FOUND, E.INVALID_STATE, E.TARGET_NOT_ALLOWED, E.HOST_NOT_FOUND, E.INVALID_ADDRESS, E.MESSAGE_TOO_LARGE, E.SOCKET_ERROR], { pathParams: true }),
-      },
+        200: described(Sent, 'the datagram was handed to the kernel')
+      }, errors: [...BODY_ERRORS, E.SESSION_NOT_FOUND, E.INVALID_STATE, E.TARGET_NOT_ALLOWED, E.HOST_NOT_FOUND, E.INVALID_ADDRESS, E.MESSAGE_TOO_LARGE, E.SOCKET_ERROR],
     },
   }, async (req) => {
     const d = sessions.get(req.params.name).datagram('sending a datagram');
@@ -44,11 +45,13 @@ export const datagramRoutes: FastifyPluginAsync<GatewayContext> = async (plain, 
 
   app.post('/sessions/:name/datagrams/receive', {
     schema: {
+      operationId: 'receiveDatagram',
       tags,
       summary: 'Receive one datagram (ReceiveFrom): long-polls up to timeoutMs',
+      description: 'The next datagram with its sender; a wait that times out takes nothing.',
       params: NameParams,
       body: ReceiveBody,
-      response: { 200: Received, ...errorResponses([...BODY_ERRORS, E.SESSION_NOT_FOUND, E.INVALID_STATE, E.TIMEOUT], { pathParams: true }) },
+      response: { 200: described(Received, 'the datagram received, with its sender') }, errors: [...BODY_ERRORS, E.SESSION_NOT_FOUND, E.INVALID_STATE, E.TIMEOUT],
     },
   }, async (req, reply) => {
     const d = sessions.get(req.params.name).datagram('receiving a datagram');

@@ -9,7 +9,7 @@ import type { EventEmitter } from 'node:events';
 import { Type } from 'typebox';
 import type { ArchwayError } from '../../core/index.js';
 import type { CloseInfo } from '../../sockets/index.js';
-import { E, errorResponses } from '../error-catalog.js';
+import { E } from '../error-catalog.js';
 import type { GatewayContext } from '../gateway-context.js';
 import { NameParams } from '../schemas/shared-schemas.js';
 
@@ -27,15 +27,15 @@ export const eventRoutes: FastifyPluginAsync<GatewayContext> = async (plain, ctx
 
   app.get('/sessions/:name/events', {
     schema: {
+      operationId: 'sessionEvents',
       tags: ['sessions'],
       summary: 'Socket notifications as Server-Sent Events (OnAccept, OnReceive, OnConnect, OnClose)',
       description: 'Events: `session` (initial state), `accept` {pendingConnections}, `receive` {bytes, buffered}, `connect` {error?}, `close` {reason, wsa?}. A comment line is sent every 15 s to keep proxies from closing the stream.',
       params: NameParams,
       // The media type on the 200 alone: errors (404 before the stream starts) are JSON.
       response: {
-        200: { description: 'the event stream', content: { 'text/event-stream': { schema: Type.String() } } },
-        ...errorResponses([E.VALIDATION, E.SESSION_NOT_FOUND], { pathParams: true }),
-      },
+        200: { description: 'the event stream: each event is a `SessionEvent` (`event:` its name, `data:` its JSON)', content: { 'text/event-stream': { schema: Type.Ref('SessionEvent') } } },
+      }, errors: [E.VALIDATION, E.SESSION_NOT_FOUND],
     },
   }, async (req, reply) => {
     const s = sessions.get(req.params.name);

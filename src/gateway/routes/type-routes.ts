@@ -8,9 +8,10 @@ import { Type } from 'typebox';
 import { parse as parseYaml } from 'yaml';
 import { ERR_TYPE_FILE, exampleOf, type TypeRegistry } from '../../archive/index.js';
 import { ERR_MALFORMED_JSON } from '../errors.js';
-import { BODY_ERRORS, E, errorResponses } from '../error-catalog.js';
+import { BODY_ERRORS, E } from '../error-catalog.js';
 import type { GatewayContext } from '../gateway-context.js';
 import { TypeDetail, TypeList, TypeNameParams, TypeRemoved, TypesAdded } from '../schemas/type-schemas.js';
+import { described } from '../schemas/shared-schemas.js';
 
 const tags = ['types'];
 
@@ -38,15 +39,18 @@ export const typeRoutes: FastifyPluginAsync<GatewayContext> = async (plain, ctx)
   });
 
   app.get('/types', {
-    schema: { tags, summary: 'The message types loaded', response: { 200: TypeList, ...errorResponses([]) } },
+    schema: {
+      operationId: 'listTypes', tags, summary: 'The message types loaded', response: { 200: described(TypeList, 'the message types loaded') }, errors: [], description: 'Every declared type with the file it came from, the peer profile and the code page it is written for.' },
   }, async () => ({ types: summaries(types) }));
 
   app.get('/types/:name', {
     schema: {
+      operationId: 'getType',
       tags,
       summary: 'One message type: its JSON Schema and an example value',
+      description: "The type's JSON Schema (declared types under `$defs`) and an example value a request may send.",
       params: TypeNameParams,
-      response: { 200: TypeDetail, ...errorResponses([E.VALIDATION, E.UNKNOWN_TYPE], { pathParams: true }) },
+      response: { 200: described(TypeDetail, 'the JSON Schema of the type and an example value') }, errors: [E.VALIDATION, E.UNKNOWN_TYPE],
     },
   }, async (req) => {
     const codec = types.get(req.params.name);
@@ -57,12 +61,13 @@ export const typeRoutes: FastifyPluginAsync<GatewayContext> = async (plain, ctx)
 
   app.post('/types', {
     schema: {
+      operationId: 'addTypes',
       tags,
       summary: 'Add a message-type file at run time (JSON, or YAML with Content-Type application/yaml)',
       description: 'All of its types are added, or none. A bad file is a 400 TYPE_FILE whose `path` points at the problem.',
       body: Type.Unsafe({ $ref: 'TypeFile#' }),
       consumes: ['application/json', 'application/yaml'],
-      response: { 201: TypesAdded, ...errorResponses([...BODY_ERRORS, E.TYPE_FILE, E.TYPE_EXISTS, E.UNKNOWN_TYPE, E.TOO_MANY_TYPES]) },
+      response: { 201: described(TypesAdded, 'the names of the types added') }, errors: [...BODY_ERRORS, E.TYPE_FILE, E.TYPE_EXISTS, E.UNKNOWN_TYPE, E.TOO_MANY_TYPES],
     },
     // The registry checks the file against the same TypeBox schema, with messages that say where.
     validatorCompiler: () => () => true,
@@ -74,12 +79,13 @@ export const typeRoutes: FastifyPluginAsync<GatewayContext> = async (plain, ctx)
 
   app.delete('/types/:name', {
     schema: {
+      operationId: 'removeType',
       tags,
       summary: 'Remove a message type (when no other type uses it)',
       description: 'Sessions that use it keep their compiled codec until they close; the name is free again at once.',
       params: TypeNameParams,
       // A body is not expected; one sent anyway is parsed (and refused) like any JSON body.
-      response: { 200: TypeRemoved, ...errorResponses([...BODY_ERRORS, E.UNKNOWN_TYPE, E.TYPE_IN_USE], { pathParams: true }) },
+      response: { 200: described(TypeRemoved, 'the type is removed') }, errors: [...BODY_ERRORS, E.UNKNOWN_TYPE, E.TYPE_IN_USE],
     },
   }, async (req) => {
     types.remove(req.params.name);

@@ -2,6 +2,8 @@
 import { Type } from 'typebox';
 import { Base64, TimeoutMs } from './shared-schemas.js';
 
+export { Stored } from './shared-schemas.js';
+
 const TypeRef = Type.Unsafe<string | Record<string, unknown>>({ $ref: 'TypeExpr#' });
 const AnyValue = Type.Unknown({ description: 'the value in the JSON mapping of its type (SPEC §2); GET /types/{name} gives its schema' });
 
@@ -21,10 +23,6 @@ export const StoreBody = Type.Union(
   { description: '`ar << value`: one message, or a list of typed values. `timeoutMs` bounds the wait for the peer to take them; past it they are taken back if none went out (`delivery` in the error says)' },
 );
 
-export const Stored = Type.Object({
-  values: Type.Integer({ description: 'values written' }),
-  bytes: Type.Integer({ description: 'bytes of this request, handed to the kernel' }),
-});
 
 export const LoadBody = Type.Object(
   { type: TypeRef, timeoutMs: Type.Optional(TimeoutMs) },

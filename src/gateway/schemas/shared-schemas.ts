@@ -5,7 +5,10 @@
  * one shared `TypeExpr` schema so validators and OpenAPI tools resolve the recursion by name.
  */
 import { Type, type TSchema } from 'typebox';
+import { ErrorDetailsSchema, type Code } from '../../core/index.js';
 import { TypeExprSchema, TypeFileSchema } from '../../archive/index.js';
+import { allCodes } from '../error-catalog.js';
+import { SessionEvent } from './event-schemas.js';
 
 /** Replaces the cyclic TypeExpr (`{$defs:{TypeExpr}, $ref:"TypeExpr"}`) by a reference to the shared one. */
 function shareTypeExpr(node: unknown): unknown {
@@ -33,18 +36,15 @@ export const TypeFileShared = {
   description: 'a message-type file (SPEC §2): profile, codePage and types',
 };
 
+/** Problem JSON (SPEC §4): every field an error body can carry is declared; `code` is the closed catalogue. */
 export const Problem = Type.Object(
   {
     statusCode: Type.Integer({ minimum: 400, maximum: 599 }),
-    code: Type.String({ description: 'stable error code (SPEC §4)' }),
+    code: Type.Unsafe<Code>({ type: 'string', enum: allCodes().filter((c) => c.http).map((c) => c.code), description: 'stable error code (SPEC §4): see the table in the API description' }),
     message: Type.String({ description: 'what went wrong and what to do' }),
-    path: Type.Optional(Type.String({ description: 'JSON pointer of the bad field of the value, or of the request body' })),
-    offset: Type.Optional(Type.Integer({ description: 'byte offset in the archive where decoding failed' })),
-    expected: Type.Optional(Type.String({ description: 'what the decoder expected at offset' })),
-    archiveCause: Type.Optional(Type.String({ description: 'the CArchiveException cause MFC would throw (badClass, endOfFile…)' })),
-    wsa: Type.Optional(Type.String({ description: 'Winsock name of a socket error, e.g. WSAECONNREFUSED' })),
+    ...ErrorDetailsSchema.properties,
   },
-  { $id: 'Problem', additionalProperties: true, description: 'problem-style error' },
+  { $id: 'Problem', additionalProperties: false, description: 'problem-style error' },
 );
 
 export const Endpoint = Type.Object(
@@ -79,7 +79,14 @@ export const SessionInfo = Type.Object(
   { $id: 'SessionInfo', additionalProperties: false },
 );
 
-export const SHARED_SCHEMAS: TSchema[] = [TypeExprShared as TSchema, TypeFileShared as TSchema, Problem, Endpoint, SessionInfo];
+/** What a store answers, shared by the generic and the typed store routes. */
+export const Stored = Type.Object({
+  values: Type.Integer({ description: 'values written' }),
+  bytes: Type.Integer({ description: 'bytes of this request, handed to the kernel' }),
+});
+const StoredShared = { ...Stored, $id: 'Stored' };
+
+export const SHARED_SCHEMAS: TSchema[] = [TypeExprShared as TSchema, TypeFileShared as TSchema, Problem, Endpoint, SessionInfo, StoredShared, SessionEvent];
 
 export const Base64 = Type.String({
   contentEncoding: 'base64',
@@ -93,6 +100,11 @@ export const TimeoutMs = Type.Integer({ minimum: 1, description: 'how long to wa
 export const SessionName = Type.String({ pattern: '^(?!\\.\\.?$)[A-Za-z0-9._~-]{1,64}$', description: 'URL-safe session name (not . or ..)' });
 
 export const NameParams = Type.Object({ name: SessionName });
+
+/** The same schema with the description of the answer it is (the OpenAPI response's description). */
+export function described<T extends TSchema>(schema: T, description: string): T {
+  return { ...schema, description } as T;
+}
 
 /** The same schema with `examples` (documentation only: validation ignores them). */
 export function withExamples<T extends TSchema>(schema: T, examples: unknown[]): T {

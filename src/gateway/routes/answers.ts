@@ -1,0 +1,29 @@
+/**
+ * What the archive routes share when they answer: values streamed in slices when they hold a long
+ * string, the media type of the form asked for, and a session forgotten when a failed request had
+ * to close it (a partial message was cut off, SPEC §5).
+ */
+import { Readable } from 'node:stream';
+import type { FastifyReply } from 'fastify';
+import { ArchwayError } from '../../core/index.js';
+import { hasLongString, jsonChunks } from '../../archive/index.js';
+import type { GatewayContext } from '../gateway-context.js';
+import { LOSSLESS_MEDIA_TYPE } from '../openapi/typed-paths.js';
+
+/** Strings past this length are sent in slices rather than serialized whole (bench:large). */
+const STREAM_FROM = 1024 * 1024;
+
+export type JsonForm = 'canonical' | 'lossless';
+
+/** `body` as the answer, streamed in pieces when it holds a long string (a large CByteArray's base64). */
+export function answer<T>(reply: FastifyReply, body: T, form: JsonForm = 'canonical'): T | FastifyReply {
+  if (form === 'lossless') void reply.type(LOSSLESS_MEDIA_TYPE);
+  if (!hasLongString(body, STREAM_FROM)) return body;
+  if (form !== 'lossless') void reply.type('application/json; charset=utf-8');
+  return reply.send(Readable.from(jsonChunks(body)));
+}
+
+/** A request that failed and closed its session takes the session out of the list. */
+export async function forgetIfClosed(ctx: GatewayContext, name: string, err: unknown): Promise<void> {
+  if (err instanceof ArchwayError && err.details.sessionClosed === true) await ctx.sessions.remove(name).catch(() => undefined);
+}
