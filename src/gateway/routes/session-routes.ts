@@ -8,7 +8,8 @@ import { BODY_ERRORS, E } from '../error-catalog.js';
 import { waitMs, type GatewayContext } from '../gateway-context.js';
 import { disconnectSignal } from '../sessions/disconnect-signal.js';
 import { AcceptBody, Closed, ConnectBody, CreateSessionBody, ListenBody, SessionList } from '../schemas/session-schemas.js';
-import { described, NameParams } from '../schemas/shared-schemas.js';
+import { described, NameParams, withExamples } from '../schemas/shared-schemas.js';
+import { connectExample, EXAMPLE_SESSION } from '../openapi/typed-examples.js';
 
 const Info = Type.Ref('SessionInfo');
 const tags = ['sessions'];
@@ -28,7 +29,7 @@ export const sessionRoutes: FastifyPluginAsync<GatewayContext> = async (plain, c
       tags,
       summary: 'Create a socket session (CSocket::Create)',
       description: 'A stream (TCP) or datagram (UDP) socket, bound to `port` (any free port when 0 or omitted). Listening sessions bind to the first ARCHWAY_ALLOW_BIND address unless `address` says otherwise.',
-      body: CreateSessionBody,
+      body: withExamples(CreateSessionBody, [{ kind: 'stream', name: EXAMPLE_SESSION }, { kind: 'datagram', name: 'udp' }, { kind: 'stream', name: 'server', port: 9000 }]),
       response: {
         201: described(Info, 'the new session')
       }, errors: [...BODY_ERRORS, E.SESSION_EXISTS, E.TOO_MANY_SESSIONS, E.ADDRESS_IN_USE, E.ADDRESS_NOT_AVAILABLE, E.INVALID_ADDRESS, E.TARGET_NOT_ALLOWED, E.SHUTTING_DOWN, E.OVERLOADED],
@@ -93,7 +94,8 @@ export const sessionRoutes: FastifyPluginAsync<GatewayContext> = async (plain, c
       summary: 'Connect to a host and port (CSocket::Connect; on a datagram session, sets the default peer)',
       description: 'A dotted address is used as is; anything else is resolved as a host name. The resolved address must be allowed by ARCHWAY_ALLOW_TARGETS.',
       params: NameParams,
-      body: ConnectBody,
+      // The demo service where it really listens (--demo-port), so the example works as shown.
+      body: withExamples(ConnectBody, [connectExample(config)]),
       response: {
         200: described(Info, 'the session, now connected')
       }, errors: [...BODY_ERRORS, E.SESSION_NOT_FOUND, E.INVALID_STATE, E.TARGET_NOT_ALLOWED, E.CONNECTION_REFUSED, E.HOST_NOT_FOUND, E.INVALID_ADDRESS, E.TIMEOUT, E.SOCKET_ERROR],

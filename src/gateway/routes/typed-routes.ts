@@ -48,9 +48,10 @@ export const typedRoutes: FastifyPluginAsync<GatewayContext> = async (plain, ctx
     const s = sessions.get(req.params.name);
     const ch = s.channel();
     const form: JsonForm = req.query.form ?? 'canonical';
+    const timeoutMs = wait(req.query); // outside the try: a bad wait is not a bad body
     let value: unknown;
     try {
-      value = await ch.exchange(types.get(op.request), req.body, types.get(op.response), { timeoutMs: wait(req.query) });
+      value = await ch.exchange(types.get(op.request), req.body, types.get(op.response), { timeoutMs });
     } catch (err) {
       await forgetIfClosed(ctx, s.name, err);
       throw ERR_VALIDATION.is(err) ? err.with({ in: 'body', path: err.details.path ?? '' }) : err;

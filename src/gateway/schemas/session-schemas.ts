@@ -22,7 +22,7 @@ export const CreateSessionBody = Type.Object(
     profile: Type.Optional(Profile),
     codePage: Type.Optional(Type.Integer({ minimum: 1, maximum: 65535, description: 'ANSI code page for ad-hoc string types' })),
   },
-  { additionalProperties: false, examples: [{ kind: 'stream', name: 'client' }] },
+  { additionalProperties: false },
 );
 
 export const ListenBody = Type.Object(
@@ -36,7 +36,7 @@ export const ConnectBody = Type.Object(
     port: Type.Integer({ minimum: 1, maximum: 65535 }),
     timeoutMs: Type.Optional(TimeoutMs),
   },
-  { additionalProperties: false, examples: [{ host: '127.0.0.1', port: 7000 }] },
+  { additionalProperties: false },
 );
 
 export const AcceptBody = Type.Object(
