@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { Agent } from 'undici';
 import { signature, startFuzzGateway, type FuzzGateway } from './gateway.js';
+import { isObject } from './json.js';
 import { guardWorks, installLookupGuard, lookups } from './lookup-guard.js';
 import { AUTH_MUTATIONS, BODY_MUTATIONS, BODYLESS_MUTATIONS, BYTES_MUTATIONS, PATH_MUTATIONS, type Mutation } from './mutate.js';
 import { ApiModel, type Operation } from './openapi-model.js';
@@ -202,7 +203,8 @@ export async function runHttpFuzz(cfg: FuzzConfig): Promise<FuzzReport> {
   // The document, as clients see it.
   const docAnswer = await call('GET', '/openapi.json');
   if (docAnswer.status !== 200) throw new Error(`GET /openapi.json answered ${docAnswer.status}`);
-  const model = new ApiModel(docAnswer.body as Record<string, any>);
+  if (!isObject(docAnswer.body)) throw new Error('GET /openapi.json answered 200 without a JSON object');
+  const model = new ApiModel(docAnswer.body);
   const world = new World(peers, gatewayPort, cfg.seed);
   await world.learnTypes(call);
   log(`http-fuzz: seed ${cfg.seed}, ${cfg.requests} requests, ${model.operations.length} operations, ${world.types.length} type expressions with known values, concurrency ${concurrency}`);

@@ -8,7 +8,8 @@
  */
 import type { Peers } from './peers.js';
 import type { Rng } from './prng.js';
-import { pointerGet, type Schema } from './openapi-model.js';
+import type { Schema } from './json.js';
+import { pointerGet } from './openapi-model.js';
 
 export interface CallResult {
   status: number;
