@@ -19,7 +19,7 @@ import { startPeers } from './peers.js';
 import { forRequest } from './prng.js';
 import { invalidByDocument, validRequest, type BuildContext, type FuzzRequest } from './requests.js';
 import { assertSafeBody } from './targets.js';
-import { World, type Call } from './world.js';
+import { sessionsOf, World, type Call } from './world.js';
 
 export interface FuzzConfig {
   seed: number;
@@ -446,7 +446,7 @@ export async function runHttpFuzz(cfg: FuzzConfig): Promise<FuzzReport> {
   }
   try {
     const list = await call('GET', '/sessions', undefined, hangMs);
-    await Promise.all((list.body.sessions ?? []).map(async (s: { name: string }) => {
+    await Promise.all(sessionsOf(list).map(async (s) => {
       try {
         await call('DELETE', `/sessions/${encodeURIComponent(s.name)}`, undefined, hangMs);
       } catch (err) {
@@ -459,7 +459,7 @@ export async function runHttpFuzz(cfg: FuzzConfig): Promise<FuzzReport> {
   await new Promise((r) => setTimeout(r, 200));
   let sessionsLeft = -1;
   try {
-    sessionsLeft = (await call('GET', '/sessions', undefined, 5000)).body.sessions.length;
+    sessionsLeft = sessionsOf(await call('GET', '/sessions', undefined, 5000)).length;
   } catch {
     // reported as -1
   }
