@@ -97,6 +97,7 @@ function preview(buf: Buffer | undefined, max = 400): string {
     valid = false;
   }
   let shown = Array.from(valid ? head.toString('utf8') : head.toString('latin1')).slice(0, max).join('');
+  // oxlint-disable-next-line no-control-regex -- control characters are what this escapes
   shown = shown.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\ud800-\udfff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
   const note = valid ? '' : ' [invalid UTF-8; bytes shown as latin1]';
   return `${shown}${buf.length > max ? `…(${buf.length} bytes)` : ''}${note}`;
