@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { Agent } from 'undici';
 import { signature, startFuzzGateway, type FuzzGateway } from './gateway.js';
+import { isObject } from './json.js';
 import { guardWorks, installLookupGuard, lookups } from './lookup-guard.js';
 import { AUTH_MUTATIONS, BODY_MUTATIONS, BODYLESS_MUTATIONS, BYTES_MUTATIONS, PATH_MUTATIONS, type Mutation } from './mutate.js';
 import { ApiModel, type Operation } from './openapi-model.js';
@@ -18,7 +19,7 @@ import { startPeers } from './peers.js';
 import { forRequest } from './prng.js';
 import { invalidByDocument, validRequest, type BuildContext, type FuzzRequest } from './requests.js';
 import { assertSafeBody } from './targets.js';
-import { World, type Call } from './world.js';
+import { sessionsOf, World, type Call } from './world.js';
 
 export interface FuzzConfig {
   seed: number;
@@ -96,6 +97,7 @@ function preview(buf: Buffer | undefined, max = 400): string {
     valid = false;
   }
   let shown = Array.from(valid ? head.toString('utf8') : head.toString('latin1')).slice(0, max).join('');
+  // oxlint-disable-next-line no-control-regex -- control characters are what this escapes
   shown = shown.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\ud800-\udfff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
   const note = valid ? '' : ' [invalid UTF-8; bytes shown as latin1]';
   return `${shown}${buf.length > max ? `…(${buf.length} bytes)` : ''}${note}`;
@@ -202,7 +204,8 @@ export async function runHttpFuzz(cfg: FuzzConfig): Promise<FuzzReport> {
   // The document, as clients see it.
   const docAnswer = await call('GET', '/openapi.json');
   if (docAnswer.status !== 200) throw new Error(`GET /openapi.json answered ${docAnswer.status}`);
-  const model = new ApiModel(docAnswer.body as Record<string, any>);
+  if (!isObject(docAnswer.body)) throw new Error('GET /openapi.json answered 200 without a JSON object');
+  const model = new ApiModel(docAnswer.body);
   const world = new World(peers, gatewayPort, cfg.seed);
   await world.learnTypes(call);
   log(`http-fuzz: seed ${cfg.seed}, ${cfg.requests} requests, ${model.operations.length} operations, ${world.types.length} type expressions with known values, concurrency ${concurrency}`);
@@ -444,7 +447,7 @@ export async function runHttpFuzz(cfg: FuzzConfig): Promise<FuzzReport> {
   }
   try {
     const list = await call('GET', '/sessions', undefined, hangMs);
-    await Promise.all((list.body.sessions ?? []).map(async (s: { name: string }) => {
+    await Promise.all(sessionsOf(list).map(async (s) => {
       try {
         await call('DELETE', `/sessions/${encodeURIComponent(s.name)}`, undefined, hangMs);
       } catch (err) {
@@ -457,7 +460,7 @@ export async function runHttpFuzz(cfg: FuzzConfig): Promise<FuzzReport> {
   await new Promise((r) => setTimeout(r, 200));
   let sessionsLeft = -1;
   try {
-    sessionsLeft = (await call('GET', '/sessions', undefined, 5000)).body.sessions.length;
+    sessionsLeft = sessionsOf(await call('GET', '/sessions', undefined, 5000)).length;
   } catch {
     // reported as -1
   }

@@ -100,6 +100,17 @@ function resolveGuarded(name: string, options: unknown): { address: string; fami
 
 let installed = false;
 
+/**
+ * The `node:dns` module objects and resolver prototypes, as the members the guard replaces by name.
+ * The one cast of the guard: their typings list each function, and the guard writes any of them.
+ */
+function patchable(o: object): Record<string, unknown> {
+  return o as Record<string, unknown>;
+}
+
+/** The resolver functions the guard refuses (every `resolve*`, and reverse lookups). */
+const isResolver = (fn: string) => fn.startsWith('resolve') || fn === 'reverse';
+
 /** Installs the guard for the life of this process (a vitest worker). Idempotent. */
 export function installLookupGuard(): void {
   if (installed) return;
@@ -128,16 +139,17 @@ export function installLookupGuard(): void {
       }
       return Promise.reject(notFound(String(name)));
     };
-  const d = dns as unknown as Record<string, unknown>;
-  const p = dnsPromises as unknown as Record<string, unknown>;
-  const dp = (dns as unknown as { promises: Record<string, unknown> }).promises;
+  const d = patchable(dns);
+  const p = patchable(dnsPromises);
+  const dp = patchable(dns.promises);
   d.lookup = cbLookup;
   p.lookup = promiseLookup;
   dp.lookup = promiseLookup;
-  for (const fn of Object.keys(d)) if (/^resolve/.test(fn) || fn === 'lookupService' || fn === 'reverse') d[fn] = refuse(`dns.${fn}`);
-  for (const target of [p, dp]) for (const fn of Object.keys(target)) if (/^resolve/.test(fn) || fn === 'lookupService' || fn === 'reverse') target[fn] = refuse(`dns.promises.${fn}`);
-  for (const R of [dns.Resolver, dnsPromises.Resolver] as unknown as { prototype: Record<string, unknown> }[]) {
-    for (const fn of Object.getOwnPropertyNames(R.prototype)) if (/^resolve/.test(fn) || fn === 'reverse') R.prototype[fn] = refuse(`Resolver.${fn}`);
+  for (const fn of Object.keys(d)) if (isResolver(fn) || fn === 'lookupService') d[fn] = refuse(`dns.${fn}`);
+  for (const target of [p, dp]) for (const fn of Object.keys(target)) if (isResolver(fn) || fn === 'lookupService') target[fn] = refuse(`dns.promises.${fn}`);
+  for (const R of [dns.Resolver, dnsPromises.Resolver]) {
+    const proto = patchable(R.prototype);
+    for (const fn of Object.getOwnPropertyNames(proto)) if (isResolver(fn)) proto[fn] = refuse(`Resolver.${fn}`);
   }
   syncBuiltinESMExports();
 }

@@ -22,23 +22,37 @@ function nodes(v: unknown, at: Loc = [], out: { loc: Loc; value: unknown }[] = [
   return out;
 }
 
+/** An array or an object, keyed by index or name: what `nodes` descends into. */
+type Container = Record<string | number, unknown>;
+
+function isContainer(v: unknown): v is Container {
+  return v !== null && typeof v === 'object';
+}
+
+/** A copy of `root` and, in it, the container that holds the place `loc` (not empty) names. */
+function parentIn(root: unknown, loc: Loc): { copy: unknown; parent: Container; last: string | number } {
+  const copy = structuredClone(root);
+  let cur = copy;
+  for (const k of loc.slice(0, -1)) {
+    if (!isContainer(cur)) break;
+    cur = cur[k];
+  }
+  if (!isContainer(cur)) throw new TypeError(`no place ${pointer(loc)} in the body`);
+  return { copy, parent: cur, last: loc[loc.length - 1]! };
+}
+
 function setAt(root: unknown, loc: Loc, value: unknown): unknown {
   if (loc.length === 0) return value;
-  const copy = structuredClone(root) as any;
-  let cur = copy;
-  for (const k of loc.slice(0, -1)) cur = cur[k];
-  cur[loc[loc.length - 1]!] = value;
+  const { copy, parent, last } = parentIn(root, loc);
+  parent[last] = value;
   return copy;
 }
 
 function deleteAt(root: unknown, loc: Loc): unknown {
   if (loc.length === 0) return undefined;
-  const copy = structuredClone(root) as any;
-  let cur = copy;
-  for (const k of loc.slice(0, -1)) cur = cur[k];
-  const last = loc[loc.length - 1]!;
-  if (Array.isArray(cur)) cur.splice(Number(last), 1);
-  else delete cur[last];
+  const { copy, parent, last } = parentIn(root, loc);
+  if (Array.isArray(parent)) parent.splice(Number(last), 1);
+  else delete parent[last];
   return copy;
 }
 

@@ -6,12 +6,10 @@
  */
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
+import { asArray, asObject, field, isObject, isSchema, strings, type JsonObject, type Schema } from './json.js';
 
 // CommonJS: its default export arrives as `default` under some loaders.
 const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (ajv: unknown) => unknown;
-
-export type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
-export type Schema = Record<string, any> | boolean;
 
 export interface Param {
   name: string;
@@ -42,6 +40,17 @@ export interface Operation {
 
 const METHODS = ['get', 'put', 'post', 'delete', 'patch', 'head', 'options', 'trace'];
 const DOC_ID = 'urn:archway:openapi';
+const PARAM_PLACES: readonly Param['in'][] = ['path', 'query', 'header', 'cookie'];
+
+function isParamPlace(v: unknown): v is Param['in'] {
+  return PARAM_PLACES.some((place) => place === v);
+}
+
+/** The `$ref` of a node, when it has one. */
+function refOf(node: unknown): string | undefined {
+  const ref = field(node, '$ref');
+  return typeof ref === 'string' ? ref : undefined;
+}
 
 function escapePointer(s: string): string {
   return s.replace(/~/g, '~0').replace(/\//g, '~1');
@@ -63,45 +72,48 @@ export class ApiModel {
   private readonly ajv: Ajv2020;
   private readonly compiled = new Map<string, ValidateFunction>();
 
-  constructor(readonly doc: Record<string, any>) {
+  constructor(readonly doc: JsonObject) {
     this.ajv = new Ajv2020({ strict: false, allErrors: false, validateFormats: true, discriminator: true, validateSchema: false });
     addFormats(this.ajv);
     this.ajv.addSchema(doc, DOC_ID, undefined, false);
-    for (const [template, item] of Object.entries<Record<string, any>>(doc.paths ?? {})) {
-      const shared: any[] = item.parameters ?? [];
+    for (const [template, item] of Object.entries(asObject(doc.paths))) {
+      if (!isObject(item)) continue;
+      const shared = asArray(item.parameters) ?? [];
       for (const method of METHODS) {
         const op = item[method];
         if (op === undefined) continue;
+        const key = `${method.toUpperCase()} ${template}`;
+        if (!isObject(op)) throw new Error(`the document: ${key} is not an object`);
         const base = `#/paths/${escapePointer(template)}/${method}`;
         const params = new Map<string, Param>();
-        for (const [i, raw] of [...shared.map((p, j) => [p, `#/paths/${escapePointer(template)}/parameters/${j}`] as const), ...(op.parameters ?? []).map((p: any, j: number) => [p, `${base}/parameters/${j}`] as const)].entries()) {
-          void i;
-          const [p0] = raw;
-          const p = this.deref(p0);
-          params.set(`${p.in}:${p.name}`, { name: p.name, in: p.in, required: p.required === true || p.in === 'path', schema: this.deref(p.schema ?? {}) });
+        for (const raw of [...shared, ...(asArray(op.parameters) ?? [])]) {
+          const p = this.derefObject(raw, `a parameter of ${key}`);
+          const schema = this.deref(p.schema ?? {});
+          if (typeof p.name !== 'string' || !isParamPlace(p.in) || !isSchema(schema)) throw new Error(`the document: a parameter of ${key} without a name, a place or a schema`);
+          params.set(`${p.in}:${p.name}`, { name: p.name, in: p.in, required: p.required === true || p.in === 'path', schema });
         }
         let body: Operation['body'];
         if (op.requestBody !== undefined) {
-          const rb = this.deref(op.requestBody);
-          const rbBase = op.requestBody.$ref !== undefined ? op.requestBody.$ref : `${base}/requestBody`;
+          const rb = this.derefObject(op.requestBody, `the request body of ${key}`);
+          const rbBase = refOf(op.requestBody) ?? `${base}/requestBody`;
           const media = new Map<string, string>();
-          for (const type of Object.keys(rb.content ?? {})) media.set(type, `${rbBase}/content/${escapePointer(type)}/schema`);
+          for (const type of Object.keys(asObject(rb.content))) media.set(type, `${rbBase}/content/${escapePointer(type)}/schema`);
           body = { required: rb.required === true, media };
         }
         const answers = new Map<string, DocumentedAnswer>();
-        for (const [status, r0] of Object.entries<any>(op.responses ?? {})) {
-          const r = this.deref(r0);
-          const rBase = r0.$ref !== undefined ? r0.$ref : `${base}/responses/${escapePointer(status)}`;
+        for (const [status, r0] of Object.entries(asObject(op.responses))) {
+          const r = this.derefObject(r0, `the ${status} answer of ${key}`);
+          const rBase = refOf(r0) ?? `${base}/responses/${escapePointer(status)}`;
           const media = new Map<string, string | undefined>();
-          for (const [type, m] of Object.entries<any>(r.content ?? {})) media.set(type.toLowerCase(), m.schema === undefined ? undefined : `${rBase}/content/${escapePointer(type)}/schema`);
+          for (const [type, m] of Object.entries(asObject(r.content))) media.set(type.toLowerCase(), field(m, 'schema') === undefined ? undefined : `${rBase}/content/${escapePointer(type)}/schema`);
           const { codes, from } = this.documentedCodes(r);
-          answers.set(status, { status, description: r.description ?? '', media, codes, codesFrom: from });
+          answers.set(status, { status, description: typeof r.description === 'string' ? r.description : '', media, codes, codesFrom: from });
         }
         this.operations.push({
-          key: `${method.toUpperCase()} ${template}`,
+          key,
           method: method.toUpperCase(),
           template,
-          operationId: op.operationId,
+          operationId: typeof op.operationId === 'string' ? op.operationId : undefined,
           params: [...params.values()],
           body,
           answers,
@@ -111,36 +123,52 @@ export class ApiModel {
   }
 
   /** Follows a local `$ref` (one level at a time until none is left). */
-  deref<T = any>(node: any): T {
+  deref(node: unknown): unknown {
     let cur = node;
-    for (let i = 0; i < 32 && cur !== null && typeof cur === 'object' && typeof cur.$ref === 'string' && cur.$ref.startsWith('#'); i++) cur = pointerGet(this.doc, cur.$ref);
-    return cur as T;
+    for (let i = 0; i < 32; i++) {
+      const ref = refOf(cur);
+      if (ref === undefined || !ref.startsWith('#')) break;
+      cur = pointerGet(this.doc, ref);
+    }
+    return cur;
+  }
+
+  /** `deref`, for a part of the document that must be an object (the document is broken otherwise). */
+  private derefObject(node: unknown, what: string): JsonObject {
+    const o = this.deref(node);
+    if (!isObject(o)) throw new Error(`the document: ${what} is not an object`);
+    return o;
   }
 
   /** The codes a documented error answer allows, from the most precise place the document has them. */
-  private documentedCodes(answer: any): { codes: string[] | undefined; from: DocumentedAnswer['codesFrom'] } {
+  private documentedCodes(answer: JsonObject): { codes: string[] | undefined; from: DocumentedAnswer['codesFrom'] } {
     const xs = answer['x-error-codes'];
-    for (const m of Object.values<any>(answer.content ?? {})) {
-      const enumCodes = this.findCodeEnum(m.schema, 0);
+    for (const m of Object.values(asObject(answer.content))) {
+      const schema = field(m, 'schema');
+      const enumCodes = this.findCodeEnum(schema, 0);
       if (enumCodes !== undefined) return { codes: enumCodes, from: 'enum' };
-      const sx = m.schema?.['x-error-codes'] ?? this.deref(m.schema ?? {})?.['x-error-codes'];
-      if (Array.isArray(sx)) return { codes: sx, from: 'x-error-codes' };
+      const sx = field(schema, 'x-error-codes') ?? field(this.deref(schema ?? {}), 'x-error-codes');
+      if (Array.isArray(sx)) return { codes: strings(sx), from: 'x-error-codes' };
     }
-    if (Array.isArray(xs)) return { codes: xs, from: 'x-error-codes' };
+    if (Array.isArray(xs)) return { codes: strings(xs), from: 'x-error-codes' };
     const fromText: string[] = [...String(answer.description ?? '').matchAll(/`([A-Z][A-Z0-9_]{2,})`/g)].map((m) => m[1]!);
     if (fromText.length > 0) return { codes: [...new Set(fromText)], from: 'description' };
     return { codes: undefined, from: 'none' };
   }
 
-  private findCodeEnum(schema: any, depth: number): string[] | undefined {
-    if (schema === undefined || schema === null || typeof schema !== 'object' || depth > 8) return undefined;
+  private findCodeEnum(schema: unknown, depth: number): string[] | undefined {
+    if (!isObject(schema) || depth > 8) return undefined;
     const s = this.deref(schema);
-    const code = s.properties?.code === undefined ? undefined : this.deref(s.properties.code);
-    if (Array.isArray(code?.enum)) return code.enum;
-    if (code?.const !== undefined) return [code.const];
+    if (!isObject(s)) return undefined;
+    const code = this.deref(field(s.properties, 'code'));
+    const values = field(code, 'enum');
+    if (Array.isArray(values)) return strings(values);
+    const only = field(code, 'const');
+    if (only !== undefined) return strings([only]);
     for (const k of ['allOf', 'anyOf', 'oneOf']) {
-      if (!Array.isArray(s[k])) continue;
-      const found: string[] = s[k].flatMap((x: any) => this.findCodeEnum(x, depth + 1) ?? []);
+      const branches = asArray(s[k]);
+      if (branches === undefined) continue;
+      const found: string[] = branches.flatMap((x) => this.findCodeEnum(x, depth + 1) ?? []);
       if (found.length > 0) return found;
     }
     return undefined;
@@ -157,11 +185,13 @@ export class ApiModel {
 
   /** A validator for a free-standing schema whose `$ref`s point into `root` (GET /types/{name} answers). */
   standalone(schema: Schema): ValidateFunction {
-    return this.ajv.compile(schema as object);
+    return this.ajv.compile(schema);
   }
 
-  schemaAt(pointer: string): Schema {
-    return pointerGet(this.doc, pointer) as Schema;
+  /** The schema at `pointer`, or undefined when the document has none there. */
+  schemaAt(pointer: string): Schema | undefined {
+    const s = pointerGet(this.doc, pointer);
+    return isSchema(s) ? s : undefined;
   }
 
   /**

@@ -3,6 +3,7 @@
  * generated from the document's schemas, with semantic hooks that aim them at the live fixtures,
  * the loopback peers and the known message types), or a mutated one (see mutate.ts).
  */
+import { isObject, type JsonObject } from './json.js';
 import type { ApiModel, Operation, Param } from './openapi-model.js';
 import type { Rng } from './prng.js';
 import { Generator, type Hook } from './schema-gen.js';
@@ -89,11 +90,10 @@ function entryFor(world: World, expr: unknown): TypeEntry | undefined {
   const key = JSON.stringify(expr);
   const found = world.types.find((t) => JSON.stringify(t.expr) === key);
   if (found !== undefined) return found;
-  if (expr !== null && typeof expr === 'object') {
-    const e = expr as Record<string, any>;
-    const inner = 'list' in e ? entryFor(world, e.list) : 'fixed' in e ? entryFor(world, e.fixed) : undefined;
+  if (isObject(expr)) {
+    const inner = 'list' in expr ? entryFor(world, expr.list) : 'fixed' in expr ? entryFor(world, expr.fixed) : undefined;
     if (inner?.schema !== undefined) {
-      const n = 'fixed' in e ? Number(e.fixed === undefined ? 0 : e.length) : undefined;
+      const n = 'fixed' in expr ? Number(expr.fixed === undefined ? 0 : expr.length) : undefined;
       if (n !== undefined && !(n >= 0 && n <= 64)) return undefined;
       // The inner schema's own refs point into its root: carry it as the root.
       return { expr, schema: { type: 'array', items: inner.schema, ...(n === undefined ? { maxItems: 4 } : { minItems: n, maxItems: n }) }, root: inner.root, origin: 'construct' };
@@ -152,10 +152,10 @@ export function hookFor(op: Operation, ctx: BuildContext, rng: Rng): Hook {
   return (schema, path) => {
     const key = path[path.length - 1];
     const ref = typeof schema.$ref === 'string' ? schema.$ref : '';
-    if (/\/TypeExpr$/.test(ref) && rng.chance(0.9)) return { value: typeExpr(rng, world) };
-    if (/\/TypeFile$/.test(ref) && rng.chance(0.8)) return { value: typeFile(rng, world, ctx.index) };
-    const props = schema.properties as Record<string, any> | undefined;
-    if (props !== undefined && 'type' in props && 'value' in props && rng.chance(0.9)) {
+    if (ref.endsWith('/TypeExpr') && rng.chance(0.9)) return { value: typeExpr(rng, world) };
+    if (ref.endsWith('/TypeFile') && rng.chance(0.8)) return { value: typeFile(rng, world, ctx.index) };
+    const props = schema.properties;
+    if (isObject(props) && 'type' in props && 'value' in props && rng.chance(0.9)) {
       const pair = typedPair(rng, world, ctx);
       const out: Record<string, unknown> = { ...pair };
       return { value: out };
@@ -267,9 +267,10 @@ export function validRequest(op: Operation, ctx: BuildContext, rng: Rng): FuzzRe
  * echo peer and the pair send back what was stored), a load of a type stored towards the session.
  */
 function harmonize(op: Operation, json: unknown, session: string | undefined, ctx: BuildContext, rng: Rng): unknown {
-  if (json === null || typeof json !== 'object' || Array.isArray(json) || session === undefined) return json;
-  const body = { ...(json as Record<string, any>) };
-  if (op.template.endsWith('/exchange') && body.request !== null && typeof body.request === 'object' && body.response !== null && typeof body.response === 'object' && rng.chance(0.7)) {
+  if (!isObject(json) || session === undefined) return json;
+  const body: JsonObject = { ...json };
+  const { request, response } = body;
+  if (op.template.endsWith('/exchange') && isObject(request) && isObject(response) && rng.chance(0.7)) {
     if (session === 'fx-order' && rng.chance(0.8)) {
       const order = ctx.world.types.find((t) => t.expr === 'Order');
       if (order !== undefined) {
@@ -278,8 +279,8 @@ function harmonize(op: Operation, json: unknown, session: string | undefined, ct
         body.request = { type: 'Order', value };
         if (ctx.typed !== undefined) ctx.typed.fit++;
       }
-      body.response = { ...body.response, type: 'OrderAck' };
-    } else body.response = { ...body.response, type: body.request.type };
+      body.response = { ...response, type: 'OrderAck' };
+    } else body.response = { ...response, type: request.type };
     return body;
   }
   // A peer that never reads gets large writes and stores, so that the kernel's buffers fill and
@@ -320,7 +321,7 @@ export function invalidByDocument(req: FuzzRequest, ctx: { model: ApiModel; body
       } catch {
         return `path parameter ${p.name} is not a valid percent-encoding`;
       }
-      if (!ctx.model.standalone(p.schema as object)(value)) return `path parameter ${p.name} does not fit its schema`;
+      if (!ctx.model.standalone(p.schema)(value)) return `path parameter ${p.name} does not fit its schema`;
     }
   }
   if (op.body === undefined || !Buffer.isBuffer(req.body)) return undefined;

@@ -7,12 +7,13 @@
  */
 import type { Rng } from './prng.js';
 import { stringForPattern } from './regex-gen.js';
-import { pointerGet, type Json, type Schema } from './openapi-model.js';
+import { asArray, asNumber, asObject, asSchema, isObject, isSchema, strings, type Json, type JsonObject, type Schema } from './json.js';
+import { pointerGet } from './openapi-model.js';
 
 export type Path = (string | number)[];
 
 export interface Hook {
-  (schema: Record<string, any>, path: Path, gen: Generator): { value: unknown } | undefined;
+  (schema: JsonObject, path: Path, gen: Generator): { value: unknown } | undefined;
 }
 
 export interface GenOptions {
@@ -57,10 +58,11 @@ export class Generator {
 
   resolve(schema: Schema): Schema {
     let cur = schema;
-    for (let i = 0; i < 32 && typeof cur === 'object' && typeof cur.$ref === 'string' && cur.$ref.startsWith('#'); i++) {
+    for (let i = 0; i < 32 && typeof cur === 'object'; i++) {
       const { $ref, ...rest } = cur;
-      const target = pointerGet(this.options.root, $ref) as Schema | undefined;
-      if (target === undefined) return rest;
+      if (typeof $ref !== 'string' || !$ref.startsWith('#')) break;
+      const target = pointerGet(this.options.root, $ref);
+      if (!isSchema(target)) return rest;
       cur = Object.keys(rest).filter((k) => k !== 'description').length > 0 && typeof target === 'object' ? { ...target, ...rest } : target;
     }
     return cur;
@@ -73,20 +75,22 @@ export class Generator {
     const hooked = this.options.hook?.(schema, path, this);
     if (hooked !== undefined) return hooked.value;
     const s = this.resolve(schema);
-    if (s === true || s === false) return this.value(s, path);
+    if (typeof s === 'boolean') return this.value(s, path);
     if (s !== schema && this.options.hook !== undefined) {
       const again = this.options.hook(s, path, this);
       if (again !== undefined) return again.value;
     }
     if ('const' in s) return s.const;
-    if (Array.isArray(s.enum)) return this.rng.pick(s.enum);
-    if (Array.isArray(s.allOf)) {
-      const merged = this.mergeAll([omit(s, 'allOf'), ...s.allOf.map((x: Schema) => this.resolve(x))]);
+    const values = asArray(s.enum);
+    if (values !== undefined) return this.rng.pick(values);
+    const allOf = asArray(s.allOf);
+    if (allOf !== undefined) {
+      const merged = this.mergeAll([omit(s, 'allOf'), ...allOf.filter(isSchema).map((x) => this.resolve(x))]);
       return this.value(merged, path);
     }
     for (const k of ['anyOf', 'oneOf'] as const) {
-      if (Array.isArray(s[k]) && s[k].length > 0) {
-        const branches = s[k] as Schema[];
+      const branches = asArray(s[k])?.filter(isSchema) ?? [];
+      if (branches.length > 0) {
         let branch = this.rng.pick(branches);
         if (path.length >= this.maxDepth) branch = this.shortest(branches);
         const rest = omit(s, k);
@@ -121,28 +125,28 @@ export class Generator {
     // A branch that is a plain string or number ends the recursion.
     const flat = branches.find((b) => {
       const r = this.resolve(b);
-      return typeof r === 'object' && ['string', 'integer', 'number', 'boolean'].includes(r.type);
+      return typeof r === 'object' && typeof r.type === 'string' && ['string', 'integer', 'number', 'boolean'].includes(r.type);
     });
     return flat ?? branches[0]!;
   }
 
   private mergeAll(list: Schema[]): Schema {
-    const out: Record<string, any> = {};
+    const out: JsonObject = {};
     for (const s of list) {
       if (typeof s !== 'object') continue;
       for (const [k, v] of Object.entries(s)) {
-        if (k === 'properties') out.properties = { ...(out.properties ?? {}), ...v };
-        else if (k === 'required') out.required = [...new Set([...(out.required ?? []), ...v])];
+        if (k === 'properties') out.properties = { ...asObject(out.properties), ...asObject(v) };
+        else if (k === 'required') out.required = [...new Set([...(asArray(out.required) ?? []), ...(asArray(v) ?? [])])];
         else out[k] = v;
       }
     }
     return out;
   }
 
-  string(s: Record<string, any>): string {
+  string(s: JsonObject): string {
     if (s.contentEncoding === 'base64' && s.pattern === undefined) return this.rng.bytes(this.rng.weighted([[6, this.rng.int(0, 16)], [1, this.rng.int(17, 600)]])).toString('base64');
-    const min = s.minLength ?? 0;
-    const max = s.maxLength ?? Math.max(min, 24);
+    const min = asNumber(s.minLength) ?? 0;
+    const max = asNumber(s.maxLength) ?? Math.max(min, 24);
     if (typeof s.format === 'string' && FORMAT_SAMPLES[s.format] !== undefined && s.pattern === undefined) return FORMAT_SAMPLES[s.format]!(this.rng);
     if (typeof s.pattern === 'string') {
       for (let i = 0; i < 8; i++) {
@@ -164,7 +168,7 @@ export class Generator {
     return [...out].slice(0, n).join('');
   }
 
-  number(s: Record<string, any>, integer: boolean): number {
+  number(s: JsonObject, integer: boolean): number {
     let lo = typeof s.minimum === 'number' ? s.minimum : typeof s.exclusiveMinimum === 'number' ? s.exclusiveMinimum + (integer ? 1 : 1e-9) : undefined;
     let hi = typeof s.maximum === 'number' ? s.maximum : typeof s.exclusiveMaximum === 'number' ? s.exclusiveMaximum - (integer ? 1 : 1e-9) : undefined;
     if (integer) {
@@ -185,25 +189,25 @@ export class Generator {
     return v;
   }
 
-  private array(s: Record<string, any>, path: Path): unknown[] {
-    const min = s.minItems ?? 0;
-    const max = s.maxItems ?? min + 4;
+  private array(s: JsonObject, path: Path): unknown[] {
+    const min = asNumber(s.minItems) ?? 0;
+    const max = asNumber(s.maxItems) ?? min + 4;
     const deep = path.length >= this.maxDepth;
     const n = deep ? min : this.rng.weighted([[6, this.rng.int(min, Math.min(max, min + 3))], [1, min], [1, Math.min(max, min + 8)]]);
     const out: unknown[] = [];
-    const prefix: Schema[] = Array.isArray(s.prefixItems) ? s.prefixItems : [];
-    for (let i = 0; i < n; i++) out.push(this.value(i < prefix.length ? prefix[i] : s.items, [...path, i]));
+    const prefix = asArray(s.prefixItems) ?? [];
+    for (let i = 0; i < n; i++) out.push(this.value(asSchema(i < prefix.length ? prefix[i] : s.items), [...path, i]));
     return out;
   }
 
-  private object(s: Record<string, any>, path: Path): Record<string, unknown> {
+  private object(s: JsonObject, path: Path): Record<string, unknown> {
     const out: Record<string, unknown> = {};
-    const props: Record<string, Schema> = s.properties ?? {};
-    const required = new Set<string>(s.required ?? []);
+    const props = asObject(s.properties);
+    const required = new Set(strings(asArray(s.required) ?? []));
     const deep = path.length >= this.maxDepth;
     for (const [k, ps] of Object.entries(props)) {
       if (required.has(k) || (!deep && this.rng.chance(0.5))) {
-        const v = this.value(ps, [...path, k]);
+        const v = this.value(asSchema(ps), [...path, k]);
         if (v !== undefined) out[k] = v;
       }
     }
@@ -212,19 +216,19 @@ export class Generator {
     if (extra !== undefined && extra !== false && !deep) {
       const n = this.rng.weighted([[3, 1], [2, 2], [1, 0], [1, 3]]);
       for (let i = 0; i < n; i++) {
-        const name = typeof s.propertyNames === 'object' ? this.string(this.resolve(s.propertyNames) as Record<string, any>) : this.identifier();
+        const name = isObject(s.propertyNames) ? this.string(asObject(this.resolve(s.propertyNames))) : this.identifier();
         if (name in out) continue;
-        const v = this.value(extra === true ? undefined : extra, [...path, name]);
+        const v = this.value(extra === true ? undefined : asSchema(extra), [...path, name]);
         if (v !== undefined) out[name] = v;
       }
     }
-    const patterns = Object.entries<Schema>(s.patternProperties ?? {});
-    const minP = s.minProperties ?? 0;
+    const patterns = Object.entries(asObject(s.patternProperties));
+    const minP = asNumber(s.minProperties) ?? 0;
     for (let i = 0; Object.keys(out).length < minP && i < 16; i++) {
       if (patterns.length > 0) {
         const [pattern, ps] = this.rng.pick(patterns);
         const name = stringForPattern(this.rng, pattern, 16) ?? this.identifier();
-        out[name] = this.value(ps, [...path, name]);
+        out[name] = this.value(asSchema(ps), [...path, name]);
       } else out[this.identifier()] = this.anyJson(path.length + 1);
     }
     return out;
@@ -257,12 +261,12 @@ export class Generator {
   }
 }
 
-function omit(s: Record<string, any>, key: string): Record<string, any> {
+function omit(s: JsonObject, key: string): JsonObject {
   const { [key]: _drop, ...rest } = s;
   return rest;
 }
 
-function inferType(s: Record<string, any>): string | undefined {
+function inferType(s: JsonObject): string | undefined {
   if (s.properties !== undefined || s.required !== undefined || s.additionalProperties !== undefined) return 'object';
   if (s.items !== undefined || s.prefixItems !== undefined || s.minItems !== undefined) return 'array';
   if (s.pattern !== undefined || s.minLength !== undefined || s.maxLength !== undefined || s.format !== undefined) return 'string';

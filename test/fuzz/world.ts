@@ -8,11 +8,13 @@
  */
 import type { Peers } from './peers.js';
 import type { Rng } from './prng.js';
-import { pointerGet, type Schema } from './openapi-model.js';
+import { asArray, asObject, asSchema, field, isObject, strings, type Schema } from './json.js';
+import { pointerGet } from './openapi-model.js';
 
 export interface CallResult {
   status: number;
-  body: any;
+  /** The parsed JSON answer (the text when it is not JSON). */
+  body: unknown;
 }
 export type Call = (method: string, path: string, body?: unknown, timeoutMs?: number) => Promise<CallResult>;
 
@@ -33,6 +35,19 @@ export const BUILTIN_NAMES = [
 ];
 /** Names the grammar refuses (not serializable, templates). */
 export const REFUSED_NAMES = ['CUIntArray', 'CPtrArray', 'CMapPtrToPtr', 'CArray', 'CList', 'CMap', 'CObject', 'CTypedPtrArray'];
+
+/** The sessions a GET /sessions answer lists (a setup call that must answer with a list). */
+export function sessionsOf(r: CallResult): { name: string; state: unknown }[] {
+  const list = asArray(field(r.body, 'sessions'));
+  if (list === undefined) throw new Error(`GET /sessions answered ${r.status} without a list of sessions`);
+  return list.filter(isObject).map((s) => ({ name: String(s.name), state: s.state }));
+}
+
+/** The port a listen or a datagram create answered with (`local.port`). */
+function localPort(r: CallResult | undefined): number | undefined {
+  const port = field(field(r?.body, 'local'), 'port');
+  return typeof port === 'number' ? port : undefined;
+}
 
 export interface Fixture {
   name: string;
@@ -89,10 +104,12 @@ export class World {
   /** Learns the message types: declared ones from GET /types, builtins and constructs from a probe file. */
   async learnTypes(call: Call): Promise<void> {
     const list = await call('GET', '/types');
-    this.declared = list.status === 200 ? list.body.types.map((t: { name: string }) => t.name) : [];
+    const listed = list.status === 200 ? asArray(field(list.body, 'types')) : [];
+    if (listed === undefined) throw new Error('GET /types answered 200 without a list of types');
+    this.declared = strings(listed.map((t) => field(t, 'name')));
     for (const name of this.declared) {
       const r = await call('GET', `/types/${encodeURIComponent(name)}`);
-      if (r.status === 200) this.types.push({ expr: name, schema: r.body.schema, root: r.body.schema, origin: 'declared' });
+      if (r.status === 200) this.types.push({ expr: name, schema: asSchema(field(r.body, 'schema')), root: field(r.body, 'schema'), origin: 'declared' });
       else this.setupError(`GET /types/${name}`, r);
     }
     const P = this.probePrefix;
@@ -120,7 +137,7 @@ export class World {
     for (let attempt = 0; attempt < 16; attempt++) {
       added = await call('POST', '/types', file());
       if (added.status === 201) break;
-      const m = /^\/types\/[^/]+\/fields\/(\d+)/.exec(String(added.body?.path ?? ''));
+      const m = /^\/types\/[^/]+\/fields\/(\d+)/.exec(String(field(added.body, 'path') ?? ''));
       if (m === null) break;
       fields = fields.filter((_, i) => i !== Number(m[1]));
     }
@@ -130,17 +147,18 @@ export class World {
     }
     const probe = await call('GET', `/types/${P}Probe`);
     if (probe.status !== 200) return this.setupError('GET probe type', probe);
-    const schema = probe.body.schema;
-    const top = typeof schema.$ref === 'string' ? (pointerGet(schema, schema.$ref) as Record<string, any>) : schema;
-    const props = top?.properties ?? {};
+    const schema = field(probe.body, 'schema');
+    if (!isObject(schema)) throw new Error(`GET /types/${P}Probe answered 200 without a schema`);
+    const top = typeof schema.$ref === 'string' ? pointerGet(schema, schema.$ref) : schema;
+    const props = asObject(field(top, 'properties'));
     for (const f of fields) {
-      const s = props[f.name];
+      const s = asSchema(props[f.name]);
       if (s === undefined) continue;
       this.types.push({ expr: f.type, schema: s, root: schema, origin: typeof f.type === 'string' ? 'primitive' : 'construct' });
     }
     for (const n of [node, leaf]) {
       const r = await call('GET', `/types/${n}`);
-      if (r.status === 200) this.types.push({ expr: n, schema: r.body.schema, root: r.body.schema, origin: 'probe' });
+      if (r.status === 200) this.types.push({ expr: n, schema: asSchema(field(r.body, 'schema')), root: field(r.body, 'schema'), origin: 'probe' });
     }
   }
 
@@ -157,9 +175,10 @@ export class World {
       // The session whose peer never reads lives from round to round while it stays connected, so
       // that what is written to it piles up: the kernel's buffers fill and the gateway's bounded
       // waits and queues are what answers (issue 10, points 5, 6 and 9).
-      const keep = list.body.sessions.find((s: { name: string; state: string }) => s.name === 'fx-silent' && s.state === 'connected');
+      const sessions = sessionsOf(list);
+      const keep = sessions.find((s) => s.name === 'fx-silent' && s.state === 'connected');
       this.keepSilent = keep !== undefined;
-      await Promise.all(list.body.sessions.filter((s: { name: string }) => s !== keep).map(async (s: { name: string }) => {
+      await Promise.all(sessions.filter((s) => s !== keep).map(async (s) => {
         try {
           const r = await call('DELETE', `/sessions/${encodeURIComponent(s.name)}`, undefined, hangMs);
           if (r.status !== 200 && r.status !== 404) this.setupError('DELETE between rounds', r);
@@ -196,11 +215,12 @@ export class World {
     await create('fx-created', 'stream, created (not connected)');
     if (await create('fx-listen', 'stream, listening')) {
       const l = await ok('listen fx-listen', call('POST', '/sessions/fx-listen/listen', { backlog: 2 }), [200]);
-      if (l?.body?.local?.port !== undefined) listenPorts.push(l.body.local.port);
+      const port = localPort(l);
+      if (port !== undefined) listenPorts.push(port);
     }
     if (await create('fx-srv', 'stream, listening (pair)')) {
       const l = await ok('listen fx-srv', call('POST', '/sessions/fx-srv/listen', {}), [200]);
-      const port = l?.body?.local?.port;
+      const port = localPort(l);
       if (port !== undefined) {
         listenPorts.push(port);
         await connect('fx-cli', port, 'stream, connected to fx-peer (pair)');
@@ -219,7 +239,8 @@ export class World {
       const r = await ok(`create ${name}`, call('POST', '/sessions', { kind: 'datagram', name }), [201]);
       if (r !== undefined) {
         fixtures.push({ name, label });
-        if (r.body?.local?.port !== undefined) udp.push(r.body.local.port);
+        const port = localPort(r);
+        if (port !== undefined) udp.push(port);
       }
     }
     if (await ok('create fx-dconn', call('POST', '/sessions', { kind: 'datagram', name: 'fx-dconn' }), [201])) {
