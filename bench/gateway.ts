@@ -143,7 +143,7 @@ async function main(): Promise<void> {
     nodeArgs: profile,
   });
   const bare = await startServerProcess(['dist/bench/lib/bare-echo-child.js'], jsonPort, { cwd: root });
-  const hand = await startServerProcess(['dist/bench/lib/hand-proxy-child.js', String(demo.port), String(poolSize)], jsonPort, { cwd: root });
+  const hand = await startServerProcess(['dist/bench/lib/hand-proxy-child.js', String(demo.port), String(poolSize)], jsonPort, { cwd: root, nodeArgs: profile });
   const gw = `http://127.0.0.1:${gateway.port}`;
   try {
     const names: string[] = [];

@@ -105,7 +105,7 @@ export class ArchiveChannel {
           // Validation fails here, before a byte is buffered: nothing was sent, the turn passes on.
           sent = this.store.writeMessage(req, value);
           // Lock-step has nothing to batch with: send now rather than after the loop's other I/O.
-          if (this.line.window === 1) void this.store[kOutbox]!.flush();
+          if (this.line.window === 1) this.store[kOutbox]!.push();
           else this.scheduleFlush();
         },
         resolve: (v) => {
@@ -185,7 +185,7 @@ export class ArchiveChannel {
     this.flushScheduled = true;
     setImmediate(() => {
       this.flushScheduled = false;
-      void this.store[kOutbox]!.flush(); // a send error fails the answer's read (peer gone)
+      this.store[kOutbox]!.push(); // a send error fails the answer's read (peer gone)
     });
   }
 

@@ -221,7 +221,7 @@ export class Archive implements MessageSource, MessageSink {
     const outbox = this.outbox();
     const m = outbox.add(this.stateForWrite(), (w, state) => encodeAll(w, items, state ?? new StoreState(this.limits)));
     this.messagesOut += items.length;
-    if (outbox.pending >= this.bufferSize) void outbox.flush();
+    if (outbox.pending >= this.bufferSize) outbox.push();
     return m;
   }
 
@@ -229,7 +229,7 @@ export class Archive implements MessageSource, MessageSink {
   writeBytes(bytes: Uint8Array): Outgoing {
     const outbox = this.outbox();
     const m = outbox.add(undefined, (w) => w.bytes(bytes));
-    if (outbox.pending >= this.bufferSize) void outbox.flush();
+    if (outbox.pending >= this.bufferSize) outbox.push();
     return m;
   }
 

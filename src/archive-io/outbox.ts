@@ -25,25 +25,56 @@ export interface Outgoing {
   parcel: Parcel | undefined;
 }
 
-interface Parcel {
-  bytes: Buffer;
-  messages: Outgoing[];
-  writing: boolean;
-  sent: boolean;
-  /** Resolves once every byte is handed to the kernel. */
-  readonly done: Promise<void>;
-  settle(err?: ArchwayError): void;
-}
+/**
+ * Bytes flushed together, sent by one write. Its promise is made only when someone waits for it:
+ * a lock-step exchange does not (its answer says the request went out), and a promise per request
+ * showed in the gateway's profile.
+ */
+class Parcel {
+  writing = false;
+  sent = false;
+  private outcome: { err: ArchwayError | undefined } | undefined;
+  private waiters: ((err?: ArchwayError) => void)[] | undefined;
 
-function parcel(bytes: Buffer, messages: Outgoing[]): Parcel {
-  let settle!: (err?: ArchwayError) => void;
-  const done = new Promise<void>((resolve, reject) => {
-    settle = (err) => (err === undefined ? resolve() : reject(err));
-  });
-  done.catch(() => undefined); // a send error is reported by the next write, flush or close
-  const p: Parcel = { bytes, messages, writing: false, sent: false, done, settle };
-  for (const m of messages) m.parcel = p;
-  return p;
+  constructor(
+    public bytes: Buffer,
+    readonly messages: Outgoing[],
+  ) {
+    for (const m of messages) m.parcel = this;
+  }
+
+  /** Resolves once every byte is handed to the kernel; rejects with the reason they were not. */
+  done(): Promise<void> {
+    const outcome = this.outcome;
+    if (outcome !== undefined) return outcome.err === undefined ? Promise.resolve() : Promise.reject(outcome.err);
+    return new Promise((resolve, reject) => (this.waiters ??= []).push((err) => (err === undefined ? resolve() : reject(err))));
+  }
+
+  settle(err?: ArchwayError): void {
+    if (this.outcome !== undefined) return;
+    this.outcome = { err };
+    const waiters = this.waiters;
+    this.waiters = undefined;
+    if (waiters !== undefined) for (const w of waiters) w(err);
+  }
+
+  /** Takes the parcels queued after this one into one write: their bytes, messages and waiters. */
+  absorb(others: readonly Parcel[]): void {
+    const parts = [this.bytes];
+    let at = this.bytes.length;
+    for (const p of others) {
+      for (const m of p.messages) {
+        m.start += at;
+        m.end += at;
+        m.parcel = this;
+        this.messages.push(m);
+      }
+      at += p.bytes.length;
+      parts.push(p.bytes);
+      if (p.waiters !== undefined) (this.waiters ??= []).push(...p.waiters);
+    }
+    this.bytes = Buffer.concat(parts, at);
+  }
 }
 
 export interface OutboxOptions {
@@ -109,19 +140,23 @@ export class Outbox {
     return m;
   }
 
-  /** Turns what the writer holds into a parcel and starts sending; resolves once all of it is sent. */
-  flush(): Promise<void> {
+  /** Turns what the writer holds into a parcel and starts sending it (nobody waits: no promise). */
+  push(): void {
     const w = this.writer;
-    if (w !== undefined && w.pos > 0) {
-      // The writer is dropped, not reused: its bytes go out without a copy, and an idle archive
-      // holds no buffer.
-      this.writer = undefined;
-      this.parcels.push(parcel(w.view(), this.inWriter));
-      this.inWriter = [];
-      this.pump();
-    }
+    if (w === undefined || w.pos === 0) return;
+    // The writer is dropped, not reused: its bytes go out without a copy, and an idle archive
+    // holds no buffer.
+    this.writer = undefined;
+    this.parcels.push(new Parcel(w.view(), this.inWriter));
+    this.inWriter = [];
+    this.pump();
+  }
+
+  /** `push`, then resolves once all of it is sent. */
+  flush(): Promise<void> {
+    this.push();
     const last = this.parcels[this.parcels.length - 1];
-    return last === undefined ? Promise.resolve() : last.done;
+    return last === undefined ? Promise.resolve() : last.done();
   }
 
   /** True when `m` was handed to the kernel. */
@@ -131,49 +166,30 @@ export class Outbox {
 
   /** Resolves once `m` is sent (flushing it if it is still in the writer). */
   sent(m: Outgoing): Promise<void> {
-    if (m.parcel === undefined) void this.flush();
-    return m.parcel?.done ?? Promise.resolve();
+    if (m.parcel === undefined) this.push();
+    return m.parcel?.done() ?? Promise.resolve();
   }
 
   /** One write at a time: the queued parcels go out together once the previous write is done. */
   private pump(): void {
     if (this.parcels.length === 0 || this.parcels[0]!.writing || this.sendError !== undefined) return;
-    if (this.parcels.length > 1) {
-      const all = this.parcels.splice(0);
-      const joined = parcel(Buffer.concat(all.map((p) => p.bytes)), []);
-      let at = 0;
-      for (const p of all) {
-        for (const m of p.messages) {
-          m.start += at;
-          m.end += at;
-          m.parcel = joined;
-          joined.messages.push(m);
-        }
-        at += p.bytes.length;
-        joined.done.then(() => p.settle(), (err: ArchwayError) => p.settle(err));
-      }
-      this.parcels.push(joined);
-    }
+    if (this.parcels.length > 1) this.parcels[0]!.absorb(this.parcels.splice(1));
     const p = this.parcels[0]!;
     p.writing = true;
-    this.file.write(p.bytes).then(
-      () => {
+    this.file.write(p.bytes, (err) => {
+      this.parcels.shift();
+      this.queued -= p.bytes.length;
+      this.budget.release(p.bytes.length);
+      if (err === undefined) {
         p.sent = true;
-        this.parcels.shift();
-        this.queued -= p.bytes.length;
-        this.budget.release(p.bytes.length);
         p.settle();
         this.pump();
-      },
-      (err: ArchwayError) => {
-        this.sendError ??= err;
-        this.parcels.shift();
-        this.queued -= p.bytes.length;
-        this.budget.release(p.bytes.length);
-        p.settle(err);
-        this.abort(err);
-      },
-    );
+        return;
+      }
+      this.sendError ??= err;
+      p.settle(err);
+      this.abort(err);
+    });
   }
 
   /**

@@ -4,6 +4,7 @@
  * NOT_SUPPORTED — the seed's contract ("CSocketFile does not support Seek"; real MFC silently
  * ignores Seek and throws for the rest).
  */
+import type { ArchwayError } from '../core/index.js';
 import { ERR_NOT_SUPPORTED, type ByteSink, type DatagramSocket, type StreamSocket } from '../sockets/index.js';
 import { ERR_ARCHIVE_REQUIRES_STREAM } from './errors.js';
 
@@ -21,8 +22,9 @@ export class SocketFile {
     this.socket.consume(sink);
   }
 
-  write(data: Uint8Array): Promise<void> {
-    return this.socket.send(data);
+  /** `Write`: `done` runs once the bytes are handed to the kernel (or with why they were not). */
+  write(data: Uint8Array, done: (err?: ArchwayError) => void): void {
+    this.socket.write(data, done);
   }
 
   /** A no-op, as in MFC: bytes go to the socket as they are written. */

@@ -77,7 +77,7 @@ describe('the bearer token (ARCHWAY_TOKEN)', () => {
 
   it('the OpenAPI document declares the bearer scheme when a token is set', async () => {
     const doc = (await gw.call<{ components: { securitySchemes?: unknown }; security?: unknown }>('GET', '/openapi.json', undefined, AUTH)).body;
-    expect(doc.components.securitySchemes).toEqual({ bearer: { type: 'http', scheme: 'bearer' } });
+    expect(doc.components.securitySchemes).toEqual({ bearer: { type: 'http', scheme: 'bearer', description: 'ARCHWAY_TOKEN' } });
     expect(doc.security).toEqual([{ bearer: [] }]);
   });
 });

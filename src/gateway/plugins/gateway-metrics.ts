@@ -10,7 +10,9 @@ import type { SessionRegistry } from '../sessions/session-registry.js';
 
 export class GatewayMetrics {
   readonly registry = new Registry();
-  readonly messages: Counter<'op'>;
+  private readonly messages: Counter<'op'>;
+  private readonly messageChildren = new Map<string, { inc(n?: number): void }>();
+  private readonly latencyChildren = new Map<string, { observe(v: number): void }>();
   readonly errors: Counter<'code'>;
   readonly latency: Histogram<'route'>;
   /** What sessions report the bytes their sockets move to. */
@@ -48,6 +50,20 @@ export class GatewayMetrics {
       buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
       registers,
     });
+  }
+
+  /** Counts `n` messages of operation `op` (children bound once per label: no lookup per request). */
+  message(op: string, n = 1): void {
+    let child = this.messageChildren.get(op);
+    if (child === undefined) this.messageChildren.set(op, (child = this.messages.labels({ op })));
+    child.inc(n);
+  }
+
+  /** Records one request's latency on its route. */
+  observe(route: string, seconds: number): void {
+    let child = this.latencyChildren.get(route);
+    if (child === undefined) this.latencyChildren.set(route, (child = this.latency.labels({ route })));
+    child.observe(seconds);
   }
 
   /** The sessions gauge, read from `sessions` at each scrape. */

@@ -16,6 +16,8 @@ export const MAX_JSON_DEPTH = 512;
 
 /** The byte offset where `text` passes `max` levels of nesting, or -1 when it never does. */
 export function tooDeepAt(text: Uint8Array, max = MAX_JSON_DEPTH): number {
+  // Each level takes a byte to open: a text shorter than the limit cannot pass it (no scan).
+  if (text.length <= max) return -1;
   let depth = 0;
   let inString = false;
   for (let i = 0; i < text.length; i++) {

@@ -29,7 +29,6 @@ export const archiveRoutes: FastifyPluginAsync<GatewayContext> = async (plain, c
   // A large CByteArray in a typed `value` goes from the request's bytes to the archive buffer
   // without becoming a string (json-body.ts).
   useJsonBodyParser(plain, config.bodyLimit, 'value');
-  const messages = metrics.messages;
   // Real bodies for Swagger UI's "Try it out", from the types loaded at start.
   const ex = typedExample(ctx.types);
   const orderAck = ctx.types.has('OrderAck') ? 'OrderAck' : ex?.type;
@@ -71,7 +70,7 @@ export const archiveRoutes: FastifyPluginAsync<GatewayContext> = async (plain, c
       if (!ERR_VALIDATION.is(err)) throw err;
       throw err.under(several ? `/values/${String(err.details.index ?? 0)}/value` : '/value', 'body');
     }
-    messages.inc({ op: 'store' }, items.length);
+    metrics.message('store', items.length);
     return { values: items.length, bytes };
   });
 
@@ -90,7 +89,7 @@ export const archiveRoutes: FastifyPluginAsync<GatewayContext> = async (plain, c
     const ch = s.channel();
     const codec = s.codec(req.body.type as TypeExpr);
     const value = await ch.read(codec, { timeoutMs: waitMs(config, req.body.timeoutMs), signal: disconnectSignal(reply) });
-    messages.inc({ op: 'load' });
+    metrics.message('load');
     return answer(reply, { value });
   });
 
@@ -119,7 +118,7 @@ export const archiveRoutes: FastifyPluginAsync<GatewayContext> = async (plain, c
       await forgetIfClosed(ctx, s.name, err);
       throw ERR_VALIDATION.is(err) ? err.under('/request/value', 'body') : err;
     }
-    messages.inc({ op: 'exchange' });
+    metrics.message('exchange');
     return answer(reply, { value });
   });
 

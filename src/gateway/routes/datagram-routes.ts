@@ -39,7 +39,7 @@ export const datagramRoutes: FastifyPluginAsync<GatewayContext> = async (plain, 
     } else {
       await d.send(data);
     }
-    metrics.messages.inc({ op: 'datagram-send' });
+    metrics.message('datagram-send');
     return { bytes: data.length };
   });
 
@@ -56,7 +56,7 @@ export const datagramRoutes: FastifyPluginAsync<GatewayContext> = async (plain, 
   }, async (req, reply) => {
     const d = sessions.get(req.params.name).datagram('receiving a datagram');
     const dg = await d.receiveFrom({ timeoutMs: waitMs(config, req.body.timeoutMs), signal: disconnectSignal(reply) });
-    metrics.messages.inc({ op: 'datagram-receive' });
+    metrics.message('datagram-receive');
     return { from: { address: dg.address, port: dg.port }, data: toBase64(dg.data), bytes: dg.data.length };
   });
 };

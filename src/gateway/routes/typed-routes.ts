@@ -56,7 +56,7 @@ export const typedRoutes: FastifyPluginAsync<GatewayContext> = async (plain, ctx
       await forgetIfClosed(ctx, s.name, err);
       throw ERR_VALIDATION.is(err) ? err.with({ in: 'body', path: err.details.path ?? '' }) : err;
     }
-    metrics.messages.inc({ op: 'exchange' });
+    metrics.message('exchange');
     return answer(reply, value, form);
   });
 
@@ -74,7 +74,7 @@ export const typedRoutes: FastifyPluginAsync<GatewayContext> = async (plain, ctx
       await forgetIfClosed(ctx, s.name, err);
       throw ERR_VALIDATION.is(err) ? err.with({ in: 'body', path: err.details.path ?? '' }) : err;
     }
-    metrics.messages.inc({ op: 'store' });
+    metrics.message('store');
     return { values: 1, bytes };
   });
 
@@ -85,7 +85,7 @@ export const typedRoutes: FastifyPluginAsync<GatewayContext> = async (plain, ctx
     const ch = sessions.get(req.params.name).channel();
     const form: JsonForm = req.query.form ?? 'canonical';
     const value = await ch.read(codec, { timeoutMs: wait(req.query), signal: disconnectSignal(reply) });
-    metrics.messages.inc({ op: 'load' });
+    metrics.message('load');
     return answer(reply, value, form);
   });
 };
