@@ -16,7 +16,7 @@ import { ERR_INVALID_STATE, type CloseResult, type StreamSocket } from '../socke
 import { Archive, type ArchiveOptions } from './archive.js';
 import type { ReadValue } from './archive-values.js';
 import type { Delivery, Outgoing } from './outbox.js';
-import type { Reader } from './read-line.js';
+import { outOfStepError, type Reader } from './read-line.js';
 import { SocketFile } from './socket-file.js';
 import { kLine, kOutbox, kStoreState } from './symbols.js';
 
@@ -167,11 +167,7 @@ export class ArchiveChannel {
   private checkOpen(): void {
     if (this.closed) throw new ERR_INVALID_STATE('the archive channel is closed');
     const outOfStep = this.line.outOfStep;
-    if (outOfStep !== undefined) {
-      throw new ERR_INVALID_STATE(
-        'an earlier answer did not decode and is still first in the stream: load it with the right type or read its bytes raw, or close the session',
-      ).with({ outOfStep: true });
-    }
+    if (outOfStep !== undefined) throw outOfStepError();
   }
 
   /**

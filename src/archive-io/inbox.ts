@@ -26,6 +26,8 @@ export class Inbox {
   private readonly cap: number;
   private readonly budget: ByteBudget;
   private demand = 0;
+  /** What this inbox promised its reader beyond its cap and has not received yet (in the budget). */
+  private reservation = 0;
   private disposed = false;
   private readonly onFree = () => this.flow();
 
@@ -38,6 +40,7 @@ export class Inbox {
       if (this.disposed) return;
       this.buffer.push(chunk);
       this.budget.hold(chunk.length);
+      if (this.reservation > 0) this.reserve();
       this.flow();
       onData();
     });
@@ -53,15 +56,26 @@ export class Inbox {
     return this.buffer.offset;
   }
 
-  /** Whether `n` bytes may be buffered: past the cap, what is missing must fit in the budget. */
+  /**
+   * Whether `n` bytes may be buffered: past the cap, what is missing must fit in the budget beside
+   * what other readers were promised (four reads of 64 MiB must not all be let in at once).
+   */
   canHold(n: number): boolean {
-    return n <= this.cap || n - this.buffer.length <= this.budget.free;
+    return n <= this.cap || n - this.buffer.length <= this.budget.free + this.reservation;
   }
 
   /** Keeps reading (past the cap if need be) until `n` bytes are buffered; 0: nobody waits. */
   want(n: number): void {
     this.demand = n;
+    this.reserve();
     this.flow();
+  }
+
+  /** Promises the budget what the demand past the cap still needs, as bytes arrive or demand changes. */
+  private reserve(): void {
+    const missing = Math.max(0, this.demand - Math.max(this.cap, this.buffer.length));
+    this.budget.reserved += missing - this.reservation;
+    this.reservation = missing;
   }
 
   /** Takes `n` raw bytes off the front (they must be there). */
@@ -101,6 +115,8 @@ export class Inbox {
     if (this.disposed) return;
     this.disposed = true;
     this.budget.forget(this.onFree);
+    this.budget.reserved -= this.reservation;
+    this.reservation = 0;
     this.budget.release(this.buffer.length);
     this.buffer.take(this.buffer.length);
   }

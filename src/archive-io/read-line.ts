@@ -16,6 +16,13 @@ import type { LoadState, MessageCodec } from '../archive/index.js';
 import { ERR_INVALID_STATE, type StreamSocket } from '../sockets/index.js';
 import type { Inbox } from './inbox.js';
 
+/** What a caller hears while the first bytes in the stream are an answer that did not decode. */
+export function outOfStepError(): ArchwayError {
+  return new ERR_INVALID_STATE(
+    'an earlier answer did not decode and is still first in the stream: load it with the right type or read its bytes raw, or close the session',
+  ).with({ outOfStep: true });
+}
+
 export interface Reader {
   /** A message of `codec`, or raw bytes: exactly `bytes`, or (partial) 1 to `bytes`. */
   readonly codec?: MessageCodec;
@@ -152,8 +159,12 @@ export class ReadLine {
       // The bytes do not decode (nothing was consumed). A load fails alone and the next read tries
       // the same bytes; an answer that cannot be read puts every answer after it out of step.
       if (head.sent === true) {
+        // Its caller hears why; those behind it hear that the stream is out of step, not an
+        // error about bytes that were never theirs.
         this.outOfStep = err as ArchwayError;
-        this.failAll(err);
+        this.line.shift();
+        head.reject(err);
+        this.failAll(outOfStepError());
         return false;
       }
       this.line.shift();

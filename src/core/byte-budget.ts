@@ -6,7 +6,10 @@
  */
 export class ByteBudget {
   readonly limit: number;
+  /** Bytes held now. */
   held = 0;
+  /** Bytes promised to readers waiting for large messages, not arrived yet: new work must leave room for them. */
+  reserved = 0;
   private waiting = new Set<() => void>();
 
   constructor(limit: number) {
@@ -19,9 +22,9 @@ export class ByteBudget {
     return this.held >= this.limit;
   }
 
-  /** Bytes that can still be held. */
+  /** Bytes that can still be held or promised. */
   get free(): number {
-    return Math.max(0, this.limit - this.held);
+    return Math.max(0, this.limit - this.held - this.reserved);
   }
 
   /** Counts `n` more bytes (received bytes are counted even past the limit: they are here). */

@@ -40,7 +40,7 @@ export const ConfigSchema = Type.Object({
   maxSessions: Type.Integer({ default: 1000, minimum: 1, description: 'sessions held at most (429 TOO_MANY_SESSIONS past it)' }),
   maxBufferedBytes: Type.Integer({ default: MiB, minimum: 1024, description: 'received bytes kept per session before its socket is paused' }),
   maxQueuedBytes: Type.Integer({ default: 16 * MiB, minimum: 1024, description: 'bytes a session keeps waiting for its peer to read them (503 OVERLOADED past it; one message of any size when none wait)' }),
-  maxMemoryBytes: Type.Integer({ default: 256 * MiB, minimum: MiB, description: 'bytes held for all peers at most: received and unread, queued and unsent (503 OVERLOADED past it, reading pauses)' }),
+  maxMemoryBytes: Type.Integer({ default: 128 * MiB, minimum: MiB, description: 'bytes held for all peers at most: received and unread, queued and unsent (503 OVERLOADED past it, reading pauses)' }),
   maxMessageBytes: Type.Integer({ default: 64 * MiB, minimum: 1024, description: 'largest archive message encoded or decoded' }),
   maxStringLength: Type.Integer({ default: 16 * MiB, minimum: 1, description: 'longest CString decoded (characters)' }),
   maxArrayLength: Type.Integer({ default: 4 * MiB, minimum: 1, description: 'most elements in one decoded collection' }),

@@ -235,6 +235,6 @@ describe('GET /metrics and GET /health', () => {
     const r = await gw.call('GET', '/health');
     expect(r.status).toBe(200);
     const list = (await gw.call<SessionList>('GET', '/sessions')).body.sessions;
-    expect(r.body).toEqual({ status: 'ok', sessions: list.length, types: 3, uptimeSeconds: expect.any(Number), memory: { held: expect.any(Number), limit: 256 * 1024 * 1024 } });
+    expect(r.body).toEqual({ status: 'ok', sessions: list.length, types: 3, uptimeSeconds: expect.any(Number), memory: { held: expect.any(Number), limit: 128 * 1024 * 1024 } });
   });
 });

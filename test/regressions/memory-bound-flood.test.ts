@@ -70,3 +70,45 @@ describe('four sessions fed by flooding peers', () => {
     expect((await gw.call('POST', '/sessions', { kind: 'stream', name: 'after' })).status).toBe(201);
   });
 });
+
+describe('large reads under the bound', () => {
+  it('promise their bytes: a second read that would not fit beside the first is refused, the first is served whole and exact', async () => {
+    // A peer that sends 1 MiB of a known 24 MiB pattern at once, and the rest when the test says so:
+    // the read waits with most of its bytes still to come, which is what must be promised.
+    const pattern = Buffer.alloc(24 * MiB);
+    for (let i = 0; i < pattern.length; i++) pattern[i] = (i * 7 + (i >> 16)) & 0xff;
+    let sendRest!: () => void;
+    const rest = new Promise<void>((r) => (sendRest = r));
+    const once = net.createServer((sock) => {
+      sock.on('error', () => undefined);
+      sock.write(pattern.subarray(0, MiB));
+      void rest.then(() => sock.end(pattern.subarray(MiB)));
+    });
+    await new Promise<void>((r) => once.listen(0, '127.0.0.1', r));
+    const big = await startGateway({ maxMemoryBytes: 32 * MiB, maxBufferedBytes: MiB, maxMessageBytes: 64 * MiB });
+    try {
+      for (const name of ['r0', 'r1']) {
+        expect((await big.call('POST', '/sessions', { kind: 'stream', name })).status).toBe(201);
+        const { port: p } = once.address() as net.AddressInfo;
+        expect((await big.call('POST', `/sessions/${name}/connect`, { host: '127.0.0.1', port: p })).status).toBe(200);
+      }
+      // 24 MiB for r0 is promised first; 24 MiB more for r1 would pass the 32 MiB bound beside it.
+      const first = big.call<ReadResult>('POST', '/sessions/r0/read', { bytes: 24 * MiB, timeoutMs: 20_000 });
+      await vi.waitFor(async () => expect((await big.call<Health>('GET', '/health')).body.memory.held).toBeGreaterThan(0));
+      expectProblem(await big.call('POST', '/sessions/r1/read', { bytes: 24 * MiB, timeoutMs: 20_000 }), 503, 'OVERLOADED');
+      sendRest();
+      const r = await first;
+      expect(r.status).toBe(200);
+      expect(r.body.bytes).toBe(24 * MiB);
+      // Sent in base64 slices: the whole decodes to exactly what the peer wrote.
+      expect(Buffer.from(r.body.data, 'base64').equals(pattern)).toBe(true);
+      // Once served, the room is back: r1 gets its 24 MiB too.
+      const second = await big.call<ReadResult>('POST', '/sessions/r1/read', { bytes: 24 * MiB, timeoutMs: 20_000 });
+      expect(second.status).toBe(200);
+      expect(Buffer.from(second.body.data, 'base64').equals(pattern)).toBe(true);
+    } finally {
+      await big.close();
+      await new Promise<void>((r) => once.close(() => r()));
+    }
+  });
+});

@@ -3,7 +3,7 @@
  * resolver, the schema builder and the code generators recurse on it, and a file nested 3,000
  * deep would overflow the stack (a 500 instead of a 400, SPEC §5). Walked iteratively.
  */
-import { ERR_TYPE_FILE } from '../errors.js';
+import { ERR_TYPE_FILE, validationError } from '../errors.js';
 
 /** Nested type expressions allowed (`{"list": {"list": …}}`): far past any real Serialize. */
 export const MAX_TYPE_DEPTH = 64;
@@ -11,7 +11,10 @@ export const MAX_TYPE_DEPTH = 64;
 /** Any JSON value's nesting (a type file's skeleton adds a few levels to its expressions). */
 const MAX_FILE_DEPTH = 2 * MAX_TYPE_DEPTH + 16;
 
-/** Throws TYPE_FILE when `value` nests deeper than a type file or expression may. */
+/**
+ * Throws when `value` nests deeper than a type file or expression may: TYPE_FILE for a file,
+ * VALIDATION for an expression (it comes in a request, whose field is to blame).
+ */
 export function checkNesting(value: unknown, what: 'file' | 'expression', source: string): void {
   const max = what === 'file' ? MAX_FILE_DEPTH : 2 * MAX_TYPE_DEPTH;
   const stack: [unknown, number][] = [[value, 0]];
@@ -19,7 +22,8 @@ export function checkNesting(value: unknown, what: 'file' | 'expression', source
     const [v, depth] = stack.pop()!;
     if (v === null || typeof v !== 'object') continue;
     if (depth >= max) {
-      throw new ERR_TYPE_FILE(`${source} nests deeper than type expressions may (${MAX_TYPE_DEPTH} levels of list, fixed, map or object)`).with({ path: '' });
+      const message = `${source} nests deeper than type expressions may (${MAX_TYPE_DEPTH} levels of list, fixed, map or object)`;
+      throw what === 'file' ? new ERR_TYPE_FILE(message).with({ path: '' }) : validationError(message);
     }
     for (const child of Array.isArray(v) ? v : Object.values(v)) stack.push([child, depth + 1]);
   }

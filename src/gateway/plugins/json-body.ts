@@ -7,7 +7,7 @@
  */
 import { isUtf8 } from 'node:buffer';
 import { errorCodes, type FastifyInstance } from 'fastify';
-import { ERR_MALFORMED_JSON } from '../errors.js';
+import { ERR_MALFORMED_JSON, ERR_UNSUPPORTED_MEDIA_TYPE } from '../errors.js';
 import { MAX_JSON_DEPTH, tooDeepAt } from './json-depth.js';
 import type { IncomingMessage } from 'node:http';
 import { parseLargeJson } from './large-json.js';
@@ -20,6 +20,9 @@ const LONG_STRING = 64 * 1024;
 type Done = (err: Error | null, body?: unknown) => void;
 
 const EMPTY = Buffer.alloc(0);
+
+/** A `charset` parameter other than UTF-8's names (quoted or not, any case). */
+const OTHER_CHARSET = /;\s*charset\s*=\s*(?!"?utf-?8"?\s*(?:;|$))/i;
 
 /**
  * Replaces Fastify's JSON parser in `app`'s scope. With `textUnder`, long strings under properties
@@ -40,6 +43,9 @@ export function useJsonBodyParser(app: FastifyInstance, bodyLimit: number, textU
   };
   app.removeContentTypeParser('application/json');
   app.addContentTypeParser('application/json', (req, payload, done: Done) => {
+    // JSON is UTF-8 (RFC 8259 §8.1): a body declared in another charset would be read wrong.
+    const type = req.headers['content-type'];
+    if (type !== undefined && OTHER_CHARSET.test(type)) return done(new ERR_UNSUPPORTED_MEDIA_TYPE(`${type}; JSON bodies are UTF-8: send charset=utf-8 or no charset`));
     readBody(payload, req.headers['content-length'], bodyLimit, (err, body) => {
       if (err !== null) return done(err);
       // JSON is UTF-8 (RFC 8259 §8.1): invalid bytes are refused, not turned into U+FFFD.

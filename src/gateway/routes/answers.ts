@@ -23,6 +23,23 @@ export function answer<T>(reply: FastifyReply, body: T, form: JsonForm = 'canoni
   return reply.send(Readable.from(jsonChunks(body)));
 }
 
+/** A multiple of 3 bytes: each slice encodes to base64 alone, without padding. */
+const BASE64_SLICE = 48 * 1024;
+
+/**
+ * `{"data": base64, "bytes": n}` for raw bytes: a large block goes out base64-encoded a slice at a
+ * time, never as one string (64 MiB would be an 85 MB string built while the loop waits).
+ */
+export function bytesAnswer(reply: FastifyReply, data: Buffer): { data: string; bytes: number } | FastifyReply {
+  if (data.length < STREAM_FROM) return { data: data.toString('base64'), bytes: data.length };
+  function* pieces(): Generator<string> {
+    yield '{"data":"';
+    for (let i = 0; i < data.length; i += BASE64_SLICE) yield data.toString('base64', i, Math.min(i + BASE64_SLICE, data.length));
+    yield `","bytes":${data.length}}`;
+  }
+  return reply.type('application/json; charset=utf-8').send(Readable.from(pieces()));
+}
+
 /** A request that failed and closed its session takes the session out of the list. */
 export async function forgetIfClosed(ctx: GatewayContext, name: string, err: unknown): Promise<void> {
   if (err instanceof ArchwayError && err.details.sessionClosed === true) await ctx.sessions.remove(name).catch(() => undefined);

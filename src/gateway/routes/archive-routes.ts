@@ -8,7 +8,8 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { ArchwayError, type Code } from '../../core/index.js';
-import { ERR_VALIDATION, fromBase64, toBase64, type TypeExpr } from '../../archive/index.js';
+import { ERR_VALIDATION, fromBase64, type MessageCodec, type TypeExpr } from '../../archive/index.js';
+import type { Session } from '../sessions/session.js';
 import { disconnectSignal } from '../sessions/disconnect-signal.js';
 import { BODY_ERRORS, E } from '../error-catalog.js';
 import { waitMs, type GatewayContext } from '../gateway-context.js';
@@ -16,12 +17,21 @@ import { useJsonBodyParser } from '../plugins/json-body.js';
 import { ExchangeBody, LoadBody, Loaded, ReadBody, ReadResult, StoreBody, WriteBody, Written } from '../schemas/archive-schemas.js';
 import { described, NameParams, withExamples } from '../schemas/shared-schemas.js';
 import { typedExample } from '../openapi/typed-examples.js';
-import { answer, forgetIfClosed } from './answers.js';
+import { answer, bytesAnswer, forgetIfClosed } from './answers.js';
 
 const tags = ['archives'];
 const ON_SESSION: Code[] = [...BODY_ERRORS, E.SESSION_NOT_FOUND, E.INVALID_STATE, E.ARCHIVE_REQUIRES_STREAM];
 const LOADING: Code[] = [E.UNKNOWN_TYPE, E.TIMEOUT, E.PEER_CLOSED, E.ARCHIVE_DECODE, E.ARCHIVE_LIMIT, E.OVERLOADED];
 const STORING: Code[] = [E.UNKNOWN_TYPE, E.PEER_CLOSED, E.SOCKET_ERROR, E.TIMEOUT, E.OVERLOADED];
+
+/** The codec of a request's type expression; a bad one points at its place in the body. */
+function codecAt(session: Session, type: unknown, path: string): MessageCodec {
+  try {
+    return session.codec(type as TypeExpr);
+  } catch (err) {
+    throw err instanceof ArchwayError ? err.with({ in: 'body', path }) : err;
+  }
+}
 
 export const archiveRoutes: FastifyPluginAsync<GatewayContext> = async (plain, ctx) => {
   const app = plain.withTypeProvider<TypeBoxTypeProvider>();
@@ -54,9 +64,9 @@ export const archiveRoutes: FastifyPluginAsync<GatewayContext> = async (plain, c
     const list = several ? body.values : [body];
     const items = list.map((v, i) => {
       try {
-        return { codec: s.codec(v.type as TypeExpr), value: v.value };
+        return { codec: codecAt(s, v.type, several ? `/values/${i}/type` : '/type'), value: v.value };
       } catch (err) {
-        throw several && err instanceof ArchwayError ? err.with({ index: i, in: 'body', path: `/values/${i}/type` }) : err;
+        throw several && err instanceof ArchwayError ? err.with({ index: i }) : err;
       }
     });
     const options = { timeoutMs: waitMs(config, body.timeoutMs), signal: disconnectSignal(reply) };
@@ -87,7 +97,7 @@ export const archiveRoutes: FastifyPluginAsync<GatewayContext> = async (plain, c
   }, async (req, reply) => {
     const s = sessions.get(req.params.name);
     const ch = s.channel();
-    const codec = s.codec(req.body.type as TypeExpr);
+    const codec = codecAt(s, req.body.type, '/type');
     const value = await ch.read(codec, { timeoutMs: waitMs(config, req.body.timeoutMs), signal: disconnectSignal(reply) });
     metrics.message('load');
     return answer(reply, { value });
@@ -107,8 +117,8 @@ export const archiveRoutes: FastifyPluginAsync<GatewayContext> = async (plain, c
     const s = sessions.get(req.params.name);
     const ch = s.channel();
     const { request, response } = req.body;
-    const reqCodec = s.codec(request.type as TypeExpr);
-    const resCodec = s.codec(response.type as TypeExpr);
+    const reqCodec = codecAt(s, request.type, '/request/type');
+    const resCodec = codecAt(s, response.type, '/response/type');
     // Outside the try: a bad timeoutMs is not a bad request value.
     const timeoutMs = waitMs(config, req.body.timeoutMs);
     let value: unknown;
@@ -164,6 +174,6 @@ export const archiveRoutes: FastifyPluginAsync<GatewayContext> = async (plain, c
     }
     const options = { timeoutMs: waitMs(config, req.body.timeoutMs), signal: disconnectSignal(reply) };
     const data = await ch.readBytes(bytes, partial === true, options);
-    return { data: toBase64(data), bytes: data.length };
+    return bytesAnswer(reply, data);
   });
 };

@@ -6,7 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { ByteBudget, ERR_OVERLOADED } from '../../core/index.js';
-import type { TypeRegistry } from '../../archive/index.js';
+import { codePageExists, ERR_VALIDATION, type TypeRegistry } from '../../archive/index.js';
 import type { ArchiveLifetime } from '../../archive-io/index.js';
 import { DatagramSocket, StreamSocket, type CloseResult } from '../../sockets/index.js';
 import type { Config } from '../config.js';
@@ -120,7 +120,11 @@ export class SessionRegistry {
   sessionOptions(req: Partial<CreateSession>): SessionOptions {
     const wire: SessionOptions['wire'] = {};
     if (req.profile !== undefined) wire.profile = req.profile;
-    if (req.codePage !== undefined) wire.codePage = req.codePage;
+    if (req.codePage !== undefined) {
+      // Refused here, not at the first store: a session whose strings cannot be encoded is no use.
+      if (!codePageExists(req.codePage)) throw new ERR_VALIDATION(`code page ${req.codePage} is not supported; use one iconv-lite knows (1252, 932, 936, 949, 950, 125x, 437, 850…)`).with({ in: 'body', path: '/codePage' });
+      wire.codePage = req.codePage;
+    }
     return { pipeline: req.pipeline ?? 1, archiveLifetime: req.archiveLifetime ?? 'connection', wire };
   }
 
