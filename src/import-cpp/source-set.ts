@@ -11,6 +11,18 @@ import { blankMfcMacros, type MacroUse } from './mfc-macros.js';
 /** Extensions read when walking a folder (a file named on the command line is read whatever it is called). */
 const CPP_EXTENSIONS = new Set(['.h', '.hh', '.hpp', '.hxx', '.inl', '.c', '.cc', '.cpp', '.cxx']);
 
+/** Where a construct is: a node, or the head of one (a loop without its body). */
+export interface Span {
+  readonly startIndex: number;
+  readonly endIndex: number;
+  readonly startPosition: { readonly row: number };
+}
+
+/** The part of `node` before `end` (a loop header, a switch head). */
+export function headOf(node: CppNode, end: number): Span {
+  return { startIndex: node.startIndex, endIndex: end, startPosition: node.startPosition };
+}
+
 export class SourceFile {
   constructor(
     /** As shown in notes: relative to the working folder when inside it. */
@@ -21,19 +33,19 @@ export class SourceFile {
     readonly macros: readonly MacroUse[],
   ) {}
 
-  where(node: CppNode): string {
+  where(node: Span): string {
     return `${this.path}:${node.startPosition.row + 1}`;
   }
 
   /** The construct as written, on one line, shortened past 120 characters. */
-  quote(node: CppNode): string {
+  quote(node: Span): string {
     const raw = this.text.slice(node.startIndex, node.endIndex);
     const one = raw.replace(/\/\/[^\n]*/g, ' ').replace(/\/\*[\s\S]*?\*\//g, ' ').replace(/\s+/g, ' ').trim();
     return one.length > 120 ? `${one.slice(0, 117)}...` : one;
   }
 
   /** `<why> — <C++> (file:line)`: the shape of every todo note and report line. */
-  note(why: string, node: CppNode): string {
+  note(why: string, node: Span): string {
     return `${why} — ${this.quote(node)} (${this.where(node)})`;
   }
 }
