@@ -53,7 +53,7 @@ export function mergeDirections(store: Entry[], load: Entry[], file: SourceFile,
     }
     if (s !== undefined && l !== undefined) {
       const field: DraftField = { ...s.field };
-      diff(field, `${file.note(`storing writes ${show(s.field.type)}`, s.node)} but loading reads ${show(l.type)} at ${file.where(load[j]!.node)}`);
+      diff(field, file.note(`storing writes ${show(s.field.type)} but loading reads ${show(l.type)} at ${file.where(load[j]!.node)}`, s.node));
       renames.set(load[j]!.field.name, field.name);
       fields.push(field);
       i++;

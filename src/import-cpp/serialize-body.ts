@@ -7,7 +7,7 @@
 import { countKeys, mentions, nameOf, typeOf, unwrap, valueEntry, type Entry, type Scope, type TranslationContext } from './archive-expressions.js';
 import { translateCondition } from './conditions.js';
 import type { CppNode } from './cpp-parser.js';
-import { applyDeclarator, typeFromDescriptor, typeFromNode } from './cpp-type.js';
+import { applyDeclarator, named, typeFromDescriptor, typeFromNode } from './cpp-type.js';
 import type { Condition, DraftType } from './draft-type-file.js';
 import { preprocessorBranches } from './preprocessor-branches.js';
 import { layoutOf } from './struct-layout.js';
@@ -230,7 +230,9 @@ export function sizeOfExpression(node: CppNode, scope: Scope): number | undefine
   if (n.type === 'sizeof_expression') {
     const typeNode = n.childForFieldName('type');
     const valueNode = n.childForFieldName('value');
-    const t = typeNode !== null ? typeFromDescriptor(typeNode) : valueNode !== null ? typeOf(valueNode, scope) : undefined;
+    let t = typeNode !== null ? typeFromDescriptor(typeNode) : valueNode !== null ? typeOf(valueNode, scope) : undefined;
+    // `sizeof(HEADER)` parses as an expression in parentheses: a name that is no variable is a type.
+    if (t === undefined && valueNode !== null && unwrap(valueNode).type === 'identifier') t = named(unwrap(valueNode).text);
     return t === undefined ? undefined : layoutOf(t, scope.ctx.decls)?.size;
   }
   if (n.type === 'identifier' && scope.locals.has(n.text)) return undefined;

@@ -198,7 +198,7 @@ export function switchStatement(node: CppNode, scope: Scope): void {
       const only = inner.entries[0];
       const type: DraftType = inner.entries.length === 1 && only!.field.when === undefined && only!.field.const === undefined
         ? only!.field.type
-        : scope.ctx.addAux(`${scope.ctx.typeName}_${tag}_${label === undefined ? 'default' : /^\w+$/.test(label) ? label : key}`, uniqueNames(inner.entries.map((e) => e.field)));
+        : scope.ctx.addAux(`${scope.ctx.typeName}_${label === undefined ? 'default' : /^\w+$/.test(label) ? label : `case${key}`}`, uniqueNames(inner.entries.map((e) => e.field)));
       if (label === undefined) fallback = type;
       else cases[key] = type;
     }
