@@ -146,6 +146,11 @@ export class Declarations implements NameValues {
     for (const use of file.macros) this.collectMacro(use, file);
     const pack: number[] = [8];
     this.walk(file.root, file, pack, undefined);
+    // A #define inside a function body is still a file-wide macro from there on.
+    for (const d of file.root.descendantsOfType('preproc_def')) {
+      const name = d.childForFieldName('name')?.text;
+      if (name !== undefined && !this.macros.has(name)) this.macros.set(name, d.childForFieldName('value')?.text.trim() || '1');
+    }
   }
 
   private collectMacro(use: { name: string; args: string[]; line: number }, file: SourceFile): void {

@@ -4,7 +4,7 @@
  * with a constant bound a fixed array; a `switch` on a kind written before becomes a tagged union.
  * Several values per element or per case make a helper type named after the field.
  */
-import { countKeys, nameOf, unwrap, type Entry, type Scope } from './archive-expressions.js';
+import { countKeys, memberType, nameOf, unwrap, type Entry, type Scope } from './archive-expressions.js';
 import { translateCondition } from './conditions.js';
 import type { CppNode } from './cpp-parser.js';
 import { applyDeclarator, typeFromNode } from './cpp-type.js';
@@ -24,7 +24,7 @@ export function loopStatement(node: CppNode, scope: Scope): void {
   const body = node.childForFieldName('body');
   if (body !== null) statements(body.type === 'compound_statement' ? body.namedChildren : [body], inner);
   if (inner.entries.length === 0) return;
-  const name = bound.kind === 'count' && bound.collection !== undefined ? bound.collection : inner.entries[0]!.field.name;
+  const name = (bound.kind === 'count' ? bound.collection : undefined) ?? (body === null ? undefined : collectionIn(body, scope)) ?? inner.entries[0]!.field.name;
   const elem = elementType(inner.entries, name, scope);
   const header = lineOf(node);
   if (bound.kind === 'fixed') {
@@ -40,6 +40,26 @@ export function loopStatement(node: CppNode, scope: Scope): void {
 function lineOf(node: CppNode): Span {
   const body = node.childForFieldName('body');
   return body === null ? node : headOf(node, body.startIndex);
+}
+
+/** Methods through which a loop body reaches the collection it fills or walks. */
+const COLLECTION_METHODS = new Set(['Add', 'AddTail', 'AddHead', 'SetAt', 'SetAtGrow', 'InsertAt', 'GetNext', 'GetAt', 'ElementAt', 'GetPrev']);
+
+/** The member collection a loop body indexes or fills (`m_rows[i]`, `m_pts.AddTail(pt)`), for the list's name. */
+function collectionIn(body: CppNode, scope: Scope): string | undefined {
+  const isMember = (n: CppNode) => n.type === 'identifier' && !scope.locals.has(n.text) && memberType(scope.ctx.owner, n.text, scope.ctx.decls) !== undefined;
+  for (const n of body.descendantsOfType(['subscript_expression', 'call_expression'])) {
+    if (n.type === 'subscript_expression') {
+      const arg = unwrap(n.childForFieldName('argument')!);
+      if (isMember(arg)) return nameOf(arg, scope.ctx.decls);
+      continue;
+    }
+    const fn = n.childForFieldName('function');
+    if (fn?.type !== 'field_expression' || !COLLECTION_METHODS.has(fn.childForFieldName('field')!.text)) continue;
+    const arg = unwrap(fn.childForFieldName('argument')!);
+    if (isMember(arg)) return nameOf(arg, scope.ctx.decls);
+  }
+  return undefined;
 }
 
 function elementType(entries: Entry[], listName: string, scope: Scope): { type: DraftType; todo?: string } {

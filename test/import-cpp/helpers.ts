@@ -63,3 +63,18 @@ export function codecAcceptsTodo(): boolean {
     return false;
   }
 }
+
+/** Drafts C++ given as text (one or more files), for small cases written in the test itself. */
+export async function draftText(files: Record<string, string>, options: { profile?: Partial<DraftProfile>; build?: Partial<BuildConfig> } = {}): Promise<ImportResult> {
+  const { sourceFromText } = await import('../../src/import-cpp/source-set.js');
+  const sources = await Promise.all(Object.entries(files).map(([path, text]) => sourceFromText(path, text)));
+  const build: BuildConfig = { ...DEFAULT_BUILD, ...options.build, profile: { ...DEFAULT_BUILD.profile, ...options.profile } };
+  return importCpp(sources, { build });
+}
+
+/** The fields of one drafted type from a Serialize body of class C with the given members. */
+export async function fieldsOf(members: string, body: string, extra = '', options: { profile?: Partial<DraftProfile>; build?: Partial<BuildConfig> } = {}): Promise<unknown[]> {
+  const text = `${extra}\nclass C : public CObject {\npublic:\n${members}\n  virtual void Serialize(CArchive& ar);\n};\nIMPLEMENT_SERIAL(C, CObject, 1)\nvoid C::Serialize(CArchive& ar)\n{\n${body}\n}\n`;
+  const result = await draftText({ 'c.cpp': text }, options);
+  return result.file.types.C?.fields ?? [];
+}
