@@ -312,7 +312,8 @@ export class Declarations implements NameValues {
     }
     const isStatic = node.namedChildren.some((c) => c.type === 'storage_class_specifier' && c.text === 'static');
     const isConst = node.namedChildren.some((c) => c.type === 'type_qualifier' && (c.text === 'const' || c.text === 'constexpr'));
-    if (owner !== undefined && node.namedChildren.some((c) => c.type === 'virtual' || c.text === 'virtual')) owner.irregular = true;
+    // `virtual` is an anonymous token of the declaration, not a named child.
+    if (owner !== undefined && node.children.some((c) => c.type === 'virtual')) owner.irregular = true;
     if (owner !== undefined && node.namedChildren.some((c) => c.type === 'bitfield_clause')) owner.irregular = true;
     for (const d of node.childrenForFieldName('declarator')) {
       const { type, name, isFunction } = applyDeclarator(base, d);
@@ -329,7 +330,7 @@ export class Declarations implements NameValues {
   }
 
   private collectFunction(node: CppNode, file: SourceFile, owner: ClassDecl | undefined): void {
-    if (owner !== undefined && node.namedChildren.some((c) => c.type === 'virtual')) owner.irregular = true;
+    if (owner !== undefined && node.children.some((c) => c.type === 'virtual')) owner.irregular = true;
     const body = node.childForFieldName('body');
     let declarator = node.childForFieldName('declarator');
     while (declarator !== null && declarator.type !== 'function_declarator') declarator = declarator.childForFieldName('declarator');

@@ -67,7 +67,7 @@ export function blankMfcMacros(source: string): MacroPass {
     const call = readArguments(source, j);
     const stop = call?.end ?? j;
     if (isClassMacro && mapStart < 0) {
-      uses.push({ name: word, args: call?.args ?? [], line });
+      if (word.startsWith('IMPLEMENT_')) uses.push({ name: word, args: call?.args ?? [], line });
       blank(i, stop);
     } else if (isBegin) {
       mapStart = i;
