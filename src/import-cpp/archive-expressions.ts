@@ -6,49 +6,9 @@
  */
 import type { CppNode } from './cpp-parser.js';
 import { named, typeFromDescriptor, unreference, type CppType } from './cpp-type.js';
-import type { Declarations, SerializeDef } from './declarations.js';
-import type { Condition, DraftField, DraftType } from './draft-type-file.js';
-import type { MfcTypes } from './mfc-types.js';
-import type { SourceFile, Span } from './source-set.js';
-
-/** One thing the archive carries, with what later statements may refer to it by. */
-export interface Entry {
-  field: DraftField;
-  /** `id:m_n` (the member or local read or written), `size:m_arr` (a count of that collection). */
-  keys: string[];
-  /** Written with `ar.WriteCount` / read with `ar.ReadCount` (the grammar's default count). */
-  writeCount?: boolean;
-  node: Span;
-}
-
-export interface Local {
-  type: CppType | undefined;
-  /** `schema` (from GetObjectSchema) or a count key (`size:m_arr`) the local holds. */
-  origin?: string;
-}
-
-export interface TranslationContext {
-  readonly decls: Declarations;
-  readonly types: MfcTypes;
-  readonly file: SourceFile;
-  readonly def: SerializeDef;
-  /** The class whose members unqualified names mean. */
-  readonly owner: string;
-  /** The type being drafted (aux types are named after it). */
-  readonly typeName: string;
-  /** Registers a helper type (a list element, a switch case); returns its unique name. */
-  addAux(name: string, fields: DraftField[]): string;
-}
-
-export interface Scope {
-  readonly ctx: TranslationContext;
-  readonly direction: 'store' | 'load';
-  readonly locals: Map<string, Local>;
-  entries: Entry[];
-  when: Condition | undefined;
-  /** A todo every entry of this scope carries (code under an undecided `#ifdef`). */
-  todo: string | undefined;
-}
+import type { Declarations } from './declarations.js';
+import type { DraftField, DraftType } from './draft-type-file.js';
+import type { Entry, Scope } from './translation-scope.js';
 
 export function unwrap(node: CppNode): CppNode {
   let n = node;
@@ -126,6 +86,7 @@ export function elementType(t: CppType, decls: Declarations): CppType | undefine
 }
 
 const ELEMENT_GETTERS = new Set(['GetAt', 'ElementAt', 'GetNext', 'GetPrev', 'GetHead', 'GetTail']);
+
 const SIZE_GETTERS = new Set(['GetSize', 'GetCount', 'GetUpperBound', 'GetLength']);
 
 /** The C++ static type of an expression, as far as the declarations tell. */

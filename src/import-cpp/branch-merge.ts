@@ -5,7 +5,7 @@
  * field of older schemas), is kept with its condition. Every other difference — order, width,
  * a field one side lacks — stays in the draft with a todo naming both lines.
  */
-import type { Entry } from './archive-expressions.js';
+import type { Entry } from './translation-scope.js';
 import type { Condition, DraftField, DraftType } from './draft-type-file.js';
 import { COMPARE_OPS, sameType } from './draft-type-file.js';
 import type { SourceFile } from './source-set.js';

@@ -4,7 +4,8 @@
  * local holding it), bit tests, and `!`, `&&`, `||` of those. A condition on anything the archive
  * does not carry (a member never written, a function result) cannot be a `when`.
  */
-import { countKeys, isConstantExpression, unwrap, type Scope } from './archive-expressions.js';
+import { countKeys, isConstantExpression, unwrap } from './archive-expressions.js';
+import type { Scope } from './translation-scope.js';
 import type { CppNode } from './cpp-parser.js';
 import type { CompareOp, Condition } from './draft-type-file.js';
 

@@ -7,7 +7,8 @@
  */
 import { evaluate, type NameValues } from './constant-expression.js';
 import type { CppNode } from './cpp-parser.js';
-import { applyDeclarator, named, typeFromNode, type CppType } from './cpp-type.js';
+import { archiveFunction } from './archive-functions.js';
+import { applyDeclarator, named, typeFromDescriptor, typeFromNode, type CppType } from './cpp-type.js';
 import { predefined, type BuildConfig } from './build-config.js';
 import type { SourceFile } from './source-set.js';
 import { preprocessorBranches } from './preprocessor-branches.js';
@@ -158,16 +159,11 @@ export class Declarations implements NameValues {
     if (cls === undefined) return;
     if (use.name === 'IMPLEMENT_SERIAL' && base !== undefined && schemaText !== undefined) {
       const versionable = /\bVERSIONABLE_SCHEMA\b/.test(schemaText);
-      const schema = this.evaluateLater(schemaText.replace(/\bVERSIONABLE_SCHEMA\b/, '0'));
-      this.serial.set(cls, { className: cls, base, schema, versionable, schemaText, where: `${file.path}:${use.line}` });
+      // The schema may name a constant of a file read later: `finish()` evaluates it.
+      this.serial.set(cls, { className: cls, base, schema: undefined, versionable, schemaText, where: `${file.path}:${use.line}` });
     } else if (use.name === 'IMPLEMENT_DYNAMIC' || use.name === 'IMPLEMENT_DYNCREATE') {
       this.dynamic.add(cls);
     }
-  }
-
-  /** Schema numbers may name constants declared in files read later: evaluate once all are read. */
-  private evaluateLater(text: string): number | undefined {
-    return this.evaluate(text);
   }
 
   /** Re-evaluates schema numbers once every file is read (their constants may come later). */
@@ -211,7 +207,7 @@ export class Declarations implements NameValues {
       case 'alias_declaration': {
         const name = node.childForFieldName('name')?.text;
         const type = node.childForFieldName('type');
-        if (name !== undefined && type !== null) this.typedefs.set(name, typeOfDescriptor(type));
+        if (name !== undefined && type !== null) this.typedefs.set(name, typeFromDescriptor(type));
         return;
       }
       case 'function_definition':
@@ -331,48 +327,9 @@ export class Declarations implements NameValues {
 
   private collectFunction(node: CppNode, file: SourceFile, owner: ClassDecl | undefined): void {
     if (owner !== undefined && node.children.some((c) => c.type === 'virtual')) owner.irregular = true;
-    const body = node.childForFieldName('body');
-    let declarator = node.childForFieldName('declarator');
-    while (declarator !== null && declarator.type !== 'function_declarator') declarator = declarator.childForFieldName('declarator');
-    if (body === null || declarator === null) return;
-    const nameNode = declarator.childForFieldName('declarator');
-    const params = (declarator.childForFieldName('parameters')?.namedChildren ?? []).filter((p) => p.type === 'parameter_declaration');
-    const first = params[0];
-    if (nameNode === null || first === undefined) return;
-    const firstType = typeFromNode(first.childForFieldName('type')!);
-    const firstDecl = first.childForFieldName('declarator');
-    if (firstType.kind !== 'named' || firstType.name !== 'CArchive' || firstDecl === null) return;
-    const archive = applyDeclarator(firstType, firstDecl).name;
-    if (archive === undefined) return;
-    const rest = params.slice(1).map((p) => {
-      const t = p.childForFieldName('type');
-      const d = p.childForFieldName('declarator');
-      const r = d === null || t === null ? undefined : applyDeclarator(typeFromNode(t), d);
-      return { name: r?.name ?? '', type: r?.type ?? named('?') };
-    });
-    if (nameNode.type === 'qualified_identifier' || nameNode.type === 'field_identifier' || nameNode.type === 'identifier') {
-      const parts = nameNode.text.replace(/\s+/g, '').split('::');
-      const fn = parts.at(-1);
-      const cls = parts.length >= 2 ? parts.at(-2) : owner?.name;
-      if (fn === 'Serialize' && cls !== undefined && params.length === 1) {
-        this.serializeDefs.push({ className: cls.replace(/<.*$/, ''), archive, body, node, file, params: [] });
-      } else if (fn === 'SerializeElements' && rest[0]?.type.kind === 'pointer') {
-        // VC6 style: an overload taking `CItem* pItems`.
-        const elem = rest[0].type.to;
-        if (elem.kind === 'named') this.elementSerializers.set(elem.name, { className: elem.name, archive, body, node, file, params: rest });
-      }
-    } else if (nameNode.type === 'template_function' && nameNode.childForFieldName('name')?.text === 'SerializeElements') {
-      const arg = nameNode.childForFieldName('arguments')?.namedChildren[0];
-      const elem = arg === undefined ? undefined : typeOfDescriptor(arg);
-      if (elem?.kind === 'named') this.elementSerializers.set(elem.name, { className: elem.name, archive, body, node, file, params: rest });
-    }
+    const found = archiveFunction(node, file, owner?.name);
+    if (found?.kind === 'serialize') this.serializeDefs.push(found.def);
+    else if (found?.kind === 'elements') this.elementSerializers.set(found.def.className, found.def);
   }
-}
 
-function typeOfDescriptor(node: CppNode): CppType {
-  if (node.type !== 'type_descriptor') return typeFromNode(node);
-  const t = node.childForFieldName('type');
-  const d = node.childForFieldName('declarator');
-  const base = t === null ? named(node.text) : typeFromNode(t);
-  return d === null ? base : applyDeclarator(base, d).type;
 }

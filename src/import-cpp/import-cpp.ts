@@ -4,7 +4,7 @@
  * source order, is translated twice (storing and loading), the two compared, and the result
  * becomes a type named after its class, with `class`/`schema`/`versionable` from IMPLEMENT_SERIAL.
  */
-import type { Entry, TranslationContext } from './archive-expressions.js';
+import type { Entry, TranslationContext } from './translation-scope.js';
 import { mergeDirections } from './branch-merge.js';
 import { DEFAULT_BUILD, type BuildConfig } from './build-config.js';
 import { Declarations, type SerializeDef } from './declarations.js';

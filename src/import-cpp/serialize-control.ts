@@ -4,12 +4,14 @@
  * with a constant bound a fixed array; a `switch` on a kind written before becomes a tagged union.
  * Several values per element or per case make a helper type named after the field.
  */
-import { countKeys, memberType, nameOf, unwrap, type Entry, type Scope } from './archive-expressions.js';
+import { countKeys, memberType, nameOf, unwrap } from './archive-expressions.js';
+import type { Entry, Scope } from './translation-scope.js';
 import { translateCondition } from './conditions.js';
 import type { CppNode } from './cpp-parser.js';
 import { applyDeclarator, typeFromNode } from './cpp-type.js';
 import type { DraftField, DraftType } from './draft-type-file.js';
-import { listWithCount, push, statements, todoEntry } from './serialize-body.js';
+import { statements } from './serialize-body.js';
+import { listWithCount, push, todoEntry } from './translation-scope.js';
 import { headOf, type Span } from './source-set.js';
 
 type Bound = { kind: 'fixed'; length: number } | { kind: 'count'; keys: string[]; collection?: string } | { kind: 'unknown'; why: string };
