@@ -32,7 +32,7 @@ export function loopStatement(node: CppNode, scope: Scope): void {
   if (bound.kind === 'fixed') {
     push(scope, { field: { name, type: { fixed: elem.type, length: bound.length }, ...(elem.todo ? { todo: elem.todo } : {}) }, keys: [], node: header });
   } else if (bound.kind === 'count') {
-    listWithCount(name, elem.type, bound.keys, header, scope, elem.todo === undefined ? undefined : elem.todo.replace(/ — .*$/, ''));
+    listWithCount(name, elem.type, bound.keys, header, scope, elem.todo);
   } else {
     push(scope, { field: { name, type: { list: elem.type }, todo: scope.ctx.file.note(bound.why, header) }, keys: [], node: header });
   }

@@ -67,16 +67,20 @@ export function findCount(scope: Scope, keys: readonly string[]): number | undef
   return undefined;
 }
 
-/** A list whose count is an earlier entry: folded in when it comes just before, else named by countField. */
-export function listWithCount(name: string, elem: DraftType, keys: string[], stmt: Span, scope: Scope, todo?: string): void {
+/**
+ * A list whose count is an earlier entry: folded in when it comes just before, else named by
+ * countField. `elementTodo` is the note of an element that could not be translated.
+ */
+export function listWithCount(name: string, elem: DraftType, keys: string[], stmt: Span, scope: Scope, elementTodo?: string): void {
   const at = findCount(scope, keys);
   if (at === undefined) {
-    push(scope, { field: { name, type: { list: elem }, todo: scope.ctx.file.note(todo ?? 'the element count is not a field written before the elements', stmt) }, keys: [], node: stmt });
+    const todo = elementTodo ?? scope.ctx.file.note('the element count is not a field written before the elements', stmt);
+    push(scope, { field: { name, type: { list: elem }, todo }, keys: [], node: stmt });
     return;
   }
   const count = scope.entries[at]!;
   const withTodo = (e: Entry) => {
-    if (todo !== undefined && e.field.todo === undefined) e.field.todo = scope.ctx.file.note(todo, stmt);
+    if (elementTodo !== undefined) e.field.todo ??= elementTodo;
     return e;
   };
   if (at === scope.entries.length - 1 && count.field.todo === undefined && count.field.when === scope.when && typeof count.field.type === 'string' && count.field.const === undefined) {

@@ -212,3 +212,16 @@ describe('robustness', () => {
     expect(result.file.types.CB).toEqual({ class: 'CB', schema: 2, extends: 'CA', fields: [] });
   });
 });
+
+describe('todos inside loops', () => {
+  it('an element that cannot be translated keeps its own note and line', async () => {
+    const [f] = (await fieldsOf('CArray<LPCTSTR, LPCTSTR> m_names;', both('ar << (WORD)m_names.GetSize(); for (int i = 0; i < m_names.GetSize(); i++) ar << m_names[i];'))) as { todo?: string; type: unknown }[];
+    expect(f!.type).toEqual({ list: 'TODO', count: 'WORD' });
+    expect(f!.todo).toMatch(/^LPCTSTR is a raw pointer: MFC 7\+ writes it as a 1-byte bool, VC6 as a CString \(format §1\.2\) — ar << m_names\[i\]; \(c\.cpp:\d+\)$/);
+  });
+
+  it('a loop whose count was never written is a todo', async () => {
+    const [f] = (await fieldsOf('CArray<LONG, LONG> m_a; int m_n;', both('for (int i = 0; i < m_n; i++) ar << m_a[i];'))) as { todo?: string }[];
+    expect(f!.todo).toMatch(/^the element count is not a field written before the elements — for \(int i = 0; i < m_n; i\+\+\)/);
+  });
+});
