@@ -10,6 +10,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   encode: () => import('./commands/encode.js').then((m) => m.command),
   decode: () => import('./commands/decode.js').then((m) => m.command),
   'demo-service': () => import('./commands/demo-service.js').then((m) => m.command),
+  'import-cpp': () => import('./commands/import-cpp.js').then((m) => m.command),
 };
 
 /** Loads every command for its one-line summary (help is rare; the commands stay lazy otherwise). */

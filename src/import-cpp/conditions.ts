@@ -1,0 +1,98 @@
+/**
+ * `if` conditions of a `Serialize` body as `"when"` conditions (SPEC §2 part two): comparisons of a
+ * field written earlier in the same type, of the object's schema (`ar.GetObjectSchema()`, or a
+ * local holding it), bit tests, and `!`, `&&`, `||` of those. A condition on anything the archive
+ * does not carry (a member never written, a function result) cannot be a `when`.
+ */
+import { countKeys, isConstantExpression, unwrap } from './archive-expressions.js';
+import type { Scope } from './translation-scope.js';
+import type { CppNode } from './cpp-parser.js';
+import type { CompareOp, Condition } from './draft-type-file.js';
+
+export type Translated = { cond: Condition; why?: undefined } | { cond?: undefined; why: string };
+
+const OPS: Record<string, CompareOp> = { '==': 'eq', '!=': 'ne', '<': 'lt', '<=': 'le', '>': 'gt', '>=': 'ge' };
+const MIRRORED: Record<CompareOp, CompareOp> = { eq: 'eq', ne: 'ne', lt: 'gt', le: 'ge', gt: 'lt', ge: 'le', in: 'in', allBits: 'allBits', anyBits: 'anyBits' };
+
+export function translateCondition(node: CppNode, scope: Scope): Translated {
+  const n = unwrap(node.type === 'condition_clause' ? (node.childForFieldName('value') ?? node.namedChildren[0]!) : node);
+  if (n.type === 'unary_expression' && n.child(0)?.text === '!') {
+    const inner = translateCondition(n.childForFieldName('argument')!, scope);
+    return inner.cond === undefined ? inner : { cond: { not: inner.cond } };
+  }
+  if (n.type === 'binary_expression') {
+    const op = n.childForFieldName('operator')!.text;
+    const left = n.childForFieldName('left')!;
+    const right = n.childForFieldName('right')!;
+    if (op === '&&' || op === '||') {
+      const a = translateCondition(left, scope);
+      const b = translateCondition(right, scope);
+      if (a.cond === undefined) return a;
+      if (b.cond === undefined) return b;
+      const key = op === '&&' ? 'all' : 'any';
+      const parts = [a.cond, b.cond].flatMap((c) => (key in c ? (c as Record<string, Condition[]>)[key]! : [c]));
+      return { cond: key === 'all' ? { all: parts } : { any: parts } };
+    }
+    const cmp = OPS[op];
+    if (cmp !== undefined) {
+      const leftConst = isConstantExpression(left, scope);
+      const rightConst = isConstantExpression(right, scope);
+      if (leftConst === rightConst) return { why: `the condition ${n.text} does not compare a value with a constant` };
+      const [operand, constant, opFinal] = rightConst ? [left, right, cmp] : [right, left, MIRRORED[cmp]];
+      const value = scope.ctx.decls.evaluate(constant.text);
+      if (value === undefined) return { why: `the value of ${constant.text} is not known` };
+      return compare(operand, opFinal, value, scope);
+    }
+    if (op === '&') return bitTest(left, right, 'anyBits', scope);
+  }
+  return truthy(n, scope);
+}
+
+function compare(operand: CppNode, op: CompareOp, value: number, scope: Scope): Translated {
+  const o = unwrap(operand);
+  if (isSchema(o, scope)) return { cond: { schema: { [op]: value } } };
+  // `(m_flags & F) == F` / `(m_flags & F) != 0`
+  if (o.type === 'binary_expression' && o.childForFieldName('operator')!.text === '&') {
+    if ((op === 'ne' && value === 0) || op === 'eq') {
+      const test = bitTest(o.childForFieldName('left')!, o.childForFieldName('right')!, op === 'eq' && value !== 0 ? 'allBits' : 'anyBits', scope);
+      if (test.cond === undefined || !(op === 'eq' && value === 0)) return test;
+      return { cond: { not: test.cond } };
+    }
+  }
+  const field = fieldFor(o, scope);
+  if (field === undefined) return { why: `the condition tests ${o.text}, which is not a field written before it` };
+  if (field.isBool && (op === 'eq' || op === 'ne') && (value === 0 || value === 1)) {
+    return { cond: { field: field.name, [op]: value === 1 } };
+  }
+  return { cond: { field: field.name, [op]: value } };
+}
+
+function bitTest(a: CppNode, b: CppNode, op: 'allBits' | 'anyBits', scope: Scope): Translated {
+  const [operand, mask] = isConstantExpression(b, scope) ? [a, b] : [b, a];
+  const value = scope.ctx.decls.evaluate(mask.text);
+  const field = fieldFor(operand, scope);
+  if (value === undefined || field === undefined) return { why: `the bit test ${a.text} & ${b.text} is not on a field written before it with a known mask` };
+  return { cond: { field: field.name, [op]: value } };
+}
+
+function truthy(n: CppNode, scope: Scope): Translated {
+  if (isSchema(n, scope)) return { cond: { schema: { ne: 0 } } };
+  const field = fieldFor(n, scope);
+  if (field === undefined) return { why: `the condition ${n.text} is not on a field written before it` };
+  return { cond: field.isBool ? { field: field.name, eq: true } : { field: field.name, ne: 0 } };
+}
+
+function isSchema(n: CppNode, scope: Scope): boolean {
+  if (n.type === 'identifier') return scope.locals.get(n.text)?.origin === 'schema';
+  return n.type === 'call_expression' && /\.\s*GetObjectSchema$/.test(n.childForFieldName('function')?.text ?? '');
+}
+
+/** The latest field of this type the operand's value came from. */
+function fieldFor(operand: CppNode, scope: Scope): { name: string; isBool: boolean } | undefined {
+  const keys = countKeys(operand, scope);
+  for (let i = scope.entries.length - 1; i >= 0; i--) {
+    const e = scope.entries[i]!;
+    if (e.keys.some((k) => keys.includes(k))) return { name: e.field.name, isBool: e.field.type === 'bool' || e.field.type === 'BOOL' };
+  }
+  return undefined;
+}
