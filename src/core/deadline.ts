@@ -129,8 +129,3 @@ export function deadline(options: WaitOptions | undefined, what: string, fallbac
   if (!(ms >= 0)) throw new RangeError(`timeoutMs must be a non-negative number or Infinity, got ${String(ms)}`);
   return new Deadline(ms, options?.signal, what);
 }
-
-/** Resolves after `ms` (a grace period); a test or a bench may wait on it, the hot path never does. */
-export function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
