@@ -1,0 +1,74 @@
+/**
+ * What the scanner needs to walk a struct whose layout depends on values read before (SPEC §2
+ * part two: `when`, `countField`, `switch`), compiled once per struct: each field's condition, the
+ * source of its count or tag, and whether its value must be kept for the fields after it. The
+ * scanner keeps those values in a frame per struct instance (an array by field index; an inline
+ * struct read through becomes an object by field name, as the decoders see it), so the same
+ * generated conditions serve the scanner and the decoders.
+ */
+import { generate } from '../wire/generated-function.js';
+import type { Primitive } from '../values/primitive.js';
+import { conditionSource } from '../compile/condition-source.js';
+import { decodeHelpers } from '../compile/decode-helpers.js';
+import type { FieldPlan, FieldRef, Plan, StructPlan } from '../types/type-plan.js';
+
+type Values = unknown[];
+type Read = (v: Values, sc: number) => unknown;
+
+export interface FieldStep {
+  /** Present only when this holds. */
+  readonly when?: Read;
+  /** The count (number) or tag of the field, from earlier values. */
+  readonly arg?: Read;
+  /** Where the count comes from, for messages. */
+  readonly argPath?: string;
+  /** The fields after this one read its value. */
+  readonly keep: boolean;
+  /** When kept and a primitive: the one to read its value with. */
+  readonly prim?: Primitive;
+}
+
+function access(ref: FieldRef): string {
+  const head = `v[${ref.steps[0]!.index}]`;
+  return ref.steps.length === 1 ? head : `H.pick(${head}, ${JSON.stringify(ref.steps.slice(1).map((s) => s.name))})`;
+}
+
+function compile(source: string): Read {
+  return generate<Read>({ H: decodeHelpers }, [`return function (v, sc) { return ${source}; };`]);
+}
+
+/** A value later fields can read: an integer or bool primitive, or an inline struct to read through. */
+function keepable(plan: Plan): Primitive | 'struct' | undefined {
+  if (plan.kind === 'struct') return 'struct';
+  return plan.kind === 'prim' && plan.prim.valueKind !== undefined ? plan.prim : undefined;
+}
+
+function stepOf(f: FieldPlan, keepAll: boolean, heads: ReadonlySet<number>, i: number): FieldStep {
+  const p = f.plan;
+  const count = p.kind === 'list' || p.kind === 'map' || p.kind === 'bytes' ? p.count : undefined;
+  const ref = p.kind === 'switch' ? p.tag : count?.kind === 'field' ? count.ref : undefined;
+  const kind = keepable(p);
+  const keep = kind !== undefined && (keepAll || heads.has(i));
+  return {
+    ...(f.when === undefined ? {} : { when: compile(conditionSource(f.when, access)) }),
+    ...(ref === undefined ? {} : { arg: compile(access(ref)), argPath: ref.path }),
+    keep,
+    ...(keep && kind !== 'struct' && kind !== undefined ? { prim: kind } : {}),
+  };
+}
+
+const programs = [new WeakMap<StructPlan, FieldStep[]>(), new WeakMap<StructPlan, FieldStep[]>()];
+
+/**
+ * The steps of `plan`'s fields. `keepAll`: the struct is read through by a path of the struct
+ * around it, so every value a path may name is kept; otherwise only those its own fields read.
+ */
+export function scanProgram(plan: StructPlan, keepAll: boolean): FieldStep[] {
+  const memo = programs[keepAll ? 1 : 0]!;
+  let steps = memo.get(plan);
+  if (steps === undefined) {
+    steps = plan.fields.map((f, i) => stepOf(f, keepAll, plan.layout.refHeads, i));
+    memo.set(plan, steps);
+  }
+  return steps;
+}
