@@ -125,9 +125,7 @@ export class MessageCodec implements DecodablePlan {
   /** Decodes exactly one message filling `bytes`, as `form` JSON (lossless unless asked). */
   decode(bytes: Uint8Array, state?: LoadState, form: JsonForm = 'lossless'): unknown {
     const { value, end } = this.decodeFrom(bytes, 0, state, form);
-    if (end !== bytes.length) {
-      throw decodeError('generic', `${bytes.length - end} bytes follow the ${this.name} message`, end, 'the end of the input');
-    }
+    if (end !== bytes.length) throw this.trailingBytes(end, bytes.length);
     return value;
   }
 
@@ -150,6 +148,11 @@ export class MessageCodec implements DecodablePlan {
         `${need} more byte(s)`,
       ).with(err.path ? { path: err.path } : {});
     }
+  }
+
+  /** The error for bytes after a message that should have filled the input. */
+  trailingBytes(end: number, length: number): ArchwayError {
+    return decodeError('generic', `${length - end} bytes follow the ${this.name} message`, end, 'the end of the input');
   }
 
   /**
