@@ -86,10 +86,21 @@ function makeCodePage(id: number, name: string): CodePage {
   // Multi-byte code pages (932, 936, 949, 950, 65001…): Windows Vista and later replace an
   // invalid sequence with U+FFFD (MultiByteToWideChar, MB_ERR_INVALID_CHARS), as iconv-lite does.
   const table = WINDOWS_SBCS.has(id) ? windowsTable(id, name) : undefined;
+  // …and WideCharToMultiByte maps those characters back to their bytes, so canonical text encodes.
+  const reverse = table === undefined ? undefined : new Map(table.map((c, b) => [c, b]));
   return {
     id,
     latin1High,
     encode(text: string): Buffer | null {
+      if (reverse !== undefined) {
+        const out = Buffer.allocUnsafe(text.length);
+        for (let i = 0; i < text.length; i++) {
+          const b = reverse.get(text[i]!);
+          if (b === undefined) return null;
+          out[i] = b;
+        }
+        return out;
+      }
       const bytes = iconv.encode(text, name);
       return iconv.decode(bytes, name) === text ? bytes : null;
     },
