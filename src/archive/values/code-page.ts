@@ -92,17 +92,16 @@ function makeCodePage(id: number, name: string): CodePage {
     id,
     latin1High,
     encode(text: string): Buffer | null {
-      if (reverse !== undefined) {
-        const out = Buffer.allocUnsafe(text.length);
-        for (let i = 0; i < text.length; i++) {
-          const b = reverse.get(text[i]!);
-          if (b === undefined) return null;
-          out[i] = b;
-        }
-        return out;
-      }
       const bytes = iconv.encode(text, name);
-      return iconv.decode(bytes, name) === text ? bytes : null;
+      if (iconv.decode(bytes, name) === text) return bytes;
+      if (reverse === undefined) return null;
+      const out = Buffer.allocUnsafe(text.length);
+      for (let i = 0; i < text.length; i++) {
+        const b = reverse.get(text[i]!);
+        if (b === undefined) return null;
+        out[i] = b;
+      }
+      return out;
     },
     decode(bytes: Uint8Array): string | null {
       const buf = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);

@@ -105,7 +105,12 @@ function tableFor(cp: CodePage): Uint8Array {
   return t;
 }
 
-function readNarrow(r: ArchiveReader, n: number, cp: CodePage, table: Uint8Array): string | null {
+/**
+ * Narrow text: the bytes' own Latin-1 code points when the code page agrees (the usual case), else
+ * the code page's decoding — strict for lossless JSON (null when it does not encode back to the
+ * bytes), as Windows converts for canonical JSON.
+ */
+function readNarrow(r: ArchiveReader, n: number, cp: CodePage, table: Uint8Array, canonical = false): string | null {
   const start = r.pos;
   r.skip(n);
   const buf = r.buf;
@@ -115,7 +120,7 @@ function readNarrow(r: ArchiveReader, n: number, cp: CodePage, table: Uint8Array
   for (let i = start; i < end; i++) any |= buf[i];
   if (any >= 0x80) {
     for (let i = start; i < end; i++) {
-      if (table[buf[i]] !== 0) return cp.decode(buf.subarray(start, end));
+      if (table[buf[i]] !== 0) return canonical ? cp.decodeAsWindows(buf.subarray(start, end)) : cp.decode(buf.subarray(start, end));
     }
   }
   return n <= SHORT_MAX ? shortLatin1(buf, start, n) : (buf as unknown as FastSlices).latin1Slice(start, end);
@@ -218,8 +223,7 @@ function stringType(name: string, o: PrimitiveOptions, declaredWide: boolean): P
       if (h === undefined) r.pos = p + 1;
       const n = h === undefined ? r.buf[p] : h.length;
       if (h !== undefined && h.wide) return readWide(r, n);
-      const start = r.pos;
-      return readNarrow(r, n, cp, table) ?? cp.decodeAsWindows(r.buf.subarray(start, start + n));
+      return readNarrow(r, n, cp, table, true)!;
     },
     measure(r) {
       const start = r.pos;
