@@ -20,7 +20,7 @@ import { decodeHelpers } from '../compile/decode-helpers.js';
 import { NO_SCHEMA } from '../compile/struct-decoder.js';
 import { STATIC_LAYOUT, minSize, staticSize, type CountPlan, type MapPlan, type Plan, type StructPlan } from '../types/type-plan.js';
 import { ScanOverlay } from './scan-overlay.js';
-import { scanProgram, type FieldStep } from './scan-program.js';
+import { scanProgram, type ConstStep, type FieldStep } from './scan-program.js';
 
 /** One struct instance walked field by field, with the values its later fields read. */
 interface Frame {
@@ -183,6 +183,11 @@ export class MessageScanner {
     const shortBy = Math.max(0, this.pos - queue.length);
     const plan = f.plan;
     try {
+      if (step.constant !== undefined) {
+        frame.values[i] = this.constant(step.constant, queue, max);
+        frame.next++;
+        return 0;
+      }
       if (step.prim !== undefined) {
         const r = this.header(queue, step.prim.size ?? WINDOW);
         frame.values[i] = readerOf(step.prim, 'canonical')(r);
@@ -219,6 +224,27 @@ export class MessageScanner {
       if (err instanceof NeedMore) return shortBy + err.need;
       throw err;
     }
+  }
+
+  /**
+   * Reads a const field and checks it as the decoder will, as soon as its bytes are here: a stream
+   * with a wrong magic number fails at once instead of waiting for a length it never meant.
+   */
+  private constant(c: ConstStep, queue: ChunkQueue, max: number): unknown {
+    const at = queue.consumed + this.pos;
+    const size = c.size ?? c.measure!(this.header(queue, c.headerMax));
+    if (size > c.bound) return decodeHelpers.badConst(at, `a value of ${size} bytes`, c.want);
+    let r: ArchiveReader;
+    if (size <= WINDOW) {
+      r = this.header(queue, size);
+    } else {
+      const buf = Buffer.alloc(size);
+      r = new ArchiveReader(buf, 0, this.pos < queue.length ? queue.copyOut(buf, this.pos, size, this.cursor) : 0, at);
+    }
+    const v = c.read(r);
+    if (v !== c.want) decodeHelpers.badConst(at, v, c.want);
+    this.advance(size, queue, max);
+    return v;
   }
 
   /** Processes one element of the entry; returns >0 (bytes needed) when the queue runs short. */

@@ -7,6 +7,9 @@
  * generated conditions serve the scanner and the decoders.
  */
 import { generate } from '../wire/generated-function.js';
+import { toBase64 } from '../wire/base64.js';
+import type { ArchiveReader } from '../wire/archive-reader.js';
+import { readerOf } from '../values/json-form.js';
 import type { Primitive } from '../values/primitive.js';
 import { conditionSource } from '../compile/condition-source.js';
 import { decodeHelpers } from '../compile/decode-helpers.js';
@@ -14,6 +17,18 @@ import type { FieldPlan, FieldRef, Plan, StructPlan } from '../types/type-plan.j
 
 type Values = unknown[];
 type Read = (v: Values, sc: number) => unknown;
+
+/** A const the bytes must match, checked as soon as they are there (as the decoder would). */
+export interface ConstStep {
+  /** Its size when fixed; else `measure` gives it from the header. */
+  readonly size?: number;
+  readonly measure?: (r: ArchiveReader) => number;
+  readonly headerMax: number;
+  /** Bytes past which the value cannot be the const (a wide form, a long length escape at most). */
+  readonly bound: number;
+  readonly read: (r: ArchiveReader) => unknown;
+  readonly want: unknown;
+}
 
 export interface FieldStep {
   /** Present only when this holds. */
@@ -26,6 +41,25 @@ export interface FieldStep {
   readonly keep: boolean;
   /** When kept and a primitive: the one to read its value with. */
   readonly prim?: Primitive;
+  readonly constant?: ConstStep;
+}
+
+function constStep(f: FieldPlan): ConstStep | undefined {
+  const c = f.constant;
+  if (c === undefined) return undefined;
+  const bound = 2 * c.bytes + 32;
+  if (f.plan.kind === 'bytes') {
+    const n = f.plan.length!;
+    return { size: n, headerMax: n, bound, read: (r) => toBase64(r.bytes(n)), want: c.canonical };
+  }
+  const prim = (f.plan as Extract<Plan, { kind: 'prim' }>).prim;
+  return {
+    ...(prim.size === undefined ? { measure: prim.measure!.bind(prim) } : { size: prim.size }),
+    headerMax: prim.size ?? prim.headerMax ?? 18,
+    bound,
+    read: readerOf(prim, 'canonical'),
+    want: c.canonical,
+  };
 }
 
 function access(ref: FieldRef): string {
@@ -54,6 +88,7 @@ function stepOf(f: FieldPlan, keepAll: boolean, heads: ReadonlySet<number>, i: n
     ...(ref === undefined ? {} : { arg: compile(access(ref)), argPath: ref.path }),
     keep,
     ...(keep && kind !== 'struct' && kind !== undefined ? { prim: kind } : {}),
+    ...(f.constant === undefined ? {} : { constant: constStep(f)! }),
   };
 }
 

@@ -18,7 +18,7 @@ export function resolveConst(value: number | string | boolean, plan: Plan, ctx: 
     if (raw === null || raw.length !== plan.length) {
       ctx.fail(`"const" of a ${plan.length}-byte block must be the base64 of exactly ${plan.length} bytes`, at);
     }
-    return { json: value, canonical: toBase64(raw) };
+    return { json: value, canonical: toBase64(raw), bytes: raw.length };
   }
   if (plan.kind !== 'prim' || (schemaOf(plan.prim, 'canonical') as { type?: unknown }).type === 'object') {
     ctx.fail(`"const" applies to integers, booleans, strings, floats and fixed byte blocks, not to this field's type`, at);
@@ -31,5 +31,5 @@ export function resolveConst(value: number | string | boolean, plan: Plan, ctx: 
     ctx.fail(`"const" ${JSON.stringify(value)} is not a ${plan.prim.name}: ${err.message}`, at);
   }
   const canonical = readerOf(plan.prim, 'canonical')(new ArchiveReader(w.view()));
-  return { json: value, canonical };
+  return { json: value, canonical, bytes: w.pos };
 }

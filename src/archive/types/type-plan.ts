@@ -57,10 +57,11 @@ export type Condition =
   | { readonly kind: 'all' | 'any'; readonly of: readonly Condition[] }
   | { readonly kind: 'not'; readonly of: Condition };
 
-/** A field's `const`: its JSON as the file gives it, its bytes, and the canonical JSON of those. */
+/** A field's `const`: its JSON as the file gives it, and the canonical JSON and size of its bytes. */
 export interface ConstPlan {
   readonly json: unknown;
   readonly canonical: unknown;
+  readonly bytes: number;
 }
 
 export interface FieldPlan {
@@ -96,7 +97,10 @@ export interface StructPlan {
 }
 
 export interface StructLayout {
-  /** Some field's presence, count or case depends on an earlier value: the scanner walks it field by field. */
+  /**
+   * Some field's presence, count or case depends on an earlier value, or a field is a const the
+   * bytes must match: the scanner walks it field by field.
+   */
   readonly dynamic: boolean;
   /** Fields whose values later fields read (first steps of every FieldRef of this struct). */
   readonly refHeads: ReadonlySet<number>;
@@ -175,16 +179,17 @@ export function staticSize(plan: Plan): number | undefined {
       size = plan.prim.size;
       break;
     case 'struct': {
-      let total: number | undefined = 0;
+      // A struct walked field by field (its consts checked as they come) is never skipped whole.
+      let total = 0;
       for (const f of plan.fields) {
-        const s = f.when === undefined ? staticSize(f.plan) : undefined;
+        const s = plan.layout.dynamic ? undefined : staticSize(f.plan);
         if (s === undefined) {
-          total = undefined;
+          total = -1;
           break;
         }
         total += s;
       }
-      size = total;
+      size = total < 0 ? undefined : total;
       break;
     }
     case 'fixed': {

@@ -53,7 +53,7 @@ function layoutOf(fields: readonly FieldPlan[]): StructLayout {
       conditionHeads(f.when, heads);
       usesSchema ||= readsSchema(f.when);
     }
-    if (f.constant !== undefined) hasOptional = true;
+    if (f.constant !== undefined) dynamic = hasOptional = true;
     const p = f.plan;
     if (p.kind === 'switch') {
       dynamic = true;
