@@ -11,7 +11,7 @@ import { eachField } from './field-rules.js';
 type Json = Record<string, unknown>;
 
 const STATUS: Record<string, number> = { valid: 0, invalid: 1, null: 2, error: -1 };
-const VT: Record<string, number> = {
+export const VT: Record<string, number> = {
   VT_EMPTY: 0, VT_NULL: 1, VT_I2: 2, VT_I4: 3, VT_R4: 4, VT_R8: 5, VT_CY: 6, VT_DATE: 7, VT_BSTR: 8,
   VT_ERROR: 10, VT_BOOL: 11, VT_VARIANT: 12, VT_DECIMAL: 14, VT_I1: 16, VT_UI1: 17, VT_UI2: 18, VT_UI4: 19,
   VT_I8: 20, VT_UI8: 21, VT_INT: 22, VT_UINT: 23,
