@@ -118,8 +118,14 @@ function objectEncoder(plan: ObjectPlan): Encoder {
     const classIndex = s.classes.get(info.name);
     if (classIndex === undefined) {
       writeNewClass(w, info, schema);
-      s.addClass(info.name);
+      s.addClass(info.name, schema);
     } else {
+      // The descriptor is written once per archive: every later object of the class has its schema.
+      const stored = s.classSchemas.get(info.name)!;
+      if (o.$schema !== undefined && o.$schema !== stored) {
+        throw atPath(validationError(`class ${info.name} was written with schema ${stored} earlier in this archive; its objects all have that schema`), '$schema');
+      }
+      schema = stored;
       writeClassRef(w, classIndex);
     }
     const index = s.addObject(o, info.name);

@@ -140,6 +140,14 @@ describe('{"schema": …}: the schema read from the class tag (GetObjectSchema)'
     golden(book, { owner: { $class: 'CContact', $id: 2, $schema: 1, name: 'Ann' } }, 'FF FF 01 00 08 00 43 43 6F 6E 74 61 63 74  03 41 6E 6E');
   });
 
+  it('a later object of the class has the schema its descriptor carried (written once per archive)', () => {
+    const pair = declared({ types: { ...file.types, Pair: { fields: [{ name: 'a', type: { object: 'CContact' } }, { name: 'b', type: { object: 'CContact' } }] } } }, 'Pair');
+    const spaced = 'FF FF 01 00 08 00 43 43 6F 6E 74 61 63 74  01 41  01 80  01 42';
+    golden(pair, { a: { $class: 'CContact', $id: 2, $schema: 1, name: 'A' }, b: { $class: 'CContact', $id: 3, $schema: 1, name: 'B' } }, spaced);
+    expect(pair.encode({ a: { $schema: 1, name: 'A' }, b: { name: 'B' } }).toString('hex')).toBe(hex(spaced));
+    expectError(() => pair.encode({ a: { $schema: 1, name: 'A' }, b: { $schema: 2, name: 'B', email: 'e' } }), 'VALIDATION', { path: '/b/$schema' });
+  });
+
   it('Serialize called directly (no class tag): GetObjectSchema() is (UINT)-1, so >= 2 holds', () => {
     golden(declared(file, 'CContact'), { name: 'Ann', email: 'a@x' }, '03 41 6E 6E  03 61 40 78');
   });
