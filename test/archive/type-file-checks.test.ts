@@ -65,6 +65,9 @@ describe('references to earlier fields', () => {
     refused({ types: { T: { fields: [field('n', 'WORD'), field('a', 'WORD', { when: { field: 'n', eq: true } })] } } }, '/types/T/fields/1/when/eq', 'not true');
     refused({ types: { T: { fields: [field('n', 'WORD'), field('a', 'WORD', { when: { field: 'n', eq: 1, ne: 2 } })] } } }, '/types/T/fields/1/when', 'exactly one');
     refused({ types: { T: { fields: [field('n', 'WORD'), field('a', 'WORD', { when: { field: 'n', allBits: 2 ** 33 } })] } } }, '/types/T/fields/1/when/allBits', 'bits beyond');
+    // Nested conditions have the same shape, checked at every level.
+    refused({ types: { T: { fields: [field('n', 'WORD'), field('a', 'WORD', { when: { not: { all: [{ field: 'n', eq: 1 }, { field: 'n', eqq: 1 }] } } })] } } },
+      '/types/T/fields/1/when/not/all/1/eqq', 'not an allowed property');
   });
 
   it('a schema condition outside an object type', () => {

@@ -4,7 +4,7 @@
  * subject's kind — numbers for integers, bigints for 64-bit fields, booleans for bool fields — so
  * that the compiled code compares like with like and never converts on the hot path.
  */
-import type { Comparisons, ConditionDecl, ConditionValue } from './type-file.js';
+import { conditionProblem, type Comparisons, type ConditionDecl, type ConditionValue } from './type-file.js';
 import { resolveRef, type RefContext } from './field-refs.js';
 import type { CompareOp, Condition, Operand } from './type-plan.js';
 import type { ValueKind } from '../values/primitive.js';
@@ -13,6 +13,9 @@ const OPS: readonly CompareOp[] = ['eq', 'ne', 'lt', 'le', 'gt', 'ge', 'in', 'al
 const DECIMAL = /^-?(0|[1-9][0-9]*)$/;
 
 export function resolveCondition(decl: ConditionDecl, ctx: RefContext, at: string): Condition {
+  // The file's schema checks the outer level; nested ones are checked here, against the same shape.
+  const problem = conditionProblem(decl);
+  if (problem !== undefined) ctx.fail(problem.message, `${at}${problem.path}`);
   if ('all' in decl) return { kind: 'all', of: decl.all.map((c, i) => resolveCondition(c, ctx, `${at}/all/${i}`)) };
   if ('any' in decl) return { kind: 'any', of: decl.any.map((c, i) => resolveCondition(c, ctx, `${at}/any/${i}`)) };
   if ('not' in decl) return { kind: 'not', of: resolveCondition(decl.not, ctx, `${at}/not`) };

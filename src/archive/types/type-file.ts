@@ -95,23 +95,25 @@ const comparisons = {
   anyBits: Type.Optional(Type.Integer({ minimum: 0 })),
 };
 
-export const ConditionSchema = Type.Cyclic(
-  {
-    Condition: Type.Union(
-      [
-        Type.Object({ field: fieldPath('an earlier field (integer or bool)'), ...comparisons }, { additionalProperties: false }),
-        Type.Object(
-          { schema: Type.Object(comparisons, { additionalProperties: false, description: 'the object\'s schema number (GetObjectSchema)' }) },
-          { additionalProperties: false },
-        ),
-        Type.Object({ all: Type.Array(Type.Ref('Condition'), { minItems: 1 }) }, { additionalProperties: false }),
-        Type.Object({ any: Type.Array(Type.Ref('Condition'), { minItems: 1 }) }, { additionalProperties: false }),
-        Type.Object({ not: Type.Ref('Condition') }, { additionalProperties: false }),
-      ],
-      { $id: 'Condition' },
+/**
+ * One level of a `"when"` condition. Nested conditions (in `all`, `any`, `not`) have the same shape;
+ * the schema says so in words rather than by a recursive reference — OpenAPI tools and the
+ * gateway's shared schemas resolve one cycle only (TypeExpr) — and the resolver checks each nested
+ * level against this same schema (`conditionProblem`).
+ */
+const nested = Type.Object({}, { description: 'a condition, of the same shape as this one' });
+export const ConditionSchema = Type.Union(
+  [
+    Type.Object({ field: fieldPath('an earlier field (integer or bool)'), ...comparisons }, { additionalProperties: false }),
+    Type.Object(
+      { schema: Type.Object(comparisons, { additionalProperties: false, description: 'the object\'s schema number (GetObjectSchema)' }) },
+      { additionalProperties: false },
     ),
-  },
-  'Condition',
+    Type.Object({ all: Type.Array(nested, { minItems: 1 }) }, { additionalProperties: false }),
+    Type.Object({ any: Type.Array(nested, { minItems: 1 }) }, { additionalProperties: false }),
+    Type.Object({ not: nested }, { additionalProperties: false }),
+  ],
+  { description: 'present only when this holds: a comparison of an earlier field or of the schema, or all/any/not of conditions' },
 );
 
 export const FieldSchema = Type.Object(
@@ -199,10 +201,11 @@ export interface TypeFile {
 }
 
 const checker = Compile(TypeFileSchema);
+const conditionChecker = Compile(ConditionSchema);
 
 /** The most specific problem of a union-heavy schema: the deepest path, preferring precise keywords. */
-function firstProblem(value: unknown): { path: string; message: string } {
-  const errors = [...checker.Errors(value)];
+function firstProblem(value: unknown, check: typeof checker | typeof conditionChecker = checker): { path: string; message: string } {
+  const errors = [...check.Errors(value)];
   const rank = (k: string) => (k === 'anyOf' || k === 'boolean' ? 2 : k === 'type' ? 1 : 0);
   errors.sort(
     (a, b) => b.instancePath.split('/').length - a.instancePath.split('/').length || rank(a.keyword) - rank(b.keyword),
@@ -211,6 +214,11 @@ function firstProblem(value: unknown): { path: string; message: string } {
   if (e === undefined) return { path: '', message: 'is not a valid message-type file' };
   const message = e.keyword === 'boolean' ? 'is not an allowed property here' : e.message;
   return { path: e.instancePath, message };
+}
+
+/** The first problem of a nested condition's shape (its path relative to it), or undefined. */
+export function conditionProblem(value: unknown): { path: string; message: string } | undefined {
+  return conditionChecker.Check(value) ? undefined : firstProblem(value, conditionChecker);
 }
 
 /** Checks the shape of a parsed type file; semantic checks happen when its types are compiled. */

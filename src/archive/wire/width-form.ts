@@ -25,6 +25,7 @@ export function widthForm(v: unknown, allowed: readonly WidthForm[], key: string
   throw validationError(`expected "${key}" to be ${allowed.map((f) => `"${f}"`).join(', ')}, got ${describe(v)}`);
 }
 
+/** One `enum` node (no union): the forms a value may name. */
 export function widthFormSchema(allowed: readonly WidthForm[], what: string) {
-  return Type.Union(allowed.map((f) => Type.Literal(f)), { description: `the ${what} as the peer wrote it, when longer than MFC writes` });
+  return Type.Unsafe<WidthForm>({ type: 'string', enum: [...allowed], description: `the ${what} as the peer wrote it, when longer than MFC writes` });
 }
