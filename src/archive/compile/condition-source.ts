@@ -11,6 +11,21 @@ import type { CompareOp, Condition, FieldRef, Operand } from '../types/type-plan
 /** Source of a field's value (undefined when absent), given where the generated code keeps them. */
 export type Access = (ref: FieldRef) => string;
 
+/**
+ * The `Access` of generated code that keeps each field's value in `head(step)` (a local, a slot):
+ * the path's first field there, the fields below it read with `H.pick` (undefined when a level is
+ * absent; with `withConst`, a const leaf the JSON left out reads as its const).
+ */
+export function refAccess(head: (step: FieldRef['steps'][number]) => string, withConst = false): Access {
+  return (ref) => {
+    const first = head(ref.steps[0]!);
+    if (ref.steps.length === 1) return first;
+    const names = JSON.stringify(ref.steps.slice(1).map((s) => s.name));
+    const fallback = withConst && ref.constant !== undefined ? `, ${JSON.stringify(ref.constant)}` : '';
+    return `H.pick(${first}, ${names}${fallback})`;
+  };
+}
+
 function literal(v: Operand): string {
   return typeof v === 'bigint' ? `${v}n` : String(v);
 }

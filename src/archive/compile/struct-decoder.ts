@@ -9,23 +9,16 @@ import type { ArchiveReader } from '../wire/archive-reader.js';
 import type { LoadState } from '../objects/archive-state.js';
 import { generate } from '../wire/generated-function.js';
 import type { JsonForm } from '../values/json-form.js';
-import type { FieldPlan, FieldRef, StructPlan } from '../types/type-plan.js';
-import { conditionSource } from './condition-source.js';
+import { NO_SCHEMA, type FieldPlan, type StructPlan } from '../types/type-plan.js';
+import { conditionSource, refAccess } from './condition-source.js';
 import { decodeHelpers } from './decode-helpers.js';
 
 /** (r, s) → value; a count or tag read before is the third argument of the decoders that need one. */
 export type Decoder = (r: ArchiveReader, s: LoadState, arg?: unknown) => unknown;
 export type ClassDecoder = (r: ArchiveReader, s: LoadState, id: number, cls: string, schema: number) => Record<string, unknown>;
 
-/** `GetObjectSchema()` of a struct not read through ReadObject: (UINT)-1 (format §4.3, KB118612). */
-export const NO_SCHEMA = 0xffffffff;
-
-/** Source of a decoded field's value: the local of its first step, then the path below it. */
-function access(ref: FieldRef): string {
-  const head = `f${ref.steps[0]!.index}`;
-  if (ref.steps.length === 1) return head;
-  return `H.pick(${head}, ${JSON.stringify(ref.steps.slice(1).map((s) => s.name))})`;
-}
+/** A decoded field's value: the local `f<index>` of its first step, then the path below it. */
+const access = refAccess((step) => `f${step.index}`);
 
 /** The argument a field's decoder takes from earlier fields: a count, or a switch tag. */
 function argumentOf(f: FieldPlan): string {

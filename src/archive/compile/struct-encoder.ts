@@ -11,21 +11,15 @@ import type { StoreState } from '../objects/archive-state.js';
 import { generate } from '../wire/generated-function.js';
 import { readerOf } from '../values/json-form.js';
 import { toBase64 } from '../wire/base64.js';
-import type { FieldPlan, FieldRef, Plan, StructPlan } from '../types/type-plan.js';
-import { conditionSource, conditionText } from './condition-source.js';
+import { NO_SCHEMA, type FieldPlan, type Plan, type StructPlan } from '../types/type-plan.js';
+import { conditionSource, conditionText, refAccess } from './condition-source.js';
 import { encodeHelpers } from './encode-helpers.js';
-import { NO_SCHEMA } from './struct-decoder.js';
 
 /** (w, value, s) → bytes appended; a count or tag from an earlier field is the fourth argument. */
 export type Encoder = (w: ArchiveWriter, value: unknown, s: StoreState, arg?: unknown) => void;
 
-/** Source of a field's value as it is written: the local of its first step, then the path below. */
-function access(ref: FieldRef): string {
-  const head = `x${ref.steps[0]!.index}`;
-  if (ref.steps.length === 1) return head;
-  const names = JSON.stringify(ref.steps.slice(1).map((s) => s.name));
-  return `H.pick(${head}, ${names}${ref.constant === undefined ? '' : `, ${JSON.stringify(ref.constant)}`})`;
-}
+/** A field's value as it is written: the local `x<index>` of its first step, then the path below. */
+const access = refAccess((step) => `x${step.index}`, true);
 
 function argumentOf(p: Plan): string {
   if (p.kind === 'switch') return `, ${access(p.tag)}`;

@@ -6,10 +6,9 @@
  * case's value), and a conditional field only when its condition holds for the example.
  */
 import { generate } from '../wire/generated-function.js';
-import type { Condition, FieldRef, Plan, StructPlan } from '../types/type-plan.js';
-import { conditionSource } from '../compile/condition-source.js';
+import { NO_SCHEMA, type Condition, type FieldRef, type Plan, type StructPlan } from '../types/type-plan.js';
+import { conditionSource, refAccess } from '../compile/condition-source.js';
 import { encodeHelpers } from '../compile/encode-helpers.js';
-import { NO_SCHEMA } from '../compile/struct-decoder.js';
 
 type Json = Record<string, unknown>;
 
@@ -19,7 +18,7 @@ const holds = new WeakMap<Condition, (o: Json, sc: number) => boolean>();
 function conditionHolds(c: Condition, o: Json, schema: number): boolean {
   let test = holds.get(c);
   if (test === undefined) {
-    const access = (ref: FieldRef) => `H.pick(o, ${JSON.stringify(ref.steps.map((s) => s.name))})`;
+    const access = refAccess((step) => `o[${JSON.stringify(step.name)}]`);
     test = generate<(o: Json, sc: number) => boolean>({ H: encodeHelpers }, [`return function (o, sc) { return ${conditionSource(c, access)}; };`]);
     holds.set(c, test);
   }

@@ -17,10 +17,9 @@ import { readerOf } from '../values/json-form.js';
 import { NeedMore } from '../wire/need-more.js';
 import { readObjectHeader } from '../objects/object-header.js';
 import { decodeHelpers } from '../compile/decode-helpers.js';
-import { NO_SCHEMA } from '../compile/struct-decoder.js';
-import { STATIC_LAYOUT, minSize, staticSize, type CountPlan, type MapPlan, type Plan, type StructPlan } from '../types/type-plan.js';
+import { NO_SCHEMA, minSize, staticSize, type CountPlan, type Plan, type StructPlan } from '../types/type-plan.js';
 import { ScanOverlay } from './scan-overlay.js';
-import { scanProgram, type ConstStep, type FieldStep } from './scan-program.js';
+import { pairOf, scanProgram, type ConstStep, type FieldStep } from './scan-program.js';
 
 /** One struct instance walked field by field, with the values its later fields read. */
 interface Frame {
@@ -39,25 +38,6 @@ interface Entry {
   left: number;
   depth: number;
   frame?: Frame;
-}
-
-const pairs = new WeakMap<MapPlan, StructPlan>();
-
-/** A map entry as a two-field struct, so pairs scan like any sequence. */
-function pairOf(plan: MapPlan): StructPlan {
-  let p = pairs.get(plan);
-  if (p === undefined) {
-    p = {
-      kind: 'struct',
-      name: 'pair',
-      fields: [{ name: '0', plan: plan.key }, { name: '1', plan: plan.value }],
-      recursive: false,
-      limits: plan.limits,
-      layout: STATIC_LAYOUT,
-    };
-    pairs.set(plan, p);
-  }
-  return p;
 }
 
 /** Longest header any step reads: an object tag with a new class of a 63-byte name. */

@@ -11,9 +11,9 @@ import { toBase64 } from '../wire/base64.js';
 import type { ArchiveReader } from '../wire/archive-reader.js';
 import { readerOf } from '../values/json-form.js';
 import type { Primitive } from '../values/primitive.js';
-import { conditionSource } from '../compile/condition-source.js';
+import { conditionSource, refAccess } from '../compile/condition-source.js';
 import { decodeHelpers } from '../compile/decode-helpers.js';
-import type { FieldPlan, FieldRef, Plan, StructPlan } from '../types/type-plan.js';
+import { STATIC_LAYOUT, type FieldPlan, type MapPlan, type Plan, type StructPlan } from '../types/type-plan.js';
 
 type Values = unknown[];
 type Read = (v: Values, sc: number) => unknown;
@@ -62,10 +62,8 @@ function constStep(f: FieldPlan): ConstStep | undefined {
   };
 }
 
-function access(ref: FieldRef): string {
-  const head = `v[${ref.steps[0]!.index}]`;
-  return ref.steps.length === 1 ? head : `H.pick(${head}, ${JSON.stringify(ref.steps.slice(1).map((s) => s.name))})`;
-}
+/** A kept value: the frame's slot of its first step, then the path below it. */
+const access = refAccess((step) => `v[${step.index}]`);
 
 function compile(source: string): Read {
   return generate<Read>({ H: decodeHelpers }, [`return function (v, sc) { return ${source}; };`]);
@@ -106,4 +104,23 @@ export function scanProgram(plan: StructPlan, keepAll: boolean): FieldStep[] {
     memo.set(plan, steps);
   }
   return steps;
+}
+
+const pairs = new WeakMap<MapPlan, StructPlan>();
+
+/** A map entry as a two-field struct, so pairs scan like any sequence. */
+export function pairOf(plan: MapPlan): StructPlan {
+  let p = pairs.get(plan);
+  if (p === undefined) {
+    p = {
+      kind: 'struct',
+      name: 'pair',
+      fields: [{ name: '0', plan: plan.key }, { name: '1', plan: plan.value }],
+      recursive: false,
+      limits: plan.limits,
+      layout: STATIC_LAYOUT,
+    };
+    pairs.set(plan, p);
+  }
+  return p;
 }

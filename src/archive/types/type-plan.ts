@@ -7,6 +7,9 @@
 import type { Limits } from '../values/limits.js';
 import type { Primitive, ValueKind } from '../values/primitive.js';
 
+/** `GetObjectSchema()` of a struct not read through ReadObject: (UINT)-1 (format §4.3, KB118612). */
+export const NO_SCHEMA = 0xffffffff;
+
 export type Plan = PrimPlan | StructPlan | FixedPlan | ListPlan | MapPlan | ObjectPlan | BytesPlan | SwitchPlan;
 
 export interface PrimPlan {
