@@ -70,11 +70,18 @@ function disjoint(a: Shape, b: Shape): boolean {
 }
 
 export function switchSchema(plan: SwitchPlan, of: (p: Plan) => TSchema, flavor: SchemaFlavor): TSchema {
-  const byPlan = new Map<Plan, string[]>();
-  for (const c of plan.cases) byPlan.set(c.plan, [...(byPlan.get(c.plan) ?? []), String(c.tag)]);
-  if (plan.fallback !== undefined) byPlan.set(plan.fallback, [...(byPlan.get(plan.fallback) ?? []), 'default']);
-  const plans = [...byPlan.keys()];
-  const mapping = [...byPlan.values()].map((tags, i) => `${tags.join(', ')} → ${describe(plans[i]!)}`).join('; ');
+  // Cases of one type (one primitive, one declared type) are one variant.
+  const byType = new Map<unknown, { plan: Plan; tags: string[] }>();
+  const add = (p: Plan, tag: string) => {
+    const key = p.kind === 'prim' ? p.prim : p;
+    const entry = byType.get(key) ?? { plan: p, tags: [] };
+    entry.tags.push(tag);
+    byType.set(key, entry);
+  };
+  for (const c of plan.cases) add(c.plan, String(c.tag));
+  if (plan.fallback !== undefined) add(plan.fallback, 'default');
+  const plans = [...byType.values()].map((e) => e.plan);
+  const mapping = [...byType.values()].map((e) => `${e.tags.join(', ')} → ${describe(e.plan)}`).join('; ');
   const description = `chosen by "${plan.tag.path}": ${mapping}`;
   if (plans.length === 0) return Type.Never({ description });
   if (plans.length === 1) return Type.Unsafe({ ...of(plans[0]!), description });
