@@ -60,7 +60,9 @@ export function structEncoder(plan: StructPlan, child: (p: Plan) => Encoder): En
     }
     if (f.when !== undefined) {
       const text = JSON.stringify(conditionText(f.when));
-      write = `if (${conditionSource(f.when, access)}) { if (x${j} === undefined && ${f.constant === undefined}) H.required(${text}); ${write} } else if (x${j} !== undefined) H.forbidden(${text});`;
+      // A const the JSON leaves out is written; any other field whose condition holds is required.
+      const required = f.constant === undefined ? `if (x${j} === undefined) H.required(${text}); ` : '';
+      write = `if (${conditionSource(f.when, access)}) { ${required}${write} } else if (x${j} !== undefined) H.forbidden(${text});`;
     }
     return `    ${parts.join(' ')} ${write} i = ${j + 1};`;
   });

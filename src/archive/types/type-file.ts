@@ -168,7 +168,7 @@ export type TypeExpr =
   | string
   | ({ list: TypeExpr } & CountDecl)
   | { fixed: TypeExpr; length: number }
-  | ({ map: TypeExpr[] } & CountDecl)
+  | ({ map: readonly TypeExpr[] } & CountDecl)
   | { object: string | string[] }
   | { bytes: number | { count: CountWidth } | { countField: string } }
   | { switch: string; cases: Record<string, TypeExpr>; default?: TypeExpr };
