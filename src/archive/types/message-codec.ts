@@ -84,8 +84,8 @@ export class MessageCodec implements DecodablePlan {
   readonly encoder: Encoder;
   /** The lossless decoder (decoding then encoding reproduces the bytes). */
   readonly decoder: Decoder;
-  /** The canonical decoder (one JSON shape per MFC type). */
-  readonly canonicalDecoder: Decoder;
+  /** The canonical decoder, compiled on first use (a registry compiles every type it loads). */
+  private canonical: Decoder | undefined;
   private readonly writer: ArchiveWriter;
   private readonly store: StoreState;
   private readonly load: LoadState;
@@ -98,7 +98,6 @@ export class MessageCodec implements DecodablePlan {
     this.limits = limits;
     this.encoder = encoderFor(plan);
     this.decoder = decoderFor(plan, 'lossless');
-    this.canonicalDecoder = decoderFor(plan, 'canonical');
     this.writer = new ArchiveWriter(256, limits.maxMessageBytes);
     this.store = new StoreState(limits);
     this.load = new LoadState(limits);
@@ -119,7 +118,7 @@ export class MessageCodec implements DecodablePlan {
 
   /** The compiled decoder giving `form`. */
   decoderFor(form: JsonForm): Decoder {
-    return form === 'canonical' ? this.canonicalDecoder : this.decoder;
+    return form === 'lossless' ? this.decoder : (this.canonical ??= decoderFor(this.plan, 'canonical'));
   }
 
   /** Decodes exactly one message filling `bytes`, as `form` JSON (lossless unless asked). */
