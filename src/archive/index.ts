@@ -1,9 +1,11 @@
 /**
  * `archway/archive`: MFC CArchive's wire format as a pure codec — bytes in, values out. Knows nothing
  * of sockets. Start with `TypeRegistry` (message-type files) or the primitives of `ArchiveWriter` /
- * `ArchiveReader`. Its parts: `wire/` (bytes, counts, lengths), `values/` (the MFC value types),
- * `objects/` (CObject class tags and the index map), `types/` (type files and the compiler),
- * `stream/` (incremental decoding of received bytes), `json/` (large JSON strings).
+ * `ArchiveReader`. Its parts, lower layers first: `wire/` (bytes, counts, lengths), `values/` (the
+ * MFC value types and their two JSON forms), `objects/` (CObject class tags and the index map),
+ * `types/` (the type-file grammar, its resolution to plans, the registry and `MessageCodec`),
+ * `compile/` (plans to generated encoders and decoders), `schema/` (plans to JSON Schemas and
+ * examples), `stream/` (incremental decoding of received bytes), `json/` (large JSON strings).
  */
 export { ArchwayError, isArchwayError, type ArchiveCause, type ErrorDetails } from '../core/index.js';
 export { OPERATION_NAME, type Operation, type OperationDecl } from './types/operations.js';
@@ -23,15 +25,16 @@ export {
 } from './types/message-codec.js';
 export { NeedMore, isNeedMore } from './wire/need-more.js';
 export { PRIMITIVES, COLLECTIONS, GEOMETRY, REFUSED } from './values/primitive-table.js';
+export { JSON_FORMS, type JsonForm, type SchemaFlavor } from './values/json-form.js';
 export { DEFAULT_PROFILE, MFC_VERSIONS, profileFlags, type Profile, type ProfileFlags } from './values/profile.js';
 export { readStringHeader, writeStringLength } from './wire/string-length.js';
 export {
-  ProfileSchema, TypeDeclSchema, TypeExprSchema, TypeFileSchema, parseTypeFile, readTypeFileText,
-  type TypeDecl, type TypeExpr, type TypeFile,
+  ConditionSchema, ProfileSchema, TypeDeclSchema, TypeExprSchema, TypeFileSchema, parseTypeFile, readTypeFileText,
+  type ConditionDecl, type FieldDecl, type TypeDecl, type TypeExpr, type TypeFile,
 } from './types/type-file.js';
 export { TypeRegistry, type TypeFileInfo, type WireOptions } from './types/type-registry.js';
-export type { Plan, StructPlan } from './types/type-plan.js';
+export type { FieldPlan, Plan, StructPlan } from './types/type-plan.js';
 export { fromBase64, toBase64 } from './wire/base64.js';
 export { Utf8Text, plainText } from './json/utf8-text.js';
 export { hasLongString, jsonChunks } from './json/json-chunks.js';
-export { typeSchemas, exampleOf, type TypeSchemas } from './types/type-schema.js';
+export { definitionName, typeSchemas, exampleOf, type TypeSchemas } from './schema/type-schema.js';

@@ -85,7 +85,7 @@ function typeExpression(text: string, isTypeExpr: (value: unknown) => boolean): 
   // Checked here because the resolver assumes a well-formed expression and reports odd reasons.
   if (!isTypeExpr(value)) {
     throw new ERR_TYPE_FILE(
-      `--type ${text} is not a type expression: use {"list": T}, {"fixed": T, "length": N}, {"map": [K, V]} or {"object": C}`,
+      `--type ${text} is not a type expression: use {"list": T}, {"fixed": T, "length": N}, {"map": [K, V]}, {"object": C} or {"bytes": N}`,
     );
   }
   return value as TypeExpr;

@@ -50,7 +50,7 @@ function conditionOf(node: CppNode, names: NameValues): boolean | undefined {
     const name = node.childForFieldName('name')?.text ?? '';
     const d = names.defined(name);
     if (d === undefined) return undefined;
-    return /ndef$/.test(first) ? !d : d;
+    return first.endsWith('ndef') ? !d : d;
   }
   const text = node.childForFieldName('condition')?.text;
   if (text === undefined) return undefined;

@@ -49,10 +49,10 @@ function statement(node: CppNode, scope: Scope, top?: BodyResult): void {
     case 'while_statement':
     case 'for_range_loop':
     case 'do_statement':
-      if (mentions(node, ar)) loopStatement(node, scope);
+      if (mentions(node, ar)) loopStatement(node, scope, statements);
       return;
     case 'switch_statement':
-      if (mentions(node, ar)) switchStatement(node, scope);
+      if (mentions(node, ar)) switchStatement(node, scope, statements);
       return;
     case 'preproc_ifdef':
     case 'preproc_if':

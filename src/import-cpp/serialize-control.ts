@@ -10,13 +10,15 @@ import { translateCondition } from './conditions.js';
 import type { CppNode } from './cpp-parser.js';
 import { applyDeclarator, typeFromNode } from './cpp-type.js';
 import type { DraftField, DraftType } from './draft-type-file.js';
-import { statements } from './serialize-body.js';
 import { listWithCount, push, todoEntry } from './translation-scope.js';
 import { headOf, type Span } from './source-set.js';
 
+/** Translates a block of statements (serialize-body's `statements`, passed in: no import cycle). */
+export type Walk = (nodes: readonly CppNode[], scope: Scope) => void;
+
 type Bound = { kind: 'fixed'; length: number } | { kind: 'count'; keys: string[]; collection?: string } | { kind: 'unknown'; why: string };
 
-export function loopStatement(node: CppNode, scope: Scope): void {
+export function loopStatement(node: CppNode, scope: Scope, statements: Walk): void {
   if (node.type === 'do_statement' || node.type === 'for_range_loop') {
     push(scope, todoEntry(scope, `a ${node.type === 'do_statement' ? 'do-while' : 'range-for'} loop is not translated`, node));
     return;
@@ -159,7 +161,7 @@ function countBound(node: CppNode, scope: Scope): Bound {
 }
 
 function isMemberOrLocal(n: CppNode, scope: Scope): boolean {
-  return n.descendantsOfType('identifier').concat(n.type === 'identifier' ? [n] : []).some((i) => scope.locals.has(i.text) || /^m_/.test(i.text));
+  return n.descendantsOfType('identifier').concat(n.type === 'identifier' ? [n] : []).some((i) => scope.locals.has(i.text) || i.text.startsWith('m_'));
 }
 
 function sizeTarget(n: CppNode): CppNode | undefined {
@@ -178,7 +180,7 @@ function collectionIterator(name: string, value: CppNode, scope: Scope): void {
   }
 }
 
-export function switchStatement(node: CppNode, scope: Scope): void {
+export function switchStatement(node: CppNode, scope: Scope, statements: Walk): void {
   const condition = node.childForFieldName('condition')!;
   const value = unwrap(condition.type === 'condition_clause' ? (condition.childForFieldName('value') ?? condition.namedChildren[0]!) : condition);
   const header = headOf(node, condition.endIndex);

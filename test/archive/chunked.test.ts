@@ -49,6 +49,27 @@ registry.add({
       ],
     },
     Ping: { fields: [] },
+    // Grammar part two (SPEC §2): values read before decide what follows, so the scanner keeps them.
+    Head: { fields: [{ name: 'magic', type: 'DWORD', const: 0x4e455431 }, { name: 'count', type: 'WORD' }] },
+    Login: { fields: [{ name: 'user', type: 'CString' }, { name: 'session', type: 'DWORD' }] },
+    Nothing: { fields: [] },
+    CVersioned: { class: 'CVersioned', schema: 2, versionable: true, fields: [
+      { name: 'name', type: 'CString' },
+      { name: 'email', type: 'CString', when: { schema: { ge: 2 } } },
+    ] },
+    Packet: { fields: [
+      { name: 'head', type: 'Head' },
+      { name: 'seq', type: 'DWORD', byteOrder: 'big' },
+      { name: 'kind', type: 'BYTE' },
+      { name: 'body', type: { switch: 'kind', cases: { '1': 'Login', '2': 'CString', '3': { list: 'WORD', count: 'BYTE' } }, default: 'Nothing' } },
+      { name: 'flag', type: 'bool' },
+      { name: 'extra', type: 'CRect', when: { field: 'flag', eq: true } },
+      { name: 'ids', type: { list: 'DWORD', countField: 'head.count' } },
+      { name: 'len', type: 'int' },
+      { name: 'raw', type: { bytes: { countField: 'len' } } },
+      { name: 'mac', type: { bytes: 6 } },
+      { name: 'owners', type: { list: { object: 'CVersioned' } } },
+    ] },
   },
 });
 
@@ -78,8 +99,22 @@ const order = {
   notes: ['deliver before 9', 'ring the bell twice'],
 };
 
+const packet = (kind: number, body: unknown, flag: boolean) => ({
+  head: { magic: 0x4e455431, count: 3 }, seq: 0x01020304, kind, body, flag,
+  ...(flag ? { extra: { left: 1, top: 2, right: 3, bottom: 4 } } : {}),
+  ids: [1, 2, 3], len: 5, raw: 'AQIDBAU=', mac: 'AAECAwQF',
+  owners: [{ $class: 'CVersioned', name: 'Ann', email: 'a@x' }, { $class: 'CVersioned', name: 'Bob', email: 'b@x' }],
+});
+
 const SAMPLES: Sample[] = [
   sample('the reference Order', 'Order', order),
+  sample('part two: a login packet with every construct', 'Packet', packet(1, { user: 'bob', session: 7 }, true)),
+  sample('part two: a WORD list case, no extra', 'Packet', packet(3, [1, 2], false)),
+  sample('part two: the default case', 'Packet', packet(9, {}, true)),
+  sample('part two: an object stored by schema 1 (no e-mail), a CString case', 'Packet', {
+    ...packet(2, 'hi', false),
+    owners: [{ $class: 'CVersioned', $schema: 1, name: 'Old' }, { $class: 'CVersioned', name: 'Same class: schema 1 too' }],
+  }),
   ...[0, 1, 254, 255, 256, 0xfffd, 0xfffe, 0xffff].map((n) => sample(`CString of ${n}`, 'Str', { s: 'é'.repeat(n) })),
   ...[0, 254, 255, 0xfffd, 0xfffe].map((n) => sample(`CStringW of ${n}`, 'WStr', { s: '€'.repeat(n) })),
   sample('objects with back-references and a cycle', 'Graph', (() => {

@@ -94,4 +94,40 @@ describe('archway decode', () => {
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain("unknown command 'decoder'");
   });
+
+  it('prints the canonical JSON form by default and the lossless one with --lossless (SPEC §2)', async () => {
+    // bool 02 (any non-zero byte is true), and a WORD list whose count took the DWORD escape.
+    const bool = ['decode', '--types', itemFile, '--type', 'bool', '--hex'];
+    expect((await runCli(bool, '02')).stdout.toString()).toBe('true\n');
+    expect((await runCli([...bool, '--lossless'], '02')).stdout.toString()).toBe('2\n');
+    const list = ['decode', '--types', itemFile, '--type', '{"list":"WORD"}', '--hex'];
+    expect((await runCli(list, 'ffff 01000000 0700')).stdout.toString()).toBe('[7]\n');
+    expect((await runCli([...list, '--lossless'], 'ffff 01000000 0700')).stdout.toString()).toBe('{"items":[7],"countForm":"dword"}\n');
+    // 0x81 is not mapped by code page 1252: Windows gives U+0081; lossless keeps the byte.
+    const name = ['decode', '--types', itemFile, '--type', 'Item', '--hex'];
+    expect(JSON.parse((await runCli(name, '78563412 01 81')).stdout.toString())).toEqual({ id: 0x12345678, name: '\u0081' });
+    expect(JSON.parse((await runCli([...name, '--lossless'], '78563412 01 81')).stdout.toString())).toEqual({ id: 0x12345678, name: { bytes: 'gQ==' } });
+  });
+
+  it('--prefix decodes the message at the start of a longer input and reports what it used on stderr', async () => {
+    const result = await runCli(['decode', '--types', itemFile, '--type', 'Item', '--hex', '--prefix'], `${ITEM_HEX} deadbeef`);
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout.toString())).toEqual({ id: 0x12345678, name: 'héllo' });
+    expect(result.stderr).toBe('archway decode: 10 bytes used (offsets 0 to 10), 4 remain\n');
+  });
+
+  it('--offset N skips N bytes (decimal or 0x hex); offsets in errors stay those of the whole input', async () => {
+    const args = ['decode', '--types', itemFile, '--type', 'Item', '--hex'];
+    for (const offset of ['3', '0x3']) {
+      const r = await runCli([...args, '--offset', offset], `001122 ${ITEM_HEX}`);
+      expect(r.stderr, offset).toBe('');
+      expect(JSON.parse(r.stdout.toString())).toEqual({ id: 0x12345678, name: 'héllo' });
+    }
+    const both = await runCli([...args, '--offset', '2', '--prefix'], `0011 ${ITEM_HEX} ff`);
+    expect(both.stderr).toBe('archway decode: 10 bytes used (offsets 2 to 12), 1 remain\n');
+    expectFailure(await runCli([...args, '--offset', '3'], `001122 ${ITEM_HEX} ff`), 1, 'ARCHIVE_DECODE at offset 13:', '1 bytes follow');
+    expectFailure(await runCli([...args, '--offset', '3'], `001122 78563412`), 1, 'ARCHIVE_DECODE at /name, offset 7:', 'too early');
+    expectFailure(await runCli([...args, '--offset', '9'], '0011'), 1, 'ARCHIVE_DECODE at offset 2:', '--offset 9 is past its end');
+    expectFailure(await runCli([...args, '--offset', 'ten']), 2, "--offset must be a byte count");
+  });
 });

@@ -1,17 +1,12 @@
 /**
  * Golden bytes of the fixtures whose drafts need grammar part two (SPEC §2: `when`, `extends`,
  * `const`, `byteOrder`, counts of other widths, raw blocks, `switch`) or the `"todo"` field
- * property. The codec is gaining part two in parallel: these run as soon as it accepts the shapes
- * (probed below) and are skipped, visibly, until then. Bytes are worked out by hand from the C++
- * and mfc-archive-format.md.
+ * property. Bytes are worked out by hand from the C++ and mfc-archive-format.md.
  */
 import { describe, expect, it } from 'vitest';
-import { codecAcceptsTodo, codecHasPartTwo, draft, expectGolden, hex, load } from './helpers.js';
+import { draft, expectGolden, hex, load } from './helpers.js';
 
-const partTwo = codecHasPartTwo();
-const todo = codecAcceptsTodo();
-
-describe.skipIf(!partTwo)('versioned: a schema-dependent field (VERSIONABLE_SCHEMA | 2)', () => {
+describe('versioned: a schema-dependent field (VERSIONABLE_SCHEMA | 2)', () => {
   it('an address book of one schema-2 contact', async () => {
     const registry = load(await draft('versioned'));
     const book = { contacts: [{ $class: 'CContact', $id: 2, strName: 'Ann', dwPhone: 5551234, timeAdded: '2019-10-03T14:47:55Z', strEmail: 'a@x' }] };
@@ -29,16 +24,16 @@ describe.skipIf(!partTwo)('versioned: a schema-dependent field (VERSIONABLE_SCHE
     ].join(' '));
   });
 
-  it('a contact stored by schema 1 decodes without the e-mail (when: schema ge 2)', async () => {
+  it('a contact stored by schema 1 decodes without the e-mail (when: schema ge 2), and says which schema it was', async () => {
     const registry = load(await draft('versioned'));
     const bytes = hex('01 00  FF FF 01 00 08 00 43 43 6F 6E 74 61 63 74  03 41 6E 6E  82 B4 54 00  0A 00 00 80 1B 0A 96 5D 00 00 00 00');
     expect(registry.get('CAddressBook').decode(bytes)).toEqual({
-      contacts: [{ $class: 'CContact', $id: 2, strName: 'Ann', dwPhone: 5551234, timeAdded: '2019-10-03T14:47:55Z' }],
+      contacts: [{ $class: 'CContact', $id: 2, $schema: 1, strName: 'Ann', dwPhone: 5551234, timeAdded: '2019-10-03T14:47:55Z' }],
     });
   });
 });
 
-describe.skipIf(!partTwo)('shapes: a class hierarchy whose base Serialize comes first (extends)', () => {
+describe('shapes: a class hierarchy whose base Serialize comes first (extends)', () => {
   it('a drawing whose selection is also its first shape (a back-reference)', async () => {
     const registry = load(await draft('shapes'));
     const drawing = {
@@ -72,7 +67,7 @@ describe.skipIf(!partTwo)('shapes: a class hierarchy whose base Serialize comes 
   });
 });
 
-describe.skipIf(!partTwo)('awkward: a constant, a raw struct, network order, a switch on a kind, a WORD-count loop', () => {
+describe('awkward: a constant, a raw struct, network order, a switch on a kind, a WORD-count loop', () => {
   const header = hex('10 00 00 00  03 00  01').toString('base64'); // PACKET_HEADER {dwLength 16, wType 3, bFlags 1}
   const sample = hex('41 00 00 00  05 00 00 00').toString('base64'); // SAMPLE {ch 'A', 3 padding bytes (zero here), value 5}
 
@@ -110,18 +105,10 @@ describe.skipIf(!partTwo)('awkward: a constant, a raw struct, network order, a s
   });
 });
 
-describe.skipIf(!todo)('todo: a draft with notes still loads once the grammar accepts "todo"', () => {
+describe('todo: a draft with notes still loads once the grammar accepts "todo"', () => {
   it('CSettings as its storing branch writes it (the loading branch disagrees on m_nTimeout)', async () => {
     const registry = load(await draft('todo', { classes: ['CSettings'] }));
     // "h"; WORD 80; (WORD)m_nTimeout 30; bool true → 01 (MFC 7+, §1.2)
     expectGolden(registry, 'CSettings', { strHost: 'h', wPort: 80, nTimeout: 30, bSecure: true }, '01 68  50 00  1E 00  01');
-  });
-});
-
-describe('part-two support', () => {
-  it('is probed, not assumed', () => {
-    // Reported so the log says which of the suites above ran.
-    expect(typeof partTwo).toBe('boolean');
-    expect(typeof todo).toBe('boolean');
   });
 });

@@ -44,26 +44,6 @@ export function expectGolden(registry: TypeRegistry, type: string, value: unknow
   expect(codec.encode(value).toString('hex')).toBe(hex(golden).toString('hex'));
 }
 
-/** Whether the codec accepts grammar part two yet (the importer's output may need it). */
-export function codecHasPartTwo(): boolean {
-  try {
-    new TypeRegistry().add({ types: { Probe: { fields: [{ name: 'n', type: { list: 'DWORD', count: 'WORD' } }] } } });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** Whether the grammar accepts the importer's `"todo"` field property yet. */
-export function codecAcceptsTodo(): boolean {
-  try {
-    new TypeRegistry().add({ types: { Probe: { fields: [{ name: 'n', type: 'DWORD', todo: 'why — ar << n; (x.cpp:1)' }] } } });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /** Drafts C++ given as text (one or more files), for small cases written in the test itself. */
 export async function draftText(files: Record<string, string>, options: { profile?: Partial<DraftProfile>; build?: Partial<BuildConfig> } = {}): Promise<ImportResult> {
   const { sourceFromText } = await import('../../src/import-cpp/source-set.js');

@@ -94,7 +94,7 @@ describe('large reads under the bound', () => {
       }
       // 24 MiB for r0 is promised first; 24 MiB more for r1 would pass the 32 MiB bound beside it.
       const first = big.call<ReadResult>('POST', '/sessions/r0/read', { bytes: 24 * MiB, timeoutMs: 20_000 });
-      await vi.waitFor(async () => expect((await big.call<Health>('GET', '/health')).body.memory.held).toBeGreaterThan(0));
+      await vi.waitFor(async () => expect((await big.call<Health>('GET', '/health')).body.memory.held).toBeGreaterThan(0), { timeout: 15_000 });
       expectProblem(await big.call('POST', '/sessions/r1/read', { bytes: 24 * MiB, timeoutMs: 20_000 }), 503, 'OVERLOADED');
       sendRest();
       const r = await first;

@@ -85,6 +85,8 @@ export class LoadState implements IndexMap, IndexEntries {
 export class StoreState {
   /** Class name → index. */
   classes = new Map<string, number>();
+  /** Class name → the schema its descriptor carried: every later object of the class has it (format §4.3). */
+  classSchemas = new Map<string, number>();
   /**
    * Object identity → index (MFC keys by address: the same object twice is a back-reference). Weak,
    * so a connection-long archive does not keep every value ever sent alive.
@@ -111,9 +113,10 @@ export class StoreState {
     return this.count++;
   }
 
-  addClass(name: string): number {
+  addClass(name: string, schema: number): number {
     const index = this.next();
     this.classes.set(name, index);
+    this.classSchemas.set(name, schema);
     this.objectClass[index] = undefined;
     this.journalClasses.push(name);
     return index;
@@ -137,7 +140,10 @@ export class StoreState {
   }
 
   rollback(mark: number): void {
-    for (const name of this.journalClasses) this.classes.delete(name);
+    for (const name of this.journalClasses) {
+      this.classes.delete(name);
+      this.classSchemas.delete(name);
+    }
     for (const obj of this.journalObjects) this.objects.delete(obj);
     this.objectClass.length = mark;
     this.count = mark;
@@ -146,6 +152,7 @@ export class StoreState {
 
   reset(): void {
     this.classes.clear();
+    this.classSchemas.clear();
     this.objects = new WeakMap();
     this.objectClass = [undefined];
     this.count = 1;

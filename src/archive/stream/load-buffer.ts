@@ -7,7 +7,8 @@
 import { ArchiveReader } from '../wire/archive-reader.js';
 import type { LoadState } from '../objects/archive-state.js';
 import { ChunkQueue } from './chunk-queue.js';
-import type { Decoder } from '../types/compile-decoder.js';
+import type { Decoder } from '../compile/decoder.js';
+import type { JsonForm } from '../values/json-form.js';
 import { decodeError } from '../errors.js';
 import type { Limits } from '../values/limits.js';
 import { MessageScanner } from './message-scanner.js';
@@ -22,8 +23,9 @@ export type DecodeResult = { done: true; value: unknown; length: number } | { do
 /** What `LoadBuffer.tryDecode` needs of a compiled message type. */
 export interface DecodablePlan {
   readonly plan: Plan;
-  readonly decoder: Decoder;
   readonly limits: Limits;
+  /** The compiled decoder giving `form` (SPEC §2 "Canonical and lossless JSON"). */
+  decoderFor(form: JsonForm): Decoder;
 }
 
 export class LoadBuffer {
@@ -58,7 +60,8 @@ export class LoadBuffer {
   }
 
   /** Decodes one message of `type` if all of its bytes are here; consumes nothing otherwise. */
-  tryDecode(type: DecodablePlan, state: LoadState): DecodeResult {
+  tryDecode(type: DecodablePlan, state: LoadState, form: JsonForm = 'lossless'): DecodeResult {
+    const decoder = type.decoderFor(form);
     const q = this.queue;
     let scan = this.scan;
     if (scan !== undefined && (scan.root !== type.plan || scan.generation !== q.generation || scan.baseCount !== state.count)) {
@@ -69,12 +72,12 @@ export class LoadBuffer {
         const min = minSize(type.plan);
         if (min > 0) return { done: false, need: min };
         // A type whose Serialize writes nothing (no fields, or only empty ones) is complete at once.
-        return this.decodeAt(type, state, EMPTY, 0, 0, q.consumed, false) ?? { done: false, need: 1 };
+        return this.decodeAt(decoder, state, EMPTY, 0, 0, q.consumed, false) ?? { done: false, need: 1 };
       }
       if (q.chunkCount === 1) {
         // Fast path: the whole message usually sits in one chunk; decode it in place.
         const { buf, start, end } = q.first()!;
-        const result = this.decodeAt(type, state, buf, start, end, q.consumed - start, false);
+        const result = this.decodeAt(decoder, state, buf, start, end, q.consumed - start, false);
         if (result !== undefined) return result;
       }
       scan = this.scan = new MessageScanner(type.plan, state, q, type.limits);
@@ -83,12 +86,12 @@ export class LoadBuffer {
     if (measured < 0) return { done: false, need: -measured };
     this.scan = undefined;
     const buf = q.contiguous(measured);
-    return this.decodeAt(type, state, buf, 0, measured, q.consumed, true)!;
+    return this.decodeAt(decoder, state, buf, 0, measured, q.consumed, true)!;
   }
 
   /** Decodes from `buf[start, end)`; undefined when it ran short (only when `complete` is false). */
   private decodeAt(
-    type: DecodablePlan,
+    decoder: Decoder,
     state: LoadState,
     buf: Buffer,
     start: number,
@@ -99,7 +102,7 @@ export class LoadBuffer {
     const r = new ArchiveReader(buf, start, end, base);
     let value: unknown;
     try {
-      value = decodeAll(type.decoder, r, state, complete);
+      value = decodeAll(decoder, r, state, complete);
     } catch (err) {
       if (!isNeedMore(err)) throw err;
       if (!complete) return undefined;

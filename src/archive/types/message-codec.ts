@@ -7,15 +7,16 @@
 import { ArchiveReader } from '../wire/archive-reader.js';
 import { ArchiveWriter } from '../wire/archive-writer.js';
 import { LoadState, StoreState } from '../objects/archive-state.js';
-import { decoderFor, type Decoder } from './compile-decoder.js';
-import { encoderFor, type Encoder } from './compile-encoder.js';
+import { decoderFor, type Decoder } from '../compile/decoder.js';
+import { encoderFor, type Encoder } from '../compile/encoder.js';
 import { ArchwayError, type WaitOptions } from '../../core/index.js';
 import { decodeError } from '../errors.js';
 import type { Limits } from '../values/limits.js';
 import type { DecodablePlan } from '../stream/load-buffer.js';
 import { isNeedMore } from '../wire/need-more.js';
-import type { Plan } from './type-plan.js';
-import { exampleOf, typeSchemas, type TypeSchemas } from './type-schema.js';
+import type { JsonForm, SchemaFlavor } from '../values/json-form.js';
+import { staticSize, type Plan } from './type-plan.js';
+import { exampleOf, typeSchemas, type TypeSchemas } from '../schema/type-schema.js';
 
 /** A read's wait: `timeoutMs` and `signal`, made one Deadline by the archive (core/deadline.ts). */
 export type ReadOptions = WaitOptions;
@@ -78,19 +79,22 @@ export class MessageCodec implements DecodablePlan {
   readonly plan: Plan;
   readonly limits: Limits;
   readonly encoder: Encoder;
+  /** The lossless decoder (decoding then encoding reproduces the bytes). */
   readonly decoder: Decoder;
+  /** The canonical decoder, compiled on first use (a registry compiles every type it loads). */
+  private canonical: Decoder | undefined;
   private readonly writer: ArchiveWriter;
   private readonly store: StoreState;
   private readonly load: LoadState;
   private readonly reader = new ArchiveReader(Buffer.alloc(0));
-  private schemaCache: TypeSchemas | undefined;
+  private readonly schemaCache = new Map<string, TypeSchemas>();
 
   constructor(name: string, plan: Plan, limits: Limits) {
     this.name = name;
     this.plan = plan;
     this.limits = limits;
     this.encoder = encoderFor(plan);
-    this.decoder = decoderFor(plan);
+    this.decoder = decoderFor(plan, 'lossless');
     this.writer = new ArchiveWriter(256, limits.maxMessageBytes);
     this.store = new StoreState(limits);
     this.load = new LoadState(limits);
@@ -109,37 +113,58 @@ export class MessageCodec implements DecodablePlan {
     encodeAll(w, [{ codec: this, value }], state ?? this.freshStore());
   }
 
-  /** Decodes exactly one message filling `bytes`. */
-  decode(bytes: Uint8Array, state?: LoadState): unknown {
-    const { value, end } = this.decodeFrom(bytes, 0, state);
-    if (end !== bytes.length) {
-      throw decodeError('generic', `${bytes.length - end} bytes follow the ${this.name} message`, end, 'the end of the input');
-    }
+  /** The compiled decoder giving `form`. */
+  decoderFor(form: JsonForm): Decoder {
+    return form === 'lossless' ? this.decoder : (this.canonical ??= decoderFor(this.plan, 'canonical'));
+  }
+
+  /** Decodes exactly one message filling `bytes`, as `form` JSON (lossless unless asked). */
+  decode(bytes: Uint8Array, state?: LoadState, form: JsonForm = 'lossless'): unknown {
+    const { value, end } = this.decodeFrom(bytes, 0, state, form);
+    if (end !== bytes.length) throw this.trailingBytes(end, bytes.length);
     return value;
   }
 
-  /** Decodes one message starting at `offset`; returns it and the offset after it. */
-  decodeFrom(bytes: Uint8Array, offset = 0, state?: LoadState): { value: unknown; end: number } {
+  /** Decodes one message starting at `offset` as `form` JSON; returns it and the offset after it. */
+  decodeFrom(bytes: Uint8Array, offset = 0, state?: LoadState, form: JsonForm = 'lossless'): { value: unknown; end: number } {
     const r = this.reader.reset(bytes, offset);
     try {
-      return { value: decodeAll(this.decoder, r, state ?? this.freshLoad()), end: r.pos };
+      return { value: decodeAll(this.decoderFor(form), r, state ?? this.freshLoad()), end: r.pos };
     } catch (err) {
       if (!isNeedMore(err)) throw err;
-      // The bytes ran out while reading one value: more may be missing after it, so "at least".
+      // A type of fixed size says exactly how much is missing; otherwise the bytes ran out while
+      // reading one value and more may be missing after it, so "at least".
+      const size = staticSize(this.plan);
+      const exact = size !== undefined ? size - (bytes.length - offset) : undefined;
+      const need = exact === undefined ? `at least ${err.need}` : String(exact);
       throw decodeError(
         'endOfFile',
-        `the input ends at least ${err.need} byte(s) too early for ${this.name}${err.path ? ` (at ${err.path})` : ''}`,
+        `the input ends ${need} byte(s) too early for ${this.name}${err.path ? ` (at ${err.path})` : ''}`,
         err.offset,
-        `at least ${err.need} more byte(s)`,
+        `${need} more byte(s)`,
       ).with(err.path ? { path: err.path } : {});
     }
   }
 
-  /** The JSON Schema of this type's values, declared types under `refPrefix`. */
-  schemas(refPrefix = '#/$defs/'): TypeSchemas {
-    if (refPrefix !== '#/$defs/') return typeSchemas(this.plan, refPrefix);
-    this.schemaCache ??= typeSchemas(this.plan, refPrefix);
-    return this.schemaCache;
+  /** The error for bytes after a message that should have filled the input. */
+  trailingBytes(end: number, length: number): ArchwayError {
+    return decodeError('generic', `${length - end} bytes follow the ${this.name} message`, end, 'the end of the input');
+  }
+
+  /**
+   * The JSON Schema of this type's values in `flavor` (SPEC §2): `canonical` (what decoding gives by
+   * default), `lossless`, or `input` (what encoding accepts); declared types under `refPrefix` as
+   * `Name`, `NameLossless`, `NameInput`. Without a flavour: the input shapes under plain names.
+   */
+  schemas(refPrefix = '#/$defs/', flavor?: SchemaFlavor): TypeSchemas {
+    const key = `${flavor ?? ''}|${refPrefix}`;
+    let schemas = this.schemaCache.get(key);
+    if (schemas === undefined) {
+      schemas = typeSchemas(this.plan, refPrefix, flavor);
+      // Few prefixes are ever asked for; an unusual one is not kept.
+      if (refPrefix === '#/$defs/' || refPrefix === '#/components/schemas/') this.schemaCache.set(key, schemas);
+    }
+    return schemas;
   }
 
   get example(): unknown {

@@ -1,117 +1,182 @@
 /**
  * Turns a parsed message-type file into plans: every name resolved, every MFC rule the grammar
- * cannot express checked (refused collection classes, class names, inline cycles), each problem
- * reported with its path in the file.
+ * cannot express checked (refused collection classes, class names, inline cycles, base classes,
+ * fields read before they are written), each problem reported with its path in the file and, for a
+ * field, the type and field it concerns.
  */
-import { codePage, codePageExists, type CodePage } from '../values/code-page.js';
-import { ERR_TYPE_EXISTS, ERR_TYPE_FILE } from '../errors.js';
-import { LONG } from '../values/integer-types.js';
+import { codePage, codePageExists } from '../values/code-page.js';
+import { ERR_TYPE_EXISTS } from '../errors.js';
+import { integerType, isIntegerName } from '../values/integer-types.js';
 import type { Limits } from '../values/limits.js';
-import { ANY_CLASS, COLLECTIONS, GEOMETRY, PRIMITIVES, REFUSED, isBuiltinName, primitive } from '../values/primitive-table.js';
-import { profileFlags, type ProfileFlags } from '../values/profile.js';
-import type { TypeExpr, TypeFile } from './type-file.js';
-import { DEFAULT_LIMITS } from '../values/limits.js';
-import { children, type ObjectPlan, type Plan, type StructPlan } from './type-plan.js';
-
-interface Scope {
-  /** How errors name what is being resolved. */
-  readonly source: string;
-  readonly flags: ProfileFlags;
-  readonly codePage: CodePage;
-  readonly wide: boolean;
-  readonly limits: Limits;
-  readonly structs: ReadonlyMap<string, StructPlan>;
-}
-
-function fail(message: string, path: string, source = 'message-type file'): never {
-  throw new ERR_TYPE_FILE(`${source}: ${path || '(root)'} ${message}`).with({ path });
-}
-
-const geometry = new Map<string, StructPlan>(
-  Object.entries(GEOMETRY).map(([name, fields]) => [
-    name,
-    {
-      kind: 'struct',
-      name,
-      fields: fields.map((f) => ({ name: f, plan: { kind: 'prim', prim: LONG } })),
-      recursive: false,
-      limits: DEFAULT_LIMITS,
-    },
-  ]),
-);
-
-function resolveExpr(expr: TypeExpr, scope: Scope, path: string): Plan {
-  if (typeof expr === 'string') return resolveName(expr, scope, path);
-  if ('list' in expr) {
-    return { kind: 'list', elem: resolveExpr(expr.list, scope, `${path}/list`), escape64: scope.flags.escape64, limits: scope.limits };
-  }
-  if ('fixed' in expr) {
-    if (expr.length > scope.limits.maxArrayLength) fail(`length ${expr.length} exceeds maxArrayLength`, `${path}/length`, scope.source);
-    return { kind: 'fixed', elem: resolveExpr(expr.fixed, scope, `${path}/fixed`), length: expr.length };
-  }
-  if ('map' in expr) {
-    return {
-      kind: 'map',
-      key: resolveExpr(expr.map[0], scope, `${path}/map/0`),
-      value: resolveExpr(expr.map[1], scope, `${path}/map/1`),
-      escape64: scope.flags.escape64,
-      limits: scope.limits,
-    };
-  }
-  return resolveObject(Array.isArray(expr.object) ? expr.object : [expr.object], scope, `${path}/object`);
-}
-
-function resolveObject(names: readonly string[], scope: Scope, path: string): ObjectPlan {
-  const classes: StructPlan[] = [];
-  for (const [i, name] of names.entries()) {
-    if (name === ANY_CLASS) {
-      classes.push(...[...scope.structs.values()].filter((s) => s.cls !== undefined));
-      continue;
-    }
-    const s = scope.structs.get(name);
-    const at = names.length > 1 ? `${path}/${i}` : path;
-    if (s === undefined) fail(`names '${name}', which is not a declared type`, at, scope.source);
-    if (s.cls === undefined) fail(`names '${name}', which has no "class": only IMPLEMENT_SERIAL classes can be written with WriteObject`, at, scope.source);
-    classes.push(s);
-  }
-  const unique = [...new Set(classes)];
-  return { kind: 'object', classes: unique, byName: new Map(unique.map((s) => [s.cls!.name, s])), limits: scope.limits };
-}
-
-function resolveName(name: string, scope: Scope, path: string): Plan {
-  const refused = REFUSED[name];
-  if (refused !== undefined) fail(`'${name}' ${refused}`, path, scope.source);
-  if (name in PRIMITIVES) {
-    return { kind: 'prim', prim: primitive(name, { flags: scope.flags, codePage: scope.codePage, wide: scope.wide, limits: scope.limits })! };
-  }
-  const collection = COLLECTIONS[name];
-  if (collection !== undefined) return resolveExpr(collection, scope, path);
-  const geo = geometry.get(name);
-  if (geo !== undefined) return geo;
-  const s = scope.structs.get(name);
-  if (s === undefined) fail(`'${name}' is neither a primitive nor a declared type`, path, scope.source);
-  return s;
-}
+import { REFUSED, isBuiltinName } from '../values/primitive-table.js';
+import { profileFlags } from '../values/profile.js';
+import { conditionHeads, readsSchema, resolveCondition } from './condition-resolver.js';
+import { resolveConst } from './const-resolver.js';
+import { fail, resolveExpr, type Scope } from './expression-resolver.js';
+import { laterNames, type RefContext } from './field-refs.js';
+import type { FieldDecl, TypeDecl, TypeExpr, TypeFile } from './type-file.js';
+import { STATIC_LAYOUT, children, type CountFill, type FieldPlan, type Plan, type StructLayout, type StructPlan } from './type-plan.js';
 
 /** Marks types that reach themselves; refuses those that contain themselves inline (infinite size). */
-function checkCycles(structs: readonly StructPlan[]): void {
+function checkCycles(structs: readonly StructPlan[], source: string): void {
   const reaches = (from: StructPlan, inlineOnly: boolean): boolean => {
-    const seen = new Set<unknown>();
-    const stack: unknown[] = children(from);
+    const seen = new Set<Plan>();
+    const stack: Plan[] = inlineOnly ? from.fields.filter((f) => f.when === undefined).map((f) => f.plan) : children(from);
     while (stack.length > 0) {
-      const p = stack.pop() as import('./type-plan.js').Plan;
+      const p = stack.pop()!;
       if (p === from) return true;
       if (seen.has(p)) continue;
       seen.add(p);
-      if (inlineOnly && (p.kind === 'list' || p.kind === 'map' || p.kind === 'object')) continue;
+      // Behind a count, a pointer, a condition or a case, a type may recur: some value ends it.
+      if (inlineOnly && (p.kind === 'list' || p.kind === 'map' || p.kind === 'object' || p.kind === 'switch')) continue;
       if (inlineOnly && p.kind === 'fixed' && p.length === 0) continue;
-      stack.push(...children(p));
+      stack.push(...(inlineOnly && p.kind === 'struct' ? p.fields.filter((f) => f.when === undefined).map((f) => f.plan) : children(p)));
     }
     return false;
   };
   for (const s of structs) {
-    if (reaches(s, true)) fail(`contains itself inline, so its size would be infinite: go through a list, a map or an object field`, `/types/${s.name}`);
+    if (reaches(s, true)) fail(`contains itself inline, so its size would be infinite: go through a list, a map, an object field, a "when" or a "switch"`, `/types/${s.name}`, source);
     s.recursive = reaches(s, false);
+  }
+}
+
+/** What the fields' layout depends on, for the compilers and the scanner. */
+function layoutOf(fields: readonly FieldPlan[]): StructLayout {
+  const heads = new Set<number>();
+  const fills: CountFill[] = [];
+  let dynamic = false;
+  let usesSchema = false;
+  let hasOptional = false;
+  fields.forEach((f, i) => {
+    if (f.when !== undefined) {
+      dynamic = hasOptional = true;
+      conditionHeads(f.when, heads);
+      usesSchema ||= readsSchema(f.when);
+    }
+    if (f.constant !== undefined) dynamic = hasOptional = true;
+    const p = f.plan;
+    if (p.kind === 'switch') {
+      dynamic = true;
+      heads.add(p.tag.steps[0]!.index);
+    }
+    const count = p.kind === 'list' || p.kind === 'map' || p.kind === 'bytes' ? p.count : undefined;
+    if (count?.kind === 'field') {
+      dynamic = hasOptional = true;
+      heads.add(count.ref.steps[0]!.index);
+      fills.push({ ref: count.ref, from: i });
+    }
+  });
+  if (!dynamic && !hasOptional) return STATIC_LAYOUT;
+  return { dynamic, refHeads: heads, fills, usesSchema, hasOptional };
+}
+
+interface Loading {
+  readonly file: TypeFile;
+  readonly added: Map<string, StructPlan>;
+  readonly base: Scope;
+  readonly state: Map<string, 'resolving' | 'done'>;
+  /** Types being resolved, outermost first: a cycle is reported as this chain. */
+  readonly chain: string[];
+  readonly source: string;
+}
+
+/** Resolves the fields of `name` (a type of the file being loaded), its base's first. */
+function ensure(load: Loading, name: string): void {
+  const plan = load.added.get(name);
+  const status = load.state.get(name);
+  if (plan === undefined || status === 'done') return;
+  if (status === 'resolving') {
+    const cycle = [...load.chain.slice(load.chain.indexOf(name)), name].join(' → ');
+    fail(`is part of a cycle of "extends" (or of field paths into each other's types): ${cycle}`, `/types/${name}`, load.source);
+  }
+  load.state.set(name, 'resolving');
+  load.chain.push(name);
+  const decl = load.file.types[name]!;
+  const fields: FieldPlan[] = [];
+  if (decl.extends !== undefined) {
+    const at = `/types/${name}/extends`;
+    if (decl.extends === name) fail(`extends itself`, at, load.source);
+    const baseType = load.base.structs.get(decl.extends);
+    if (baseType === undefined) fail(`names '${decl.extends}', which is not a declared type`, at, load.source);
+    ensure(load, decl.extends);
+    fields.push(...baseType.fields);
+  }
+  const seen = new Set(fields.map((f) => f.name));
+  decl.fields.forEach((f, i) => {
+    const path = `/types/${name}/fields/${i}`;
+    if (seen.has(f.name)) {
+      fail(`repeats the field name '${f.name}'${decl.extends !== undefined ? ` (its own or its base's)` : ''}`, `${path}/name`, load.source);
+    }
+    if (f.name === '__proto__') fail(`'__proto__' cannot be a field name`, `${path}/name`, load.source);
+    seen.add(f.name);
+    fields.push(resolveField(load, name, decl, f, i, fields, path));
+  });
+  plan.fields = fields;
+  plan.layout = layoutOf(fields);
+  load.state.set(name, 'done');
+  load.chain.pop();
+}
+
+function resolveField(load: Loading, typeName: string, decl: TypeDecl, f: FieldDecl, i: number, earlier: FieldPlan[], path: string): FieldPlan {
+  if (f.codePage !== undefined && !codePageExists(f.codePage)) fail(`code page ${f.codePage} is not supported`, `${path}/codePage`, load.source);
+  const scope: Scope = {
+    ...load.base,
+    codePage: f.codePage === undefined ? load.base.codePage : codePage(f.codePage),
+    wide: f.unicode ?? load.base.wide,
+  };
+  const refs: RefContext = {
+    typeName,
+    fieldName: f.name,
+    at: path,
+    earlier: [...earlier],
+    later: laterNames(decl.fields, i),
+    ensure: (s) => ensure(load, s.name),
+    fail: (message, at) => fail(`(type '${typeName}', field '${f.name}'): ${message}`, at, load.source),
+  };
+  const plan = f.byteOrder === 'big' ? bigEndian(f.type, scope, `${path}/type`, refs) : resolveExpr(f.type, scope, `${path}/type`, refs);
+  const when = f.when === undefined ? undefined : resolveCondition(f.when, refs, `${path}/when`);
+  const constant = f.const === undefined ? undefined : resolveConst(f.const, plan, refs, `${path}/const`);
+  return {
+    name: f.name,
+    plan,
+    ...(f.description === undefined ? {} : { description: f.description }),
+    ...(when === undefined ? {} : { when }),
+    ...(constant === undefined ? {} : { constant }),
+    ...(f.todo === undefined ? {} : { todo: f.todo }),
+  };
+}
+
+/** `"byteOrder": "big"`: an integer of 2 bytes or more, in network order (written after htonl). */
+function bigEndian(type: TypeExpr, scope: Scope, path: string, refs: RefContext): Plan {
+  const prim = typeof type === 'string' && isIntegerName(type) ? integerType(type, scope.flags.win64, 'big') : undefined;
+  if (prim === undefined) refs.fail(`"byteOrder" applies to integer types (WORD, DWORD, int, size_t…), not ${JSON.stringify(type)}`, path);
+  if (prim.size === 1) refs.fail(`"byteOrder" means nothing for the 1-byte ${prim.name}`, path);
+  return { kind: 'prim', prim };
+}
+
+/** A `{"schema": …}` condition needs an object whose class tag carries a schema (format §4.3). */
+function checkSchemaConditions(file: TypeFile, added: ReadonlyMap<string, StructPlan>, source: string): void {
+  const classBearing = new Set<string>();
+  const mark = (name: string): void => {
+    if (classBearing.has(name)) return;
+    classBearing.add(name);
+    const base = file.types[name]?.extends;
+    if (base !== undefined) mark(base);
+  };
+  for (const [name, decl] of Object.entries(file.types)) if (decl.class !== undefined) mark(name);
+  for (const [name, decl] of Object.entries(file.types)) {
+    if (classBearing.has(name)) continue;
+    const i = decl.fields.findIndex((f) => {
+      const own = added.get(name)!.fields.find((p) => p.name === f.name);
+      return own?.when !== undefined && readsSchema(own.when);
+    });
+    if (i >= 0) {
+      fail(
+        `(type '${name}', field '${decl.fields[i]!.name}'): a "schema" condition reads GetObjectSchema(), which only an object type has: give '${name}' a "class" (or make it the base of one)`,
+        `/types/${name}/fields/${i}/when`,
+        source,
+      );
+    }
   }
 }
 
@@ -120,21 +185,22 @@ function checkCycles(structs: readonly StructPlan[]): void {
  * result holds only the new ones.
  */
 export function resolveTypeFile(file: TypeFile, known: ReadonlyMap<string, StructPlan>, limits: Limits): Map<string, StructPlan> {
+  const source = 'message-type file';
   const flags = profileFlags(file.profile);
   const cpId = file.codePage ?? 1252;
-  if (!codePageExists(cpId)) fail(`code page ${cpId} is not supported`, '/codePage');
+  if (!codePageExists(cpId)) fail(`code page ${cpId} is not supported`, '/codePage', source);
   const added = new Map<string, StructPlan>();
   const classNames = new Map([...known.values()].filter((s) => s.cls).map((s) => [s.cls!.name, s.name]));
   for (const [name, decl] of Object.entries(file.types)) {
     const path = `/types/${name}`;
-    if (isBuiltinName(name)) fail(REFUSED[name] !== undefined ? `'${name}' ${REFUSED[name]}` : `'${name}' is a built-in type name`, path);
+    if (isBuiltinName(name)) fail(REFUSED[name] !== undefined ? `'${name}' ${REFUSED[name]}` : `'${name}' is a built-in type name`, path, source);
     if (known.has(name)) throw new ERR_TYPE_EXISTS(name).with({ path });
     if (decl.class !== undefined) {
       const other = classNames.get(decl.class);
-      if (other !== undefined) fail(`class '${decl.class}' is already the class of type '${other}'`, `${path}/class`);
+      if (other !== undefined) fail(`names the class '${decl.class}', which type '${other}' already has (a class name belongs to one type)`, `${path}/class`, source);
       classNames.set(decl.class, name);
     } else if (decl.schema !== undefined || decl.versionable !== undefined) {
-      fail('has "schema" or "versionable" but no "class"', path);
+      fail('has "schema" or "versionable" but no "class"', path, source);
     }
     added.set(name, {
       kind: 'struct',
@@ -144,28 +210,21 @@ export function resolveTypeFile(file: TypeFile, known: ReadonlyMap<string, Struc
       description: decl.description,
       recursive: false,
       limits,
+      layout: STATIC_LAYOUT,
     });
   }
   const structs = new Map([...known, ...added]);
-  const base: Scope = { source: 'message-type file', flags, codePage: codePage(cpId), wide: flags.unicode, limits, structs };
-  for (const [name, decl] of Object.entries(file.types)) {
-    const plan = added.get(name)!;
-    const seen = new Set<string>();
-    plan.fields = decl.fields.map((f, i) => {
-      const path = `/types/${name}/fields/${i}`;
-      if (seen.has(f.name)) fail(`repeats the field name '${f.name}'`, `${path}/name`);
-      if (f.name === '__proto__') fail(`'__proto__' cannot be a field name`, `${path}/name`);
-      seen.add(f.name);
-      if (f.codePage !== undefined && !codePageExists(f.codePage)) fail(`code page ${f.codePage} is not supported`, `${path}/codePage`);
-      const scope: Scope = {
-        ...base,
-        codePage: f.codePage === undefined ? base.codePage : codePage(f.codePage),
-        wide: f.unicode ?? base.wide,
-      };
-      return { name: f.name, plan: resolveExpr(f.type, scope, `${path}/type`), description: f.description };
-    });
-  }
-  checkCycles([...added.values()]);
+  const load: Loading = {
+    file,
+    added,
+    base: { source, flags, codePage: codePage(cpId), wide: flags.unicode, limits, structs },
+    state: new Map(),
+    chain: [],
+    source,
+  };
+  for (const name of added.keys()) ensure(load, name);
+  checkSchemaConditions(file, added, source);
+  checkCycles([...added.values()], source);
   return added;
 }
 

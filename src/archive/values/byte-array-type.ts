@@ -1,13 +1,21 @@
 /**
  * `CByteArray` (format §3.2): WriteCount(n) then n raw bytes; base64 in JSON. Decoding returns a view
- * of the received bytes turned into base64 once, so a 64 MiB array costs one pass.
+ * of the received bytes turned into base64 once, so a 64 MiB array costs one pass. A count written
+ * longer than MFC writes is kept in lossless JSON as `{"bytes": base64, "countForm": "dword"}`.
  */
 import { Type } from 'typebox';
 import { base64Length, decodeBase64Bytes, isBase64, isBase64Bytes, toBase64 } from '../wire/base64.js';
-import { readCount, writeCount } from '../wire/count.js';
+import { minimalCountBytes, readCount, writeCount, writeCountAs } from '../wire/count.js';
+import { COUNT_FORMS, formOfSize, widthForm, widthFormSchema, type WidthForm } from '../wire/width-form.js';
 import { decodeError, validationError } from '../errors.js';
 import { expected, type Primitive, type PrimitiveOptions } from './primitive.js';
 import { Utf8Text } from '../json/utf8-text.js';
+
+const BASE64 = Type.String({ contentEncoding: 'base64', description: 'CByteArray bytes, base64' });
+const WITH_FORM = Type.Object(
+  { bytes: BASE64, countForm: widthFormSchema(COUNT_FORMS, 'count') },
+  { additionalProperties: false, description: 'bytes whose count was written longer than MFC writes' },
+);
 
 export function byteArrayType(o: PrimitiveOptions): Primitive {
   const escape64 = o.flags.escape64;
@@ -18,13 +26,21 @@ export function byteArrayType(o: PrimitiveOptions): Primitive {
   return {
     name: 'CByteArray',
     headerMax: 14,
-    write(w, v) {
+    write(w, given) {
+      let v = given;
+      let form: WidthForm | undefined;
+      if (typeof v === 'object' && v !== null && !(v instanceof Uint8Array) && !(v instanceof Utf8Text)) {
+        const o = v as { bytes?: unknown; countForm?: unknown };
+        if (o.countForm !== undefined) form = widthForm(o.countForm, COUNT_FORMS, 'countForm');
+        v = o.bytes;
+      }
+      const count = (n: number) => (form === undefined ? writeCount(w, n, escape64) : writeCountAs(w, n, form, escape64));
       if (typeof v === 'string') {
         // Decoded straight into the archive buffer: no intermediate copy of a large array.
         if (!isBase64(v)) return expected('base64 bytes (CByteArray)', v);
         const n = Buffer.byteLength(v, 'base64');
         if (n > max) throw validationError(tooMany(n));
-        writeCount(w, n, escape64);
+        count(n);
         w.ensure(n);
         w.pos += w.buf.write(v, w.pos, n, 'base64');
         return;
@@ -34,17 +50,26 @@ export function byteArrayType(o: PrimitiveOptions): Primitive {
         if (!isBase64Bytes(v.bytes)) return expected('base64 bytes (CByteArray)', v);
         const n = base64Length(v.bytes);
         if (n > max) throw validationError(tooMany(n));
-        writeCount(w, n, escape64);
+        count(n);
         w.ensure(n);
         w.pos += decodeBase64Bytes(v.bytes, w.buf, w.pos);
         return;
       }
       if (!(v instanceof Uint8Array)) return expected('base64 bytes (CByteArray)', v);
       if (v.length > max) throw validationError(tooMany(v.length));
-      writeCount(w, v.length, escape64);
+      count(v.length);
       w.bytes(v);
     },
     read(r) {
+      const start = r.pos;
+      const at = r.offset;
+      const n = readCount(r, escape64);
+      if (n > max) throw decodeError('limit', tooMany(n), at, 'CByteArray');
+      const bytes = toBase64(r.bytes(n));
+      const used = r.pos - n - start;
+      return used === minimalCountBytes(n) ? bytes : { bytes, countForm: formOfSize(used) };
+    },
+    readCanonical(r) {
       const at = r.offset;
       const n = readCount(r, escape64);
       if (n > max) throw decodeError('limit', tooMany(n), at, 'CByteArray');
@@ -57,7 +82,8 @@ export function byteArrayType(o: PrimitiveOptions): Primitive {
       if (n > max) throw decodeError('limit', tooMany(n), at, 'CByteArray');
       return r.pos - start + n;
     },
-    schema: Type.String({ contentEncoding: 'base64', description: 'CByteArray bytes, base64' }),
+    schema: Type.Union([BASE64, WITH_FORM]),
+    canonicalSchema: BASE64,
     example: 'AQID',
   };
 }

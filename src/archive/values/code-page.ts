@@ -13,8 +13,35 @@ export interface CodePage {
   encode(text: string): Buffer | null;
   /** Text for `bytes`, or null when the bytes do not decode to text that encodes back to them. */
   decode(bytes: Uint8Array): string | null;
+  /**
+   * Text for any bytes, as Windows' `MultiByteToWideChar` without MB_ERR_INVALID_CHARS gives it:
+   * the canonical JSON of a narrow string whose bytes `decode` refuses (SPEC §2).
+   */
+  decodeAsWindows(bytes: Uint8Array): string;
   /** Bytes 0xA0–0xFF are the Latin-1 code points (1252, 28591), so they need no table. */
   readonly latin1High: boolean;
+}
+
+/**
+ * Bytes a Windows single-byte ANSI code page leaves undefined still convert: those in 0x80–0x9F to
+ * the C1 control of the same value, the others to private-use (EUDC) code points — Microsoft's
+ * published tables (unicode.org MICSFT/WindowsBestFit, bestfit125x.txt and bestfit874.txt, MBTABLE).
+ */
+const WINDOWS_SBCS = new Set([874, 1250, 1251, 1252, 1253, 1254, 1255, 1256, 1257, 1258]);
+const EUDC: Readonly<Record<number, Readonly<Record<number, number>>>> = {
+  874: { 0xdb: 0xf8c1, 0xdc: 0xf8c2, 0xdd: 0xf8c3, 0xde: 0xf8c4, 0xfc: 0xf8c5, 0xfd: 0xf8c6, 0xfe: 0xf8c7, 0xff: 0xf8c8 },
+  1253: { 0xaa: 0xf8f9, 0xd2: 0xf8fa, 0xff: 0xf8fb },
+  1255: { 0xd9: 0xf88d, 0xda: 0xf88e, 0xdb: 0xf88f, 0xdc: 0xf890, 0xdd: 0xf891, 0xde: 0xf892, 0xdf: 0xf893, 0xfb: 0xf894, 0xfc: 0xf895, 0xff: 0xf896 },
+  1257: { 0xa1: 0xf8fc, 0xa5: 0xf8fd },
+};
+
+/** The 256 characters of a Windows single-byte code page, undefined bytes included. */
+function windowsTable(id: number, name: string): string[] {
+  return Array.from({ length: 256 }, (_, b) => {
+    const c = iconv.decode(Buffer.from([b]), name);
+    if (c !== '\ufffd') return c;
+    return String.fromCharCode(b >= 0x80 && b <= 0x9f ? b : (EUDC[id]?.[b] ?? 0xfffd));
+  });
 }
 
 const ALIASES: Record<number, string> = {
@@ -56,17 +83,36 @@ export function codePage(id: number): CodePage {
 
 function makeCodePage(id: number, name: string): CodePage {
   const latin1High = id === 1252 || id === 28591;
+  // Multi-byte code pages (932, 936, 949, 950, 65001…): Windows Vista and later replace an
+  // invalid sequence with U+FFFD (MultiByteToWideChar, MB_ERR_INVALID_CHARS), as iconv-lite does.
+  const table = WINDOWS_SBCS.has(id) ? windowsTable(id, name) : undefined;
+  // …and WideCharToMultiByte maps those characters back to their bytes, so canonical text encodes.
+  const reverse = table === undefined ? undefined : new Map(table.map((c, b) => [c, b]));
   return {
     id,
     latin1High,
     encode(text: string): Buffer | null {
       const bytes = iconv.encode(text, name);
-      return iconv.decode(bytes, name) === text ? bytes : null;
+      if (iconv.decode(bytes, name) === text) return bytes;
+      if (reverse === undefined) return null;
+      const out = Buffer.allocUnsafe(text.length);
+      for (let i = 0; i < text.length; i++) {
+        const b = reverse.get(text[i]!);
+        if (b === undefined) return null;
+        out[i] = b;
+      }
+      return out;
     },
     decode(bytes: Uint8Array): string | null {
       const buf = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
       const text = iconv.decode(buf, name);
       return iconv.encode(text, name).equals(buf) ? text : null;
+    },
+    decodeAsWindows(bytes: Uint8Array): string {
+      if (table === undefined) return iconv.decode(Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes), name);
+      let text = '';
+      for (let i = 0; i < bytes.length; i++) text += table[bytes[i]!];
+      return text;
     },
   };
 }

@@ -1,10 +1,11 @@
 /**
  * `float` and `double` (IEEE-754, little-endian; format §1.3). JSON numbers, with the values JSON
- * cannot carry as strings: "NaN", "Infinity", "-Infinity", "-0", and "NaN:<hex bits>" for NaNs other
- * than the canonical quiet NaN (MSVC's 0.0/0.0 is 0xFFF8000000000000), so decoding then encoding
- * reproduces every bit.
+ * cannot carry as strings. Lossless: "NaN", "Infinity", "-Infinity", "-0", and "NaN:<hex bits>" for
+ * NaNs other than the canonical quiet NaN (MSVC's 0.0/0.0 is 0xFFF8000000000000), so decoding then
+ * encoding reproduces every bit. Canonical: a number, -0 as 0, every NaN as "NaN" (SPEC §2).
  */
 import { Type } from 'typebox';
+import type { ArchiveReader } from '../wire/archive-reader.js';
 import type { ArchiveWriter } from '../wire/archive-writer.js';
 import { expected, type Primitive } from './primitive.js';
 
@@ -19,6 +20,22 @@ function floatSchema(digits: number) {
     Type.Number(),
     Type.String({ pattern: `^(NaN|Infinity|-Infinity|-0|NaN:[0-9a-fA-F]{${digits}})$` }),
   ]);
+}
+
+/**
+ * A number, or one of the three strings JSON needs for the rest: one schema node with two types
+ * (no anyOf), so generated clients see `number | string` and validators still refuse other strings.
+ */
+export const CANONICAL_FLOAT_SCHEMA = Type.Unsafe<number | 'NaN' | 'Infinity' | '-Infinity'>({
+  type: ['number', 'string'],
+  pattern: '^(NaN|Infinity|-Infinity)$',
+  description: 'a number, or "NaN", "Infinity", "-Infinity"',
+});
+
+/** The canonical JSON of a decoded float or double. */
+export function canonicalFloat(v: number): number | string {
+  if (v === v && v !== Infinity && v !== -Infinity) return v === 0 ? 0 : v;
+  return v === Infinity ? 'Infinity' : v === -Infinity ? '-Infinity' : 'NaN';
 }
 
 function writeSpecial64(w: ArchiveWriter, v: unknown): void {
@@ -83,7 +100,9 @@ export const DOUBLE: Primitive = {
     if (v === v && v !== 0 && v !== Infinity && v !== -Infinity) return v;
     return readSpecial(v, () => hex(r.buf.readUInt32LE(p + 4), 8) + hex(r.buf.readUInt32LE(p), 8), '7ff8000000000000');
   },
+  readCanonical: (r: ArchiveReader) => canonicalFloat(r.f64()),
   schema: floatSchema(16),
+  canonicalSchema: CANONICAL_FLOAT_SCHEMA,
   example: 3.14,
 };
 
@@ -103,6 +122,8 @@ export const FLOAT: Primitive = {
     if (v === v && v !== 0 && v !== Infinity && v !== -Infinity) return v;
     return readSpecial(v, () => hex(r.buf.readUInt32LE(p), 8), '7fc00000');
   },
+  readCanonical: (r: ArchiveReader) => canonicalFloat(r.f32()),
   schema: floatSchema(8),
+  canonicalSchema: CANONICAL_FLOAT_SCHEMA,
   example: 1.5,
 };

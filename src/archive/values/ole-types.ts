@@ -1,10 +1,13 @@
 /**
  * `COleDateTime`, `COleDateTimeSpan`, `COleCurrency` (format §5.2): a LONG status, then the value.
- * A valid COleDateTime is an ISO-8601 string without zone when that string converts back to the very
- * same DATE double; anything else keeps its exact numbers as `{status, date}` (lossless, SPEC §2).
+ * Lossless JSON: a valid COleDateTime is an ISO-8601 string without zone when that string converts
+ * back to the very same DATE double; anything else keeps its exact numbers as `{status, date}`.
+ * Canonical JSON (SPEC §2): an ISO string (to the millisecond), a number of days, a decimal string —
+ * or null when the status is not valid. Encoders take both, null writing the `null` status.
  */
 import { Type } from 'typebox';
-import { DOUBLE } from './float-types.js';
+import type { ArchiveWriter } from '../wire/archive-writer.js';
+import { DOUBLE, canonicalFloat } from './float-types.js';
 import { expected, type Primitive } from './primitive.js';
 
 /** COleDateTime status values (format §5.2; -1 is the ATL-era `error`). */
@@ -48,17 +51,34 @@ export function isoToOleDate(s: string): number | undefined {
   return ole >= 0 ? ole + frac : ole - frac;
 }
 
-/** ISO-8601 without zone for a DATE, only when it converts back to exactly the same double. */
-export function oleDateToIso(date: number): string | undefined {
+/** ISO-8601 without zone for a DATE, to the nearest millisecond; undefined outside years 100–9999. */
+export function oleDateToNearestIso(date: number): string | undefined {
   if (!Number.isFinite(date) || Math.abs(date) > 3_000_000) return undefined;
   const day = Math.trunc(date);
   const frac = Math.abs(date - day);
   const t = (day - EPOCH_DAYS) * DAY_MS + Math.round(frac * DAY_MS);
-  let iso = new Date(t).toISOString();
-  if (iso.length !== 24) return undefined;
-  iso = iso.endsWith('.000Z') ? iso.slice(0, 19) : iso.slice(0, 23);
+  const iso = new Date(t).toISOString();
+  if (iso.length !== 24 || iso < '0100') return undefined;
+  return iso.endsWith('.000Z') ? iso.slice(0, 19) : iso.slice(0, 23);
+}
+
+/** ISO-8601 without zone for a DATE, only when it converts back to exactly the same double. */
+export function oleDateToIso(date: number): string | undefined {
+  const iso = oleDateToNearestIso(date);
+  if (iso === undefined) return undefined;
   const back = isoToOleDate(iso);
   return back !== undefined && Object.is(back, date) ? iso : undefined;
+}
+
+/** A canonical `null`: the `null` status (2) and a zero value. */
+function writeNullStatus(w: ArchiveWriter, valueBytes: 8): void {
+  w.u32(2);
+  for (let i = 0; i < valueBytes; i += 4) w.u32(0);
+}
+
+/** The schema of a canonical value that is null when its status is not valid (one node, two types). */
+function orNull(schema: Record<string, unknown>) {
+  return Type.Unsafe({ ...schema, type: [schema.type as string, 'null'] });
 }
 
 function readStatusAndDouble(r: Parameters<Primitive['read']>[0]): [number, unknown] {
@@ -70,6 +90,7 @@ export const COLEDATETIME: Primitive = {
   name: 'COleDateTime',
   size: 12,
   write(w, v) {
+    if (v === null) return writeNullStatus(w, 8);
     if (typeof v === 'string') {
       const date = isoToOleDate(v);
       if (date === undefined) expected('an ISO-8601 date-time without zone, years 100–9999 ("2000-01-01T00:00:00")', v);
@@ -78,7 +99,7 @@ export const COLEDATETIME: Primitive = {
       return;
     }
     if (typeof v !== 'object' || v === null || Array.isArray(v)) {
-      return expected('an ISO-8601 string or {"status", "date"}', v);
+      return expected('an ISO-8601 string, null or {"status", "date"}', v);
     }
     const { status, date } = v as { status?: unknown; date?: unknown };
     w.u32(statusFromJson(status));
@@ -92,10 +113,21 @@ export const COLEDATETIME: Primitive = {
     }
     return { status: statusToJson(status), date };
   },
+  readCanonical(r) {
+    const status = r.i32();
+    const date = r.f64();
+    return status === 0 ? (oleDateToNearestIso(date) ?? null) : null;
+  },
   schema: Type.Union([
+    Type.Null({ description: 'not valid: written with the null status' }),
     Type.String({ description: 'ISO-8601 without zone', examples: ['2000-01-01T00:00:00'] }),
     Type.Object({ status: statusSchema, date: DOUBLE.schema }),
   ]),
+  losslessSchema: Type.Union([
+    Type.String({ description: 'ISO-8601 without zone', examples: ['2000-01-01T00:00:00'] }),
+    Type.Object({ status: statusSchema, date: DOUBLE.schema }, { additionalProperties: false }),
+  ]),
+  canonicalSchema: orNull({ type: 'string', description: 'ISO-8601 without zone, to the millisecond; null when not valid (status, or outside years 100–9999)' }),
   example: '2000-01-01T00:00:00',
 };
 
@@ -103,7 +135,8 @@ export const COLEDATETIMESPAN: Primitive = {
   name: 'COleDateTimeSpan',
   size: 12,
   write(w, v) {
-    if (typeof v === 'object' && v !== null && !Array.isArray(v)) {
+    if (v === null) return writeNullStatus(w, 8);
+    if (typeof v === 'object' && !Array.isArray(v)) {
       const { status, span } = v as { status?: unknown; span?: unknown };
       w.u32(statusFromJson(status));
       DOUBLE.write(w, span);
@@ -116,7 +149,14 @@ export const COLEDATETIMESPAN: Primitive = {
     const [status, span] = readStatusAndDouble(r);
     return status === 0 ? span : { status: statusToJson(status), span };
   },
-  schema: Type.Union([DOUBLE.schema, Type.Object({ status: statusSchema, span: DOUBLE.schema })]),
+  readCanonical(r) {
+    const status = r.i32();
+    const span = canonicalFloat(r.f64());
+    return status === 0 && typeof span === 'number' ? span : null;
+  },
+  schema: Type.Union([Type.Null(), DOUBLE.schema, Type.Object({ status: statusSchema, span: DOUBLE.schema })]),
+  losslessSchema: Type.Union([DOUBLE.schema, Type.Object({ status: statusSchema, span: DOUBLE.schema }, { additionalProperties: false })]),
+  canonicalSchema: orNull({ type: 'number', description: 'days; null when not valid' }),
   example: 1.5,
 };
 
@@ -150,9 +190,10 @@ export const COLECURRENCY: Primitive = {
   name: 'COleCurrency',
   size: 12,
   write(w, v) {
+    if (v === null) return writeNullStatus(w, 8);
     let status = 0;
-    let value = v;
-    if (typeof v === 'object' && v !== null && !Array.isArray(v)) {
+    let value: unknown = v;
+    if (typeof v === 'object' && !Array.isArray(v)) {
       ({ value } = v as { value?: unknown });
       status = statusFromJson((v as { status?: unknown }).status);
     }
@@ -170,9 +211,21 @@ export const COLECURRENCY: Primitive = {
     const value = currencyToString((BigInt(hi) << 32n) | BigInt(lo));
     return status === 0 ? value : { status: statusToJson(status), value };
   },
+  readCanonical(r) {
+    const status = r.i32();
+    const hi = r.i32();
+    const lo = r.u32();
+    return status === 0 ? currencyToString((BigInt(hi) << 32n) | BigInt(lo)) : null;
+  },
   schema: Type.Union([
+    Type.Null(),
     Type.String({ pattern: CURRENCY.source }),
     Type.Object({ status: statusSchema, value: Type.String({ pattern: CURRENCY.source }) }),
   ]),
+  losslessSchema: Type.Union([
+    Type.String({ pattern: CURRENCY.source }),
+    Type.Object({ status: statusSchema, value: Type.String({ pattern: CURRENCY.source }) }, { additionalProperties: false }),
+  ]),
+  canonicalSchema: orNull({ type: 'string', pattern: CURRENCY.source, description: 'a decimal string; null when not valid' }),
   example: '1.5',
 };

@@ -1,7 +1,8 @@
 /**
  * A primitive is one MFC type with a fixed byte form: how to write a JSON value as MFC does, how to
- * read it back, its size (fixed, or measured from a header), its JSON Schema and an example. Every
- * leaf of a message type is one of these; structures are built from them in `type-plan.ts`.
+ * read it back in each JSON form (SPEC §2 "Canonical and lossless JSON"), its size (fixed, or
+ * measured from a header), its JSON Schemas and an example. Every leaf of a message type is one of
+ * these; structures are built from them in `type-plan.ts`.
  */
 import type { TSchema } from 'typebox';
 import type { ArchiveReader } from '../wire/archive-reader.js';
@@ -11,19 +12,35 @@ import { describe, validationError } from '../errors.js';
 import type { Limits } from './limits.js';
 import type { ProfileFlags } from './profile.js';
 
+/** What a value decides when later fields read it (a count, a tag, a condition). */
+export type ValueKind = 'int' | 'int64' | 'bool';
+
 export interface Primitive {
   readonly name: string;
+  /** Integers and booleans: what their JSON is when a count, a switch or a condition reads it. */
+  readonly valueKind?: ValueKind;
   /** Byte size when it never varies. */
   readonly size?: number;
   /** Most bytes `measure` may look at (the header), when the size varies. */
   readonly headerMax?: number;
   /** Writes `value` (a JSON value) or throws a VALIDATION error without a path. */
   write(w: ArchiveWriter, value: unknown): void;
-  /** Reads one value as JSON; throws NeedMore when short, ARCHIVE_DECODE when the bytes are wrong. */
+  /**
+   * Reads one value as lossless JSON (encoding it again gives the same bytes); throws NeedMore when
+   * short, ARCHIVE_DECODE when the bytes are wrong.
+   */
   read(r: ArchiveReader): unknown;
+  /** Reads one value as canonical JSON (one shape per MFC type), when that differs from `read`. */
+  readCanonical?(r: ArchiveReader): unknown;
   /** Total byte size from the header at `r.pos` (variable-size primitives only). */
   measure?(r: ArchiveReader): number;
+  /** What `write` accepts: both JSON forms. */
   readonly schema: TSchema;
+  /** What `read` gives, when narrower than `schema`. */
+  readonly losslessSchema?: TSchema;
+  /** What `readCanonical` (else `read`) gives, when narrower than the lossless schema. */
+  readonly canonicalSchema?: TSchema;
+  /** An example in canonical form. */
   readonly example: unknown;
 }
 

@@ -1,8 +1,10 @@
 /**
- * `CString`, `CStringA`, `CStringW` (format §2). The JSON value is a plain string when the stream's
- * width is the field's declared width; otherwise `{text, unicode}` says which width the peer used,
- * and narrow bytes that do not decode reversibly in the code page stay `{bytes: base64}` — so
- * decoding then encoding reproduces the bytes exactly, as SPEC §2 promises.
+ * `CString`, `CStringA`, `CStringW` (format §2). Canonical JSON: always a plain string (narrow
+ * bytes the code page does not map converted as Windows does). Lossless JSON: a plain string when
+ * the stream's width is the field's declared width; otherwise `{text, unicode}` says which width
+ * the peer used, narrow bytes that do not decode reversibly in the code page stay `{bytes: base64}`,
+ * and a length written longer than MFC writes adds `lengthForm` — so decoding then encoding
+ * reproduces the bytes exactly, as SPEC §2 promises.
  */
 import { Type } from 'typebox';
 import type { ArchiveReader } from '../wire/archive-reader.js';
@@ -12,19 +14,26 @@ import type { CodePage } from './code-page.js';
 import { decodeError, validationError } from '../errors.js';
 import { expected, type Primitive, type PrimitiveOptions } from './primitive.js';
 import { SHORT_MAX, shortLatin1, shortUtf16 } from '../wire/short-string.js';
-import { readStringHeader, writeStringLength } from '../wire/string-length.js';
+import { lengthFormOf, readStringHeader, writeStringLength, writeStringLengthAs, type StringHeader } from '../wire/string-length.js';
+import { LENGTH_FORMS, widthForm, widthFormSchema, type WidthForm } from '../wire/width-form.js';
 import { plainText, Utf8Text } from '../json/utf8-text.js';
 
-const WHAT = 'a string, {"text": string, "unicode": boolean} or {"bytes": base64}';
+const WHAT = 'a string, {"text": string, "unicode": boolean, "lengthForm"?} or {"bytes": base64, "lengthForm"?}';
 
 function isAsciiOrLatin1(c: number, latin1High: boolean): boolean {
   return c < 0x80 || (latin1High && c >= 0xa0 && c <= 0xff);
 }
 
+/** The length prefix: as MFC writes it, or in the form a lossless value names. */
+function writeLength(w: ArchiveWriter, n: number, wide: boolean, escape64: boolean, form: WidthForm | undefined, qword: boolean): void {
+  if (form === undefined) writeStringLength(w, n, wide, escape64);
+  else writeStringLengthAs(w, n, wide, form, qword);
+}
+
 /** Writes `text` narrow in `cp`; the common short ASCII case never leaves this loop. */
-function writeNarrow(w: ArchiveWriter, text: string, cp: CodePage, escape64: boolean): void {
+function writeNarrow(w: ArchiveWriter, text: string, cp: CodePage, escape64: boolean, form?: WidthForm, qword = true): void {
   const n = text.length;
-  if (n < 0xff) {
+  if (n < 0xff && form === undefined) {
     w.ensure(n + 1);
     const b = w.buf;
     const start = w.pos;
@@ -44,7 +53,7 @@ function writeNarrow(w: ArchiveWriter, text: string, cp: CodePage, escape64: boo
     let i = 0;
     while (i < n && isAsciiOrLatin1(text.charCodeAt(i), cp.latin1High)) i++;
     if (i === n) {
-      writeStringLength(w, n, false, escape64);
+      writeLength(w, n, false, escape64, form, qword);
       w.ensure(n);
       w.pos += w.buf.write(text, w.pos, n, 'latin1');
       return;
@@ -56,13 +65,13 @@ function writeNarrow(w: ArchiveWriter, text: string, cp: CodePage, escape64: boo
       `the string cannot be represented in code page ${cp.id}; declare the field "unicode": true or set its "codePage"`,
     );
   }
-  writeStringLength(w, bytes.length, false, escape64);
+  writeLength(w, bytes.length, false, escape64, form, qword);
   w.bytes(bytes);
 }
 
-function writeWide(w: ArchiveWriter, text: string, escape64: boolean): void {
+function writeWide(w: ArchiveWriter, text: string, escape64: boolean, form?: WidthForm, qword = true): void {
   const n = text.length;
-  writeStringLength(w, n, true, escape64);
+  writeLength(w, n, true, escape64, form, qword);
   w.ensure(n * 2);
   const b = w.buf;
   let p = w.pos;
@@ -96,7 +105,12 @@ function tableFor(cp: CodePage): Uint8Array {
   return t;
 }
 
-function readNarrow(r: ArchiveReader, n: number, cp: CodePage, table: Uint8Array): string | null {
+/**
+ * Narrow text: the bytes' own Latin-1 code points when the code page agrees (the usual case), else
+ * the code page's decoding — strict for lossless JSON (null when it does not encode back to the
+ * bytes), as Windows converts for canonical JSON.
+ */
+function readNarrow(r: ArchiveReader, n: number, cp: CodePage, table: Uint8Array, canonical = false): string | null {
   const start = r.pos;
   r.skip(n);
   const buf = r.buf;
@@ -106,7 +120,7 @@ function readNarrow(r: ArchiveReader, n: number, cp: CodePage, table: Uint8Array
   for (let i = start; i < end; i++) any |= buf[i];
   if (any >= 0x80) {
     for (let i = start; i < end; i++) {
-      if (table[buf[i]] !== 0) return cp.decode(buf.subarray(start, end));
+      if (table[buf[i]] !== 0) return canonical ? cp.decodeAsWindows(buf.subarray(start, end)) : cp.decode(buf.subarray(start, end));
     }
   }
   return n <= SHORT_MAX ? shortLatin1(buf, start, n) : (buf as unknown as FastSlices).latin1Slice(start, end);
@@ -118,43 +132,67 @@ function readWide(r: ArchiveReader, n: number): string {
   return n <= SHORT_MAX ? shortUtf16(r.buf, start, n) : (r.buf as unknown as FastSlices).ucs2Slice(start, start + n * 2);
 }
 
+/** A lossless object form: `{text, unicode}` or `{bytes}`, plus `lengthForm` when the length was long. */
+function losslessForm(h: StringHeader, base: Record<string, unknown>): Record<string, unknown> {
+  const form = lengthFormOf(h);
+  if (form !== undefined) base.lengthForm = form;
+  return base;
+}
+
 function stringType(name: string, o: PrimitiveOptions, declaredWide: boolean): Primitive {
   const cp = o.codePage;
   const escape64 = o.flags.escape64;
   const qword = o.flags.mfc >= 7;
   const maxLength = o.limits.maxStringLength;
   const table = tableFor(cp);
+  const tooLong = (length: number, at: number) =>
+    decodeError('limit', `a string of ${length} characters exceeds maxStringLength (${maxLength})`, at, name);
+  /** The header of a string that is not a short narrow one, checked against the cap. */
+  const header = (r: ArchiveReader): StringHeader => {
+    const at = r.offset;
+    const h = readStringHeader(r, qword);
+    if (h.length > maxLength) throw tooLong(h.length, at);
+    return h;
+  };
+  const lengthSchema = widthFormSchema(LENGTH_FORMS, 'length prefix');
+  const objectForms = [
+    Type.Object({ text: Type.String(), unicode: Type.Optional(Type.Boolean()), lengthForm: Type.Optional(lengthSchema) }, { additionalProperties: false }),
+    Type.Object({ bytes: Type.String({ contentEncoding: 'base64' }), lengthForm: Type.Optional(lengthSchema) }, { additionalProperties: false }),
+  ];
   return {
     name,
     headerMax: 18,
     write(w, v) {
       let text: string;
       let wide = declaredWide;
+      let form: WidthForm | undefined;
       if (typeof v === 'string') {
         text = v;
       } else if (v instanceof Utf8Text) {
         text = v.toString(); // a long string still in the request's bytes (gateway/json-body.ts)
       } else if (typeof v === 'object' && v !== null && !Array.isArray(v)) {
-        const form = v as { text?: unknown; unicode?: unknown; bytes?: unknown };
-        if (typeof form.bytes === 'string' || form.bytes instanceof Utf8Text) {
-          const raw = fromBase64(form.bytes);
-          if (raw === null) expected('canonical base64 in "bytes"', form.bytes);
+        const given = v as { text?: unknown; unicode?: unknown; bytes?: unknown; lengthForm?: unknown };
+        if (given.lengthForm !== undefined) form = widthForm(given.lengthForm, LENGTH_FORMS, 'lengthForm');
+        if (typeof given.bytes === 'string' || given.bytes instanceof Utf8Text) {
+          const raw = fromBase64(given.bytes);
+          if (raw === null) expected('canonical base64 in "bytes"', given.bytes);
           if (raw.length > maxLength) throw validationError(`the string exceeds ${maxLength} characters (maxStringLength)`);
-          writeStringLength(w, raw.length, false, escape64);
+          if (form === undefined) writeStringLength(w, raw.length, false, escape64);
+          else writeStringLengthAs(w, raw.length, false, form, qword);
           w.bytes(raw);
           return;
         }
-        const formText = plainText(form.text);
+        const formText = plainText(given.text);
         if (typeof formText !== 'string') expected(WHAT, v);
-        if (form.unicode !== undefined && typeof form.unicode !== 'boolean') expected('"unicode" to be a boolean', form.unicode);
+        if (given.unicode !== undefined && typeof given.unicode !== 'boolean') expected('"unicode" to be a boolean', given.unicode);
         text = formText;
-        if (form.unicode !== undefined) wide = form.unicode;
+        if (given.unicode !== undefined) wide = given.unicode;
       } else {
         return expected(WHAT, v);
       }
       if (text.length > maxLength) throw validationError(`the string exceeds ${maxLength} characters (maxStringLength)`);
-      if (wide) writeWide(w, text, escape64);
-      else writeNarrow(w, text, cp, escape64);
+      if (wide) writeWide(w, text, escape64, form, qword);
+      else writeNarrow(w, text, cp, escape64, form, qword);
     },
     read(r) {
       // Fast path: a narrow string shorter than 255 has a 1-byte length.
@@ -167,33 +205,35 @@ function stringType(name: string, o: PrimitiveOptions, declaredWide: boolean): P
           return text === null ? { bytes: toBase64(r.buf.subarray(p + 1, p + 1 + n)) } : text;
         }
       }
-      const at = r.offset;
-      const h = readStringHeader(r, qword);
-      if (h.length > maxLength) {
-        throw decodeError('limit', `a string of ${h.length} characters exceeds maxStringLength (${maxLength})`, at, name);
-      }
+      const h = header(r);
       if (h.wide) {
         const text = readWide(r, h.length);
-        return declaredWide ? text : { text, unicode: true };
+        if (declaredWide && lengthFormOf(h) === undefined) return text;
+        return losslessForm(h, declaredWide ? { text } : { text, unicode: true });
       }
       const start = r.pos;
       const text = readNarrow(r, h.length, cp, table);
-      if (text === null) return { bytes: toBase64(r.buf.subarray(start, start + h.length)) };
-      return declaredWide ? { text, unicode: false } : text;
+      if (text === null) return losslessForm(h, { bytes: toBase64(r.buf.subarray(start, start + h.length)) });
+      if (!declaredWide && lengthFormOf(h) === undefined) return text;
+      return losslessForm(h, declaredWide ? { text, unicode: false } : { text });
+    },
+    readCanonical(r) {
+      const p = r.pos;
+      const h: StringHeader | undefined = p < r.end && r.buf[p] < 0xff && r.buf[p] <= maxLength ? undefined : header(r);
+      if (h === undefined) r.pos = p + 1;
+      const n = h === undefined ? r.buf[p] : h.length;
+      if (h !== undefined && h.wide) return readWide(r, n);
+      return readNarrow(r, n, cp, table, true)!;
     },
     measure(r) {
       const start = r.pos;
+      const at = r.offset;
       const h = readStringHeader(r, qword);
-      if (h.length > maxLength) {
-        throw decodeError('limit', `a string of ${h.length} characters exceeds maxStringLength (${maxLength})`, r.base + start, name);
-      }
+      if (h.length > maxLength) throw tooLong(h.length, at);
       return r.pos - start + h.length * (h.wide ? 2 : 1);
     },
-    schema: Type.Union([
-      Type.String(),
-      Type.Object({ text: Type.String(), unicode: Type.Optional(Type.Boolean()) }),
-      Type.Object({ bytes: Type.String({ contentEncoding: 'base64' }) }),
-    ]),
+    schema: Type.Union([Type.String(), ...objectForms]),
+    canonicalSchema: Type.String(),
     example: 'text',
   };
 }

@@ -1,8 +1,9 @@
 /**
  * `CTime` and `CTimeSpan` (format §5.1). CTime is a DWORD `time_t` before MFC 8 and the 12-byte
- * marked form (`0x8000000A` + `__int64`) from MFC 8; an MFC 8+ reader accepts both. JSON: an
- * ISO-8601 UTC string with whole seconds; a value in the other form than the profile writes is
- * `{"time": iso, "form": "dword" | "int64"}` so re-encoding reproduces its bytes.
+ * marked form (`0x8000000A` + `__int64`) from MFC 8; an MFC 8+ reader accepts both. Canonical JSON:
+ * an ISO-8601 UTC string with whole seconds (decimal seconds outside years 0000–9999). Lossless: a
+ * value in the other form than the profile writes is `{"time": iso, "form": "dword" | "int64"}` so
+ * re-encoding reproduces its bytes.
  */
 import { Type } from 'typebox';
 import type { ArchiveWriter } from '../wire/archive-writer.js';
@@ -137,6 +138,13 @@ function writeMarkedTime(w: ArchiveWriter, s: number | bigint): void {
   }
 }
 
+/** What decoding gives: ISO-8601 UTC, or decimal seconds outside the years ISO's 4 digits show. */
+const TIME_TEXT = Type.String({
+  pattern: '^(\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}Z|-?\\d+)$',
+  description: 'ISO-8601 UTC, whole seconds (decimal seconds outside years 0000–9999)',
+  examples: ['2019-10-03T14:47:55Z'],
+});
+
 export function ctimeType(o: PrimitiveOptions): Primitive {
   const marked = o.flags.ctime64;
   const schemaTime = Type.Union([
@@ -168,6 +176,10 @@ export function ctimeType(o: PrimitiveOptions): Primitive {
       const iso = secondsToIso(d | 0);
       return marked ? { time: iso, form: 'dword' } : iso;
     },
+    readCanonical(r) {
+      const d = r.u32();
+      return secondsToIso(marked && d === TIME64_MARK ? r.i64n() : d | 0);
+    },
     measure(r) {
       return marked && r.u32() === TIME64_MARK ? 12 : 4;
     },
@@ -175,6 +187,10 @@ export function ctimeType(o: PrimitiveOptions): Primitive {
       schemaTime,
       Type.Object({ time: schemaTime, form: Type.Union([Type.Literal('dword'), Type.Literal('int64')]) }),
     ]),
+    losslessSchema: marked
+      ? Type.Union([TIME_TEXT, Type.Object({ time: TIME_TEXT, form: Type.Literal('dword') }, { additionalProperties: false })])
+      : TIME_TEXT,
+    canonicalSchema: TIME_TEXT,
     example: '2019-10-03T14:47:55Z',
   };
 }

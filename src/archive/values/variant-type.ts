@@ -3,16 +3,18 @@
  * version (VT_I1, VT_UI2, VT_UI4, VT_I8, VT_UI8 from MFC 9). Types MFC does not serialize — by-ref,
  * arrays, unknown tags, and the extended types before MFC 9 — carry only the `vt` WORD, so their
  * JSON has no `value`. VT_DISPATCH and VT_UNKNOWN are followed by an object stream with no length,
- * which no reader can skip: they are refused both ways.
+ * which no reader can skip: they are refused both ways. Canonical JSON stays `{vt, value}` (SPEC
+ * §2) with `vt` always a string (`"VT_8195"` for a type without a name) and the value canonical.
  */
 import { Type } from 'typebox';
 import type { ArchiveReader } from '../wire/archive-reader.js';
 import type { ArchiveWriter } from '../wire/archive-writer.js';
 import { fromBase64, toBase64 } from '../wire/base64.js';
 import { decodeError, validationError } from '../errors.js';
-import { DOUBLE, FLOAT } from './float-types.js';
+import { DOUBLE, FLOAT, canonicalFloat } from './float-types.js';
 import { BYTE, DWORD, LONG, LONGLONG, SHORT, ULONGLONG, WORD } from './integer-types.js';
-import { currencyToString, isoToOleDate, oleDateToIso, parseCurrency } from './ole-types.js';
+import { currencyToString, isoToOleDate, oleDateToIso, oleDateToNearestIso, parseCurrency } from './ole-types.js';
+import { readerOf } from './json-form.js';
 import { expected, type Primitive, type PrimitiveOptions } from './primitive.js';
 import { plainText } from '../json/utf8-text.js';
 
@@ -21,6 +23,8 @@ interface VariantPayload {
   size?: number;
   write(w: ArchiveWriter, value: unknown): void;
   read(r: ArchiveReader): unknown;
+  /** The canonical value, when it differs from `read`'s. */
+  canonical?(r: ArchiveReader): unknown;
 }
 
 const VT: Record<string, number> = {
@@ -32,7 +36,20 @@ const VT_NAMES: Record<number, string> = Object.fromEntries(Object.entries(VT).m
 const VT_DISPATCH = 9;
 const VT_UNKNOWN = 13;
 
-const fromPrimitive = (p: Primitive): VariantPayload => ({ size: p.size, write: p.write, read: p.read });
+const fromPrimitive = (p: Primitive): VariantPayload => ({ size: p.size, write: p.write, read: p.read, canonical: readerOf(p, 'canonical') });
+
+/** `VT_I4` for a named type, `VT_<n>` for any other (a canonical `vt` is always a string). */
+function vtName(vt: number): string {
+  return VT_NAMES[vt] ?? `VT_${vt}`;
+}
+
+/** A `vt` given as a name (`VT_I4`, `VT_8195`) or a number. */
+function vtFrom(v: unknown): unknown {
+  if (typeof v !== 'string') return v;
+  if (v in VT) return VT[v];
+  const m = /^VT_(0|[1-9][0-9]{0,4})$/.exec(v);
+  return m === null ? undefined : Number(m[1]);
+}
 
 const NONE: VariantPayload = { size: 0, write() {}, read: () => undefined };
 
@@ -59,6 +76,10 @@ const DATE: VariantPayload = {
     const d = DOUBLE.read(r);
     return (typeof d === 'number' && oleDateToIso(d)) || d;
   },
+  canonical(r) {
+    const d = r.f64();
+    return oleDateToNearestIso(d) ?? canonicalFloat(d);
+  },
 };
 
 const VBOOL: VariantPayload = {
@@ -72,6 +93,7 @@ const VBOOL: VariantPayload = {
     const v = r.u16();
     return v === 0xffff ? true : v === 0 ? false : v;
   },
+  canonical: (r) => r.u16() !== 0,
 };
 
 const I1: VariantPayload = {
@@ -102,6 +124,25 @@ export function variantType(o: PrimitiveOptions): Primitive {
   const maxBytes = o.limits.maxStringLength * 2;
   const refuse = (vt: number) =>
     `${VT_NAMES[vt]} cannot be carried: MFC follows it with the object's own stream and no length (format §5.3)`;
+  const read = (r: ArchiveReader, canonical: boolean): unknown => {
+    const at = r.offset;
+    const vt = r.u16();
+    const name = canonical ? vtName(vt) : (VT_NAMES[vt] ?? vt);
+    if (vt === VT_DISPATCH || vt === VT_UNKNOWN) throw decodeError('generic', refuse(vt), at, 'a COleVariant');
+    if (vt === 8) {
+      const n = r.u32();
+      if (n > maxBytes) throw decodeError('limit', `a VT_BSTR of ${n} bytes exceeds maxStringLength`, at, 'COleVariant');
+      const start = r.pos;
+      r.skip(n);
+      // An odd byte count is not UTF-16: lossless JSON keeps the bytes; canonical, the whole characters.
+      return n % 2 === 0 || canonical
+        ? { vt: name, value: r.buf.toString('utf16le', start, start + n - (n % 2)) }
+        : { vt: name, bytes: toBase64(r.buf.subarray(start, start + n)) };
+    }
+    const payload = table.get(vt);
+    if (payload === undefined || payload === NONE) return { vt: name };
+    return { vt: name, value: canonical && payload.canonical !== undefined ? payload.canonical(r) : payload.read(r) };
+  };
   return {
     name: 'COleVariant',
     headerMax: 6,
@@ -111,7 +152,7 @@ export function variantType(o: PrimitiveOptions): Primitive {
       const vtIn = form.vt;
       const value = plainText(form.value);
       const bytes = plainText(form.bytes);
-      const vt = typeof vtIn === 'string' ? VT[vtIn] : vtIn;
+      const vt = vtFrom(vtIn);
       if (typeof vt !== 'number' || vt % 1 !== 0 || vt < 0 || vt > 0xffff) return expected(`"vt" to be a VT_ name or a WORD`, vtIn);
       if (vt === VT_DISPATCH || vt === VT_UNKNOWN) throw validationError(refuse(vt));
       w.u16(vt);
@@ -132,24 +173,8 @@ export function variantType(o: PrimitiveOptions): Primitive {
       }
       payload.write(w, value);
     },
-    read(r) {
-      const at = r.offset;
-      const vt = r.u16();
-      const name = VT_NAMES[vt] ?? vt;
-      if (vt === VT_DISPATCH || vt === VT_UNKNOWN) throw decodeError('generic', refuse(vt), at, 'a COleVariant');
-      if (vt === 8) {
-        const n = r.u32();
-        if (n > maxBytes) throw decodeError('limit', `a VT_BSTR of ${n} bytes exceeds maxStringLength`, at, 'COleVariant');
-        const start = r.pos;
-        r.skip(n);
-        return n % 2 === 0
-          ? { vt: name, value: r.buf.toString('utf16le', start, start + n) }
-          : { vt: name, bytes: toBase64(r.buf.subarray(start, start + n)) };
-      }
-      const payload = table.get(vt);
-      if (payload === undefined || payload === NONE) return { vt: name };
-      return { vt: name, value: payload.read(r) };
-    },
+    read: (r) => read(r, false),
+    readCanonical: (r) => read(r, true),
     measure(r) {
       const at = r.offset;
       const vt = r.u16();
@@ -168,6 +193,10 @@ export function variantType(o: PrimitiveOptions): Primitive {
         bytes: Type.Optional(Type.String({ contentEncoding: 'base64' })),
       },
       { description: 'COleVariant: {"vt": "VT_I4", "value": 42}' },
+    ),
+    canonicalSchema: Type.Object(
+      { vt: Type.String({ pattern: '^VT_[A-Z0-9]+$' }), value: Type.Optional(Type.Unknown()) },
+      { additionalProperties: false, description: 'COleVariant: {"vt": "VT_I4", "value": 42}; "vt" is "VT_<n>" for a type without a name' },
     ),
     example: { vt: 'VT_I4', value: 42 },
   };

@@ -2,6 +2,7 @@
 import type { ArchiveReader } from './archive-reader.js';
 import type { ArchiveWriter } from './archive-writer.js';
 import { validationError } from '../errors.js';
+import type { WidthForm } from './width-form.js';
 
 /** WORD below 0xFFFF; else 0xFFFF + DWORD; on Win64 MFC 7+ a further 0xFFFFFFFF + QWORD escape. */
 export function writeCount(w: ArchiveWriter, n: number, escape64: boolean): void {
@@ -29,4 +30,32 @@ export function readCount(r: ArchiveReader, escape64: boolean): number {
   if (d !== 0xffffffff || !escape64) return d;
   const q = r.u64();
   return q <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(q) : Number.POSITIVE_INFINITY;
+}
+
+/** The bytes WriteCount uses for `n`: a count read in more bytes was written by another writer. */
+export function minimalCountBytes(n: number): number {
+  return n < 0xffff ? 2 : n < 0xffffffff ? 6 : 14;
+}
+
+/** WriteCount in the form a lossless value's `countForm` names (a longer one than MFC writes). */
+export function writeCountAs(w: ArchiveWriter, n: number, form: WidthForm, escape64: boolean): void {
+  const fits = form === 'word' ? n < 0xffff : form === 'dword' ? n < 0xffffffff : form === 'qword' && escape64;
+  if (!fits) {
+    throw validationError(
+      form === 'qword'
+        ? 'the "qword" countForm needs a Win64 reader of MFC 7 or later (profile.win64)'
+        : `a "${form}" countForm cannot hold a count of ${n}`,
+    );
+  }
+  if (form === 'word') {
+    w.u16(n);
+    return;
+  }
+  w.u16(0xffff);
+  if (form === 'dword') {
+    w.u32(n);
+    return;
+  }
+  w.u32(0xffffffff);
+  w.u64n(n);
 }

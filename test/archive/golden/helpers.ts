@@ -57,3 +57,15 @@ export function expectError(fn: () => unknown, code: string, details: Record<str
   expect(err.details).toMatchObject(details);
   return err;
 }
+
+/** A codec of one declared type `name` from a whole type file (part-two types need several fields). */
+export function declared(file: Parameters<TypeRegistry['add']>[0], name: string): MessageCodec {
+  const reg = new TypeRegistry();
+  reg.add(file);
+  return reg.get(name);
+}
+
+/** The canonical JSON of `spaced` bytes (SPEC §2: what clients read by default). */
+export function canonical(codec: MessageCodec, spaced: string): unknown {
+  return codec.decode(bytes(spaced), undefined, 'canonical');
+}

@@ -6,6 +6,7 @@
  */
 import fc from 'fast-check';
 import { codePage, MFC_VERSIONS, type TypeDecl, type TypeExpr, type TypeFile } from '../../../src/archive/index.js';
+import { genPartTwo } from './part-two-fields.js';
 
 /** Draws from fast-check's `fc.gen()`, so every choice is recorded, replayable and shrinkable. */
 export class Draw {
@@ -56,7 +57,29 @@ export type Ty =
   | { k: 'map'; key: Ty; value: Ty }
   | { k: 'struct'; name: string }
   /** A CObject* of one of these declared types (by type name). */
-  | { k: 'object'; types: readonly string[] };
+  | { k: 'object'; types: readonly string[] }
+  /** A raw block (`{"bytes": …}`): `n` bytes exactly, else counted (at most 6 here). */
+  | { k: 'raw'; n?: number }
+  /** A tagged union on the earlier field `tag` (SPEC §2 part two). */
+  | { k: 'switch'; tag: string; cases: readonly { tag: number; ty: Ty }[]; fallback?: Ty };
+
+/** A `when` condition of the model, evaluated by the model's own rules (field-rules.ts). */
+export type ModelCond =
+  | { field: string; op: 'eq' | 'ne' | 'lt' | 'ge' | 'in' | 'anyBits' | 'allBits'; value: number | boolean | readonly number[] }
+  | { not: ModelCond };
+
+/** A field of the model: its type, and what part two adds (SPEC §2). */
+export interface ModelField {
+  name: string;
+  ty: Ty;
+  when?: ModelCond;
+  /** Its `const` (an integer). */
+  constant?: number;
+  /** It holds the count of this later field (a list or block with `countField`). */
+  countOf?: string;
+  /** It is the tag of this later switch field. */
+  tagOf?: string;
+}
 
 export interface ClassModel {
   name: string;
@@ -67,7 +90,7 @@ export interface ClassModel {
 export interface ModelType {
   name: string;
   cls?: ClassModel;
-  fields: { name: string; ty: Ty }[];
+  fields: ModelField[];
 }
 
 export interface Model {
@@ -112,6 +135,11 @@ const INT_RANGES: Record<string, [number, number]> = {
   int: [-0x80000000, 0x7fffffff],
 };
 
+/** The pointer-sized integers of SPEC §2 part two, and whether each is signed. */
+const POINTER_SIZED: Record<string, boolean> = {
+  INT_PTR: true, LONG_PTR: true, SSIZE_T: true, UINT_PTR: false, ULONG_PTR: false, DWORD_PTR: false, size_t: false,
+};
+
 /**
  * Every name the grammar knows by itself (SPEC §2), primitives and fixed-element collections, in
  * groups drawn alike (the types with many JSON forms twice), so that no family is rare.
@@ -130,6 +158,7 @@ const LEAF_GROUPS: readonly (readonly string[])[] = [
   ['COleVariant', 'GUID', 'CByteArray'],
   ['CPoint', 'POINT', 'CSize', 'SIZE', 'CRect', 'RECT'],
   ['CWordArray', 'CDWordArray', 'CStringArray', 'CStringList', 'CObArray', 'CObList'],
+  ['INT_PTR', 'UINT_PTR', 'LONG_PTR', 'ULONG_PTR', 'DWORD_PTR', 'size_t', 'SSIZE_T'],
   ['CMapStringToString', 'CMapStringToOb', 'CMapWordToOb'],
 ];
 function pickLeaf(d: Draw): string {
@@ -147,6 +176,12 @@ export interface Scope {
 export function leafTy(name: string, s: Scope): Ty {
   const range = INT_RANGES[name];
   if (range !== undefined) return { k: 'int', min: range[0], max: range[1] };
+  const pointerSigned = POINTER_SIZED[name];
+  if (pointerSigned !== undefined) {
+    // Format §1.2: 4 bytes (an int or UINT) on Win32, 8 (a 64-bit integer, a decimal string) on Win64.
+    if (s.flags.win64) return { k: 'i64', signed: pointerSigned };
+    return pointerSigned ? { k: 'int', min: -0x80000000, max: 0x7fffffff } : { k: 'int', min: 0, max: 0xffffffff };
+  }
   const cstring: Ty = { k: 'str', wide: s.wide, cp: s.cp };
   const anyObject: Ty = { k: 'object', types: s.classTypes };
   switch (name) {
@@ -251,6 +286,14 @@ export function genModel(d: Draw): Model {
     const used = new Set<string>();
     const count = d.int(i === 0 ? 1 : 0, 5);
     for (let j = 0; j < count; j++) {
+      if (d.chance(0.3)) {
+        // A group of fields using grammar part two (counts, blocks, const, when, switch…).
+        const scope: Scope = { flags, cp, wide: flags.unicode, classTypes };
+        const group = genPartTwo(d, scope, `p${j}`, (depth) => genExpr(d, scope, names.slice(i + 1), names, depth));
+        decls[name].fields.push(...group.decls);
+        types.get(name)!.fields.push(...group.fields);
+        continue;
+      }
       let fname = d.chance(0.1) ? d.pick(ODD_NAMES) : `f${j}`;
       if (used.has(fname)) fname = `f${j}`;
       used.add(fname);

@@ -216,7 +216,8 @@ describe('hostile bytes decode to a value or a typed error', () => {
 describe('huge length prefixes fail fast with a typed error and allocate nothing (SPEC §5)', () => {
   // `zero`: elements of no bytes, each charged as one byte against maxMessageBytes — past the 64 KiB
   // cap, but within the default 128 MiB one (there the default maxArrayLength of 16M is what bounds them).
-  const huge: { name: string; type: TypeExpr; hex: string; win64?: boolean; zero?: true }[] = [
+  // `count`: a count field before `v` (`"countField": "n"`, SPEC §2 part two), written as this type.
+  const huge: { name: string; type: TypeExpr; hex: string; win64?: boolean; zero?: true; count?: Record<string, unknown> }[] = [
     { name: 'CByteArray of 0xFFFFFFFF bytes', type: 'CByteArray', hex: 'ffff ffffffff' },
     { name: 'CByteArray of 0xFFFFFFFE bytes', type: 'CByteArray', hex: 'ffff feffffff' },
     { name: 'CByteArray, Win64 QWORD count 2^40', type: 'CByteArray', hex: 'ffff ffffffff 0000000000010000', win64: true },
@@ -231,13 +232,20 @@ describe('huge length prefixes fail fast with a typed error and allocate nothing
     { name: 'list of 16M-1 empty structs (6 bytes)', type: { list: 'Empty' }, hex: 'ffff ffffff00', zero: true },
     { name: 'list of lists of empty structs', type: { list: { list: 'Empty' } }, hex: `3075${'feff'.repeat(30000)}`, zero: true },
     { name: 'map of zero-length arrays', type: { map: [{ fixed: 'BYTE', length: 0 }, 'Empty'] }, hex: 'ffff ffffff00', zero: true },
+    { name: 'list with a DWORD count of 0xFFFFFFFE', type: { list: 'DWORD', count: 'DWORD' }, hex: 'feffffff' },
+    { name: 'list with a Win64 size_t count of 2^63 - 1', type: { list: 'CString', count: 'size_t' }, hex: 'ffffffffffffff7f', win64: true },
+    { name: 'block with a DWORD count of 0xFFFFFFFE', type: { bytes: { count: 'DWORD' } }, hex: 'feffffff' },
+    { name: 'list counted by a DWORD field of 0xFFFFFFFE', type: { list: 'DWORD', countField: 'n' }, hex: 'feffffff', count: { type: 'DWORD' } },
+    { name: 'block counted by a big-endian DWORD field', type: { bytes: { countField: 'n' } }, hex: 'fffffffe', count: { type: 'DWORD', byteOrder: 'big' } },
+    { name: 'map counted by an int field of 2^31 - 1', type: { map: ['WORD', 'WORD'], countField: 'n' }, hex: 'ffffff7f', count: { type: 'int' } },
   ];
   const filler = Buffer.alloc(MiB);
 
   it.each<[string, Partial<Limits>]>([['maxMessageBytes 64 KiB', MESSAGE_ONLY], ['default limits', {}]])('%s', (_name, limits) => {
     const codecs = huge.filter((c) => c.zero === undefined || limits.maxMessageBytes !== undefined).map((c) => {
       const reg = new TypeRegistry(limits);
-      reg.add({ profile: { win64: c.win64 ?? false }, types: { Empty: { fields: [] }, M: { fields: [{ name: 'v', type: c.type }] } } });
+      const fields = [...(c.count === undefined ? [] : [{ name: 'n', ...c.count }]), { name: 'v', type: c.type }];
+      reg.add({ profile: { win64: c.win64 ?? false }, types: { Empty: { fields: [] }, M: { fields } } });
       return { ...c, codec: reg.get('M'), header: Buffer.from(c.hex.replace(/\s+/g, ''), 'hex') };
     });
     let grown = 0;

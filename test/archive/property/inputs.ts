@@ -6,11 +6,12 @@
  * (MFC keys objects by address). Every rewrite must encode to the same bytes as the canonical value.
  */
 import type { Draw, Model, Ty } from './arbitraries.js';
+import { eachField } from './field-rules.js';
 
 type Json = Record<string, unknown>;
 
 const STATUS: Record<string, number> = { valid: 0, invalid: 1, null: 2, error: -1 };
-const VT: Record<string, number> = {
+export const VT: Record<string, number> = {
   VT_EMPTY: 0, VT_NULL: 1, VT_I2: 2, VT_I4: 3, VT_R4: 4, VT_R8: 5, VT_CY: 6, VT_DATE: 7, VT_BSTR: 8,
   VT_ERROR: 10, VT_BOOL: 11, VT_VARIANT: 12, VT_DECIMAL: 14, VT_I1: 16, VT_UI1: 17, VT_UI2: 18, VT_UI4: 19,
   VT_I8: 20, VT_UI8: 21, VT_INT: 22, VT_UINT: 23,
@@ -108,10 +109,8 @@ export function toInput(d: Draw, m: Model, ty: Ty, value: unknown, opts: InputOp
       case 'bytes': return opts.js && d.chance(0.3) ? new Uint8Array(Buffer.from(v as string, 'base64')) : v;
       case 'list': case 'fixed': return (v as unknown[]).map((e) => walk(ty.elem, e));
       case 'map': return (v as unknown[][]).map(([k, x]) => { const key = walk(ty.key, k); return [key, walk(ty.value, x)]; });
-      case 'struct': {
-        const t = m.types.get(ty.name)!;
-        return Object.fromEntries(t.fields.map((f) => [f.name, walk(f.ty, (v as Json)[f.name])]));
-      }
+      case 'struct':
+        return fields(m.types.get(ty.name)!.fields, v as Json, {});
       case 'object': {
         if (v === null) return null;
         const o = v as Json;
@@ -130,11 +129,19 @@ export function toInput(d: Draw, m: Model, ty: Ty, value: unknown, opts: InputOp
         }
         if ('$schema' in o) out.$schema = o.$schema;
         objects.set(id, out);
-        for (const f of byClass.get(o.$class as string)!.fields) out[f.name] = walk(f.ty, o[f.name]);
-        return out;
+        return fields(byClass.get(o.$class as string)!.fields, o, out);
       }
+      case 'raw': return opts.js && d.chance(0.3) ? new Uint8Array(Buffer.from(v as string, 'base64')) : v;
       default: return v;
     }
+  };
+  /** A struct's fields, each rewritten; a const or a count field the encoder fills in sometimes left out. */
+  const fields = (list: Parameters<typeof eachField>[0], v: Json, out: Json): Json => {
+    eachField(list, v, (f, fty) => {
+      if ((f.constant !== undefined || f.countOf !== undefined) && d.chance(0.4)) return;
+      out[f.name] = walk(fty, v[f.name]);
+    });
+    return out;
   };
   return walk(ty, value);
 }

@@ -6,25 +6,26 @@
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import type fc from 'fast-check';
 import { expect } from 'vitest';
-import { ArchwayError, type MessageCodec } from '../../../src/archive/index.js';
+import { ArchwayError, type MessageCodec, type SchemaFlavor } from '../../../src/archive/index.js';
 
 const DRAFT_2020 = 'https://json-schema.org/draft/2020-12/schema';
 
 /** One Ajv for a test file; the codec schemas' annotations are declared so strict mode stays on. */
 export function newAjv(): Ajv2020 {
   const ajv = new Ajv2020({ strict: true, strictTypes: false, strictTuples: false, strictRequired: false, allErrors: true });
-  ajv.addVocabulary(['example', 'x-mfc-class', 'x-mfc-schema']);
+  ajv.addVocabulary(['example', 'x-mfc-class', 'x-mfc-schema', 'x-archway-todo']);
   return ajv;
 }
 
 const compiled = new WeakMap<Ajv2020, Map<string, ValidateFunction>>();
 
 /**
- * Compiles a codec's schema: the root, with the declared types under `$defs` where its `$ref`s point.
- * Cached by schema text (shrinking re-runs the same types many times).
+ * Compiles a codec's schema of one flavour (default: what encoders accept): the root, with the
+ * declared types under `$defs` where its `$ref`s point. Cached by schema text (shrinking re-runs
+ * the same types many times).
  */
-export function validatorFor(ajv: Ajv2020, codec: MessageCodec): ValidateFunction {
-  const { root, defs } = codec.schemas();
+export function validatorFor(ajv: Ajv2020, codec: MessageCodec, flavor: SchemaFlavor = 'input'): ValidateFunction {
+  const { root, defs } = codec.schemas('#/$defs/', flavor);
   // As a JSON document: TypeBox may hang non-JSON markers on its objects.
   const text = JSON.stringify({ $schema: DRAFT_2020, ...root, $defs: defs });
   let cache = compiled.get(ajv);

@@ -7,6 +7,7 @@
  */
 import fc from 'fast-check';
 import { alphabet, type Draw, type Model, type Ty } from './arbitraries.js';
+import { drawStruct, eachField } from './field-rules.js';
 
 /** A new object of a declared class type, before numbering. */
 export class ObjNode {
@@ -190,19 +191,22 @@ export function genValue(d: Draw, m: Model, ty: Ty, budget: { left: number }): u
     case 'list': return Array.from({ length: count() }, () => genValue(d, m, ty.elem, budget));
     case 'fixed': return Array.from({ length: ty.n }, () => genValue(d, m, ty.elem, budget));
     case 'map': return Array.from({ length: count() }, () => [genValue(d, m, ty.key, budget), genValue(d, m, ty.value, budget)]);
-    case 'struct': {
-      const t = m.types.get(ty.name)!;
-      return Object.fromEntries(t.fields.map((f) => [f.name, genValue(d, m, f.ty, budget)]));
-    }
+    case 'struct':
+      return drawStruct(m.types.get(ty.name)!.fields, (x) => genValue(d, m, x, budget), d);
     case 'object': {
       if (ty.types.length === 0 || d.chance(0.15)) return null;
       if (budget.left <= 0 || d.chance(0.25)) return d.chance(0.7) ? new RefNode(d.int(0, 1000)) : null;
       budget.left--;
       const t = m.types.get(d.pick(ty.types))!;
       const schema = t.cls!.versionable && d.chance(0.4) ? d.int(0, 0xfffe) : undefined;
-      const fields = Object.fromEntries(t.fields.map((f) => [f.name, genValue(d, m, f.ty, budget)]));
-      return new ObjNode(t.name, fields, schema);
+      return new ObjNode(t.name, drawStruct(t.fields, (x) => genValue(d, m, x, budget), d), schema);
     }
+    case 'raw': {
+      const n = ty.n ?? d.int(0, 6);
+      return Buffer.from(d.from(fc.uint8Array({ minLength: n, maxLength: n }))).toString('base64');
+    }
+    case 'switch':
+      return genValue(d, m, ty.cases[0]?.ty ?? ty.fallback!, budget);
   }
 }
 
@@ -218,8 +222,9 @@ export function finalize(m: Model, ty: Ty, raw: unknown, st: Numbering = { next:
     case 'list': case 'fixed': return (raw as unknown[]).map((e) => finalize(m, ty.elem, e, st));
     case 'map': return (raw as unknown[][]).map(([k, v]) => { const key = finalize(m, ty.key, k, st); return [key, finalize(m, ty.value, v, st)]; });
     case 'struct': {
-      const t = m.types.get(ty.name)!;
-      return Object.fromEntries(t.fields.map((f) => [f.name, finalize(m, f.ty, (raw as Json)[f.name], st)]));
+      const out: Json = {};
+      eachField(m.types.get(ty.name)!.fields, raw as Json, (f, fty) => (out[f.name] = finalize(m, fty, (raw as Json)[f.name], st)));
+      return out;
     }
     case 'object': {
       if (raw instanceof RefNode) {
@@ -237,7 +242,7 @@ export function finalize(m: Model, ty: Ty, raw: unknown, st: Numbering = { next:
       st.objects.push({ id: out.$id as number, type: t.name });
       const stored = st.classSchema.get(cls.name)!;
       if (stored !== cls.schema) out.$schema = stored;
-      for (const f of t.fields) out[f.name] = finalize(m, f.ty, raw.fields[f.name], st);
+      eachField(t.fields, raw.fields, (f, fty) => (out[f.name] = finalize(m, fty, raw.fields[f.name], st)));
       return out;
     }
     default: return raw;
