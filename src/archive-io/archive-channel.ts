@@ -11,7 +11,7 @@
  * one turn of the event loop go out in one send; a lock-step request goes out at once.
  */
 import { ArchwayError, deadline, type Deadline, type WaitOptions } from '../core/index.js';
-import type { MessageCodec, TypeExpr } from '../archive/index.js';
+import type { MessageCodec, ReadOptions, TypeExpr } from '../archive/index.js';
 import { ERR_INVALID_STATE, type CloseResult, type StreamSocket } from '../sockets/index.js';
 import { Archive, type ArchiveOptions } from './archive.js';
 import type { ReadValue } from './archive-values.js';
@@ -85,7 +85,7 @@ export class ArchiveChannel {
    * Stores `value` as `request`, then loads one `response`. The wait covers the turn and the
    * answer; on a timeout or a cancel, `details.delivery` says what became of the request.
    */
-  exchange<R extends TypeExpr | MessageCodec>(request: TypeExpr | MessageCodec, value: unknown, response: R, options: WaitOptions = {}): Promise<ReadValue<R>> {
+  exchange<R extends TypeExpr | MessageCodec>(request: TypeExpr | MessageCodec, value: unknown, response: R, options: ReadOptions = {}): Promise<ReadValue<R>> {
     let req: MessageCodec;
     let res: MessageCodec;
     try {
@@ -101,6 +101,7 @@ export class ArchiveChannel {
       let sent: Outgoing | undefined;
       const reader: Reader = {
         codec: res,
+        form: options.form,
         send: () => {
           // Validation fails here, before a byte is buffered: nothing was sent, the turn passes on.
           sent = this.store.writeMessage(req, value);
@@ -134,7 +135,7 @@ export class ArchiveChannel {
   }
 
   /** `ar >> value` in line with the exchanges: atomic; a timeout leaves every byte for the next read. */
-  read<T extends TypeExpr | MessageCodec>(type: T, options: WaitOptions = {}): Promise<ReadValue<T>> {
+  read<T extends TypeExpr | MessageCodec>(type: T, options: ReadOptions = {}): Promise<ReadValue<T>> {
     return this.load.read(type, options);
   }
 

@@ -9,7 +9,7 @@
 import { ArchwayError, DEFAULT_WAIT_MS, deadline, type ByteBudget, type WaitOptions } from '../core/index.js';
 import {
   LoadState, StoreState, TypeRegistry, encodeAll,
-  type EncodeItem, type Limits, type MessageCodec, type MessageSink, type MessageSource, type TypeExpr, type WireOptions,
+  type EncodeItem, type Limits, type MessageCodec, type MessageSink, type MessageSource, type TypeExpr, type WireOptions, type JsonForm, type ReadOptions,
 } from '../archive/index.js';
 import { ERR_INVALID_STATE } from '../sockets/index.js';
 import type { ReadValue, WriteValue } from './archive-values.js';
@@ -131,12 +131,12 @@ export class Archive implements MessageSource, MessageSink {
   }
 
   /** `ar >> value` for any type: waits for all of its bytes; consumes them only on success. */
-  read<T extends TypeExpr | MessageCodec>(type: T, options: WaitOptions = {}): Promise<ReadValue<T>> {
+  read<T extends TypeExpr | MessageCodec>(type: T, options: ReadOptions = {}): Promise<ReadValue<T>> {
     return this.readMessage(this.codec(type), options) as Promise<ReadValue<T>>;
   }
 
-  readMessage(codec: MessageCodec, options: WaitOptions = {}): Promise<unknown> {
-    return this.enqueue({ codec }, `reading ${codec.name}`, options);
+  readMessage(codec: MessageCodec, options: ReadOptions = {}): Promise<unknown> {
+    return this.enqueue({ codec, form: options.form }, `reading ${codec.name}`, options);
   }
 
   /** `ar.Read(p, n)`: exactly `n` raw bytes. */
@@ -150,7 +150,7 @@ export class Archive implements MessageSource, MessageSink {
   }
 
   /** Joins the read line until the deadline; a reader that never started consumed nothing. */
-  private enqueue(what: Pick<Reader, 'codec' | 'bytes' | 'partial'>, label: string, options: WaitOptions): Promise<unknown> {
+  private enqueue(what: Pick<Reader, 'codec' | 'bytes' | 'partial' | 'form'>, label: string, options: WaitOptions): Promise<unknown> {
     let line: ReadLine;
     try {
       line = this.line();
@@ -183,10 +183,10 @@ export class Archive implements MessageSource, MessageSink {
    * `do { … } while (!ar.IsBufferEmpty())` inside `OnReceive`. `{ done: false, need }` when it would
    * wait for at least `need` more bytes (0: a read in line goes first).
    */
-  tryRead(type: TypeExpr | MessageCodec): { done: true; value: unknown } | { done: false; need: number } {
+  tryRead(type: TypeExpr | MessageCodec, form: JsonForm = 'lossless'): { done: true; value: unknown } | { done: false; need: number } {
     const line = this.line();
     if (line.length > 0) return { done: false, need: 0 };
-    const result = this.inbox!.tryDecode(this.codec(type), this.stateForRead());
+    const result = this.inbox!.tryDecode(this.codec(type), this.stateForRead(), form);
     if (!result.done) return result;
     this.readNow++;
     return { done: true, value: result.value };

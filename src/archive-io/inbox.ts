@@ -7,7 +7,7 @@
  * than a little pause too, so a flood on one session cannot take the memory of all.
  */
 import { UNBOUNDED, type ByteBudget } from '../core/index.js';
-import { LoadBuffer, type DecodeResult, type LoadState, type MessageCodec } from '../archive/index.js';
+import { LoadBuffer, type DecodeResult, type JsonForm, type LoadState, type MessageCodec } from '../archive/index.js';
 import type { StreamSocket } from '../sockets/index.js';
 import type { SocketFile } from './socket-file.js';
 
@@ -87,8 +87,8 @@ export class Inbox {
   }
 
   /** Decodes one whole message if all of its bytes are here (consuming them), else says how many more. */
-  tryDecode(codec: MessageCodec, state: LoadState): DecodeResult {
-    const result = this.buffer.tryDecode(codec, state);
+  tryDecode(codec: MessageCodec, state: LoadState, form: JsonForm = 'lossless'): DecodeResult {
+    const result = this.buffer.tryDecode(codec, state, form);
     if (result.done) {
       this.budget.release(result.length);
       this.flow();

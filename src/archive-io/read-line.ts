@@ -12,7 +12,7 @@
  * never gets someone else's answer.
  */
 import { ERR_OVERLOADED, type ArchwayError } from '../core/index.js';
-import type { LoadState, MessageCodec } from '../archive/index.js';
+import type { JsonForm, LoadState, MessageCodec } from '../archive/index.js';
 import { ERR_INVALID_STATE, type StreamSocket } from '../sockets/index.js';
 import type { Inbox } from './inbox.js';
 
@@ -28,6 +28,8 @@ export interface Reader {
   readonly codec?: MessageCodec;
   readonly bytes?: number;
   readonly partial?: boolean;
+  /** The JSON form of the message's value (lossless unless asked). */
+  readonly form?: JsonForm;
   /** An exchange's answer: sends its request when the line lets it (may throw: nothing was sent). */
   readonly send?: () => void;
   /** Set once the request went out: from then on the answer is owed and stays in line. */
@@ -147,7 +149,7 @@ export class ReadLine {
     let need: number;
     try {
       if (head.codec !== undefined) {
-        const r = inbox.tryDecode(head.codec, this.state());
+        const r = inbox.tryDecode(head.codec, this.state(), head.form);
         if (r.done) value = r.value;
         need = r.done ? 0 : Math.max(1, r.need);
       } else {

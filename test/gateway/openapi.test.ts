@@ -142,6 +142,26 @@ describe('a document a generated client can trust', () => {
       }
     }
   });
+
+  it('canonical answers have one shape per field: no anyOf or oneOf in Order, OrderLine, OrderAck (a double may be "NaN")', () => {
+    const unions = (node: unknown, at: string, out: string[]): string[] => {
+      if (Array.isArray(node)) node.forEach((n, i) => unions(n, `${at}/${i}`, out));
+      else if (node !== null && typeof node === 'object') {
+        for (const [k, v] of Object.entries(node)) {
+          if (k === 'anyOf' || k === 'oneOf') out.push(`${at}/${k}`);
+          // A type array is a union too; the only one allowed is a double's number-or-NaN/Infinity.
+          if (k === 'type' && Array.isArray(v) && JSON.stringify(v) !== '["number","string"]') out.push(`${at}/type`);
+          unions(v, `${at}/${k}`, out);
+        }
+      }
+      return out;
+    };
+    for (const name of ['Order', 'OrderLine', 'OrderAck']) expect(unions(committed.components.schemas[name], name, []), name).toEqual([]);
+    const doubles = JSON.stringify(committed.components.schemas.Order!.properties!.total);
+    expect(doubles).toContain('"pattern":"^(NaN|Infinity|-Infinity)$"');
+    // The lossless forms are what carries the unions: they must still be there to reproduce bytes.
+    expect(unions(committed.components.schemas.OrderLossless, 'OrderLossless', []).length).toBeGreaterThan(0);
+  });
 });
 
 describe('the document follows the registry', () => {

@@ -18,8 +18,11 @@ import type { JsonForm, SchemaFlavor } from '../values/json-form.js';
 import { staticSize, type Plan } from './type-plan.js';
 import { exampleOf, typeSchemas, type TypeSchemas } from '../schema/type-schema.js';
 
-/** A read's wait: `timeoutMs` and `signal`, made one Deadline by the archive (core/deadline.ts). */
-export type ReadOptions = WaitOptions;
+/** A read's wait (`timeoutMs`, `signal`: one Deadline, core/deadline.ts) and the JSON form of its value. */
+export interface ReadOptions extends WaitOptions {
+  /** Canonical (one shape per MFC type) or lossless (reproduces the bytes); lossless unless asked. */
+  form?: JsonForm;
+}
 
 /** A load archive that can decode whole messages (the socket layer's `Archive`). */
 export interface MessageSource {

@@ -4,42 +4,35 @@
  * the forms that reproduce unusual wire bytes (answers with `?form=lossless`), and `TInput` — what
  * requests may send (either). Each with an example, so Swagger UI offers real bodies.
  */
-import { exampleOf, type TypeRegistry } from '../../archive/index.js';
+import { definitionName, exampleOf, type SchemaFlavor, type TypeRegistry } from '../../archive/index.js';
 
 const PREFIX = '#/components/schemas/';
 
-export type Flavor = 'canonical' | 'lossless' | 'input';
-const SUFFIX: Record<Flavor, string> = { canonical: '', lossless: 'Lossless', input: 'Input' };
+export type Flavor = SchemaFlavor;
+const FLAVORS: readonly Flavor[] = ['canonical', 'lossless', 'input'];
 
-/** The component name of declared type `name` in `flavor`. */
+/** The component name of declared type `name` in `flavor` (the archive layer names them). */
 export function componentName(name: string, flavor: Flavor): string {
-  return `${name}${SUFFIX[flavor]}`;
+  return definitionName(name, flavor);
 }
 
-/** Points every `$ref` to a declared type at its `flavor` component. */
-function retarget(node: unknown, flavor: Flavor): unknown {
-  if (Array.isArray(node)) return node.map((n) => retarget(n, flavor));
-  if (node === null || typeof node !== 'object') return node;
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(node)) {
-    out[k] = k === '$ref' && typeof v === 'string' && v.startsWith(PREFIX) ? PREFIX + componentName(v.slice(PREFIX.length), flavor) : retarget(v, flavor);
-  }
-  return out;
-}
-
-/** Every declared type in every flavor, by component name. */
+/**
+ * Every declared type in every flavor, by component name: the codec's own schemas of each form,
+ * so the document says exactly what the compiled decoders give and the encoders take.
+ */
 export function typeComponents(types: TypeRegistry): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const name of types.names()) {
-    const codec = types.get(name);
-    const { root, defs } = codec.schemas(PREFIX);
-    const all = name in defs ? defs : { ...defs, [name]: root };
-    for (const [defName, def] of Object.entries(all)) {
-      for (const flavor of ['canonical', 'lossless', 'input'] as const) {
-        const key = componentName(defName, flavor);
+    for (const flavor of FLAVORS) {
+      const suffix = componentName('', flavor);
+      const { root, defs } = types.get(name).schemas(PREFIX, flavor);
+      const own = componentName(name, flavor);
+      const all = own in defs ? defs : { ...defs, [own]: root };
+      for (const [key, def] of Object.entries(all)) {
+        if (key in out) continue;
         // Built-in structs (CPoint, CRect…) appear among the definitions too; declared types get an example.
-        const example = types.has(defName) ? { examples: [exampleOf(types.get(defName).plan)] } : {};
-        if (!(key in out)) out[key] = { ...(retarget(def, flavor) as object), ...example };
+        const type = key.slice(0, key.length - suffix.length);
+        out[key] = types.has(type) ? { ...def, examples: [exampleOf(types.get(type).plan)] } : def;
       }
     }
   }

@@ -5,17 +5,15 @@
  * sees `placeOrder(Order): OrderAck`, not `value: unknown`.
  */
 import type { Code } from '../../core/index.js';
-import { exampleOf, type Operation, type TypeRegistry } from '../../archive/index.js';
+import { exampleOf, JSON_FORMS, type Operation, type SchemaFlavor, type TypeRegistry } from '../../archive/index.js';
 import { E } from '../error-catalog.js';
 import { documentedCodes, problemResponses } from './error-responses.js';
 import { componentName } from './type-components.js';
 import { EXAMPLE_SESSION } from './typed-examples.js';
+import { FORM_DESCRIPTION, LOSSLESS_MEDIA_TYPE } from '../schemas/shared-schemas.js';
 
 const PREFIX = '#/components/schemas/';
 const PROBLEM = `${PREFIX}Problem`;
-
-/** The media type of answers in the lossless form (`?form=lossless`). */
-export const LOSSLESS_MEDIA_TYPE = 'application/vnd.archway.lossless+json';
 
 const ON_SESSION: Code[] = [E.VALIDATION, E.MALFORMED_JSON, E.UNSUPPORTED_MEDIA_TYPE, E.PAYLOAD_TOO_LARGE, E.SESSION_NOT_FOUND, E.INVALID_STATE, E.ARCHIVE_REQUIRES_STREAM, E.OVERLOADED];
 const RECEIVING: Code[] = [E.TIMEOUT, E.PEER_CLOSED, E.ARCHIVE_DECODE, E.ARCHIVE_LIMIT];
@@ -28,14 +26,14 @@ export const TYPED_ERRORS = {
   load: [...ON_SESSION, E.UNKNOWN_TYPE, ...RECEIVING],
 } satisfies Record<string, Code[]>;
 
-const ref = (name: string, flavor: 'canonical' | 'lossless' | 'input') => ({ $ref: PREFIX + componentName(name, flavor) });
+const ref = (name: string, flavor: SchemaFlavor) => ({ $ref: PREFIX + componentName(name, flavor) });
 
 function parameters(answers: boolean) {
   return [
     { name: 'name', in: 'path', required: true, description: 'the session', schema: { type: 'string', pattern: '^(?!\\.\\.?$)[A-Za-z0-9._~-]{1,64}$' }, example: EXAMPLE_SESSION },
     { name: 'timeoutMs', in: 'query', required: false, description: 'how long to wait, in ms (default ARCHWAY_DEFAULT_TIMEOUT_MS)', schema: { type: 'integer', minimum: 1 } },
     ...(answers
-      ? [{ name: 'form', in: 'query', required: false, description: 'the JSON form of the answer: canonical (default) or lossless (forms that reproduce unusual wire bytes)', schema: { type: 'string', enum: ['canonical', 'lossless'], default: 'canonical' } }]
+      ? [{ name: 'form', in: 'query', required: false, description: FORM_DESCRIPTION, schema: { type: 'string', enum: [...JSON_FORMS], default: 'canonical' } }]
       : []),
   ];
 }

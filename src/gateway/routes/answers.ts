@@ -6,14 +6,12 @@
 import { Readable } from 'node:stream';
 import type { FastifyReply } from 'fastify';
 import { ArchwayError } from '../../core/index.js';
-import { hasLongString, jsonChunks } from '../../archive/index.js';
+import { hasLongString, jsonChunks, type JsonForm } from '../../archive/index.js';
 import type { GatewayContext } from '../gateway-context.js';
-import { LOSSLESS_MEDIA_TYPE } from '../openapi/typed-paths.js';
+import { LOSSLESS_MEDIA_TYPE } from '../schemas/shared-schemas.js';
 
 /** Strings past this length are sent in slices rather than serialized whole (bench:large). */
 const STREAM_FROM = 1024 * 1024;
-
-export type JsonForm = 'canonical' | 'lossless';
 
 /** `body` as the answer, streamed in pieces when it holds a long string (a large CByteArray's base64). */
 export function answer<T>(reply: FastifyReply, body: T, form: JsonForm = 'canonical'): T | FastifyReply {

@@ -15,7 +15,7 @@ import { BODY_ERRORS, E } from '../error-catalog.js';
 import { waitMs, type GatewayContext } from '../gateway-context.js';
 import { useJsonBodyParser } from '../plugins/json-body.js';
 import { ExchangeBody, LoadBody, Loaded, ReadBody, ReadResult, StoreBody, WriteBody, Written } from '../schemas/archive-schemas.js';
-import { described, NameParams, withExamples } from '../schemas/shared-schemas.js';
+import { described, FormQuery, inEitherForm, NameParams, withExamples } from '../schemas/shared-schemas.js';
 import { typedExample } from '../openapi/typed-examples.js';
 import { answer, bytesAnswer, forgetIfClosed } from './answers.js';
 
@@ -92,15 +92,17 @@ export const archiveRoutes: FastifyPluginAsync<GatewayContext> = async (plain, c
       description: 'A load that times out or fails to decode consumes nothing: the bytes stay for the next load.',
       params: NameParams,
       body: loadBody,
-      response: { 200: described(Loaded, 'the value received') }, errors: [...ON_SESSION, ...LOADING],
+      querystring: FormQuery,
+      response: { 200: inEitherForm(Loaded, 'the value received') }, errors: [...ON_SESSION, ...LOADING],
     },
   }, async (req, reply) => {
     const s = sessions.get(req.params.name);
     const ch = s.channel();
     const codec = codecAt(s, req.body.type, '/type');
-    const value = await ch.read(codec, { timeoutMs: waitMs(config, req.body.timeoutMs), signal: disconnectSignal(reply) });
+    const form = req.query.form ?? 'canonical';
+    const value = await ch.read(codec, { timeoutMs: waitMs(config, req.body.timeoutMs), signal: disconnectSignal(reply), form });
     metrics.message('load');
-    return answer(reply, { value });
+    return answer(reply, { value }, form);
   });
 
   app.post('/sessions/:name/exchange', {
@@ -111,7 +113,8 @@ export const archiveRoutes: FastifyPluginAsync<GatewayContext> = async (plain, c
       description: 'Calls on one session are served first-in first-out, up to the session\'s `pipeline` in flight. The timeout covers the wait for a turn and for the answer; an answer whose caller timed out is read and discarded, never handed to the next caller. An answer that does not decode fails the exchanges after it, and later exchanges answer 409 (outOfStep) until a load or raw read consumes the stray bytes.',
       params: NameParams,
       body: exchangeBody,
-      response: { 200: described(Loaded, 'the answer received') }, errors: [...ON_SESSION, ...LOADING, ...STORING],
+      querystring: FormQuery,
+      response: { 200: inEitherForm(Loaded, 'the answer received') }, errors: [...ON_SESSION, ...LOADING, ...STORING],
     },
   }, async (req, reply) => {
     const s = sessions.get(req.params.name);
@@ -121,15 +124,16 @@ export const archiveRoutes: FastifyPluginAsync<GatewayContext> = async (plain, c
     const resCodec = codecAt(s, response.type, '/response/type');
     // Outside the try: a bad timeoutMs is not a bad request value.
     const timeoutMs = waitMs(config, req.body.timeoutMs);
+    const form = req.query.form ?? 'canonical';
     let value: unknown;
     try {
-      value = await ch.exchange(reqCodec, request.value, resCodec, { timeoutMs });
+      value = await ch.exchange(reqCodec, request.value, resCodec, { timeoutMs, form });
     } catch (err) {
       await forgetIfClosed(ctx, s.name, err);
       throw ERR_VALIDATION.is(err) ? err.under('/request/value', 'body') : err;
     }
     metrics.message('exchange');
-    return answer(reply, { value });
+    return answer(reply, { value }, form);
   });
 
   app.post('/sessions/:name/write', {

@@ -15,14 +15,14 @@ import { waitMs, type GatewayContext } from '../gateway-context.js';
 import { useJsonBodyParser } from '../plugins/json-body.js';
 import { TYPED_ERRORS } from '../openapi/typed-paths.js';
 import { disconnectSignal } from '../sessions/disconnect-signal.js';
-import { SessionName } from '../schemas/shared-schemas.js';
-import { answer, forgetIfClosed, type JsonForm } from './answers.js';
+import { JsonFormSchema, SessionName } from '../schemas/shared-schemas.js';
+import { answer, forgetIfClosed } from './answers.js';
 
 const Query = Type.Object(
   {
     // Query values are text: digits here, a number for the wait (documented as an integer).
     timeoutMs: Type.Optional(Type.String({ pattern: '^[1-9][0-9]{0,8}$' })),
-    form: Type.Optional(Type.Enum(['canonical', 'lossless'])),
+    form: Type.Optional(JsonFormSchema),
   },
   { additionalProperties: false },
 );
@@ -47,11 +47,11 @@ export const typedRoutes: FastifyPluginAsync<GatewayContext> = async (plain, ctx
     const op = types.operation(req.params.operation);
     const s = sessions.get(req.params.name);
     const ch = s.channel();
-    const form: JsonForm = req.query.form ?? 'canonical';
+    const form = req.query.form ?? 'canonical';
     const timeoutMs = wait(req.query); // outside the try: a bad wait is not a bad body
     let value: unknown;
     try {
-      value = await ch.exchange(types.get(op.request), req.body, types.get(op.response), { timeoutMs });
+      value = await ch.exchange(types.get(op.request), req.body, types.get(op.response), { timeoutMs, form });
     } catch (err) {
       await forgetIfClosed(ctx, s.name, err);
       throw ERR_VALIDATION.is(err) ? err.with({ in: 'body', path: err.details.path ?? '' }) : err;
@@ -83,8 +83,8 @@ export const typedRoutes: FastifyPluginAsync<GatewayContext> = async (plain, ctx
   }, async (req, reply) => {
     const codec = typedCodec(req.method, req.url, req.params.type);
     const ch = sessions.get(req.params.name).channel();
-    const form: JsonForm = req.query.form ?? 'canonical';
-    const value = await ch.read(codec, { timeoutMs: wait(req.query), signal: disconnectSignal(reply) });
+    const form = req.query.form ?? 'canonical';
+    const value = await ch.read(codec, { timeoutMs: wait(req.query), signal: disconnectSignal(reply), form });
     metrics.message('load');
     return answer(reply, value, form);
   });

@@ -6,7 +6,7 @@
  */
 import { Type, type TSchema } from 'typebox';
 import { ErrorDetailsSchema, type Code } from '../../core/index.js';
-import { TypeExprSchema, TypeFileSchema } from '../../archive/index.js';
+import { JSON_FORMS, TypeExprSchema, TypeFileSchema } from '../../archive/index.js';
 import { allCodes } from '../error-catalog.js';
 import { SessionEvent } from './event-schemas.js';
 
@@ -109,4 +109,19 @@ export function described<T extends TSchema>(schema: T, description: string): T 
 /** The same schema with `examples` (documentation only: validation ignores them). */
 export function withExamples<T extends TSchema>(schema: T, examples: unknown[]): T {
   return { ...schema, examples } as T;
+}
+
+/** The JSON form of the values in an answer (SPEC §2 "Canonical and lossless JSON"). */
+export const FORM_DESCRIPTION = 'the JSON form of the answer: canonical (default, one shape per MFC type) or lossless (the forms that reproduce unusual wire bytes)';
+export const JsonFormSchema = Type.Enum([...JSON_FORMS], { default: 'canonical', description: FORM_DESCRIPTION });
+
+/** `?form=` on the routes that answer values. */
+export const FormQuery = Type.Object({ form: Type.Optional(JsonFormSchema) }, { additionalProperties: false });
+
+/** The media type of answers in the lossless form (`?form=lossless`). */
+export const LOSSLESS_MEDIA_TYPE = 'application/vnd.archway.lossless+json';
+
+/** A 200 answer in either form: the same schema under both media types (ad-hoc values are any JSON). */
+export function inEitherForm(schema: TSchema, description: string): { description: string; content: Record<string, { schema: TSchema }> } {
+  return { description, content: { 'application/json': { schema }, [LOSSLESS_MEDIA_TYPE]: { schema } } };
 }

@@ -3,13 +3,14 @@
  * (openapi-typescript + openapi-fetch): create a session, connect it to the demo service, call the
  * `placeOrder` operation, read the acknowledgement's message as a string, close the session.
  * Compiled strict by test/contract/generated-client.test.ts: no cast, no `any` — the document's
- * types are enough.
+ * types are enough. The client asks for `application/json` answers (openapi-fetch's media-type
+ * parameter): the canonical form; `?form=lossless` answers come as another media type.
  */
 import createClient from 'openapi-fetch';
 import type { paths } from './generated/archway.js';
 
 export async function placeOrder(baseUrl: string, demoPort: number, session: string): Promise<string> {
-  const api = createClient<paths>({ baseUrl });
+  const api = createClient<paths, 'application/json'>({ baseUrl });
   const path = { name: session };
   const created = await api.POST('/sessions', { body: { kind: 'stream', name: session } });
   if (created.error !== undefined) throw new Error(`${created.error.code}: ${created.error.message}`);
