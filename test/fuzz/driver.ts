@@ -8,9 +8,8 @@
 import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Readable } from 'node:stream';
-import { Agent } from 'undici';
 import { signature, startFuzzGateway, type FuzzGateway } from './gateway.js';
+import { createHttpClient, noAnswer, type Answer } from './http-client.js';
 import { isObject } from './json.js';
 import { guardWorks, installLookupGuard, lookups } from './lookup-guard.js';
 import { AUTH_MUTATIONS, BODY_MUTATIONS, BODYLESS_MUTATIONS, BYTES_MUTATIONS, PATH_MUTATIONS, type Mutation } from './mutate.js';
@@ -19,7 +18,7 @@ import { startPeers } from './peers.js';
 import { forRequest } from './prng.js';
 import { invalidByDocument, validRequest, type BuildContext, type FuzzRequest } from './requests.js';
 import { assertSafeBody } from './targets.js';
-import { sessionsOf, World, type Call } from './world.js';
+import { sessionsOf, World } from './world.js';
 
 export interface FuzzConfig {
   seed: number;
@@ -71,20 +70,7 @@ const LIMITS = {
   maxSessions: 300,
 };
 const ERROR_BODY_MAX = 16 * 1024;
-const RESPONSE_READ_MAX = 8 * 1024 * 1024;
 const INTERNALS = /"stack"|\n\s+at |\.(ts|js|mjs|cjs):\d+|node_modules|node:internal/;
-
-interface Answer {
-  /** Epoch ms when the request was sent and when its answer was read. */
-  sentAt?: number;
-  doneAt?: number;
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  body: Buffer;
-  truncated: boolean;
-  ms: number;
-  error?: string;
-}
 
 /** The start of a body for a report: a fresh small string (never a slice that keeps the whole body alive). */
 function preview(buf: Buffer | undefined, max = 400): string {
@@ -144,62 +130,8 @@ export async function runHttpFuzz(cfg: FuzzConfig): Promise<FuzzReport> {
   });
   const origin = gw.base;
   const gatewayPort = gw.port;
-  const agent = new Agent({ connections: concurrency * 4, keepAliveTimeout: 4000, headersTimeout: hangMs, bodyTimeout: hangMs, connectTimeout: 5000 });
-
-  async function send(method: string, path: string, headers: Record<string, string>, body: Buffer | AsyncIterable<Buffer> | undefined, sse = false): Promise<Answer> {
-    const start = performance.now();
-    const sentAt = Date.now();
-    const signal = AbortSignal.timeout(hangMs);
-    try {
-      const res = await agent.request({ origin, path, method: method as 'GET', headers, body: body === undefined || Buffer.isBuffer(body) ? body : Readable.from(body), signal });
-      const chunks: Buffer[] = [];
-      let size = 0;
-      let truncated = false;
-      const ct = String(res.headers['content-type'] ?? '');
-      if (sse && ct.startsWith('text/event-stream')) {
-        // A stream never ends by itself: its first event is enough.
-        const first = await Promise.race([
-          (async () => {
-            for await (const c of res.body) return c as Buffer;
-            return Buffer.alloc(0);
-          })(),
-          new Promise<Buffer>((r) => setTimeout(() => r(Buffer.alloc(0)), 500)),
-        ]);
-        res.body.destroy();
-        return { sentAt, doneAt: Date.now(), status: res.statusCode, headers: res.headers, body: first, truncated: true, ms: Math.round(performance.now() - start) };
-      }
-      for await (const c of res.body) {
-        size += (c as Buffer).length;
-        if (size > RESPONSE_READ_MAX) {
-          truncated = true;
-          res.body.destroy();
-          break;
-        }
-        chunks.push(c as Buffer);
-      }
-      return { sentAt, doneAt: Date.now(), status: res.statusCode, headers: res.headers, body: Buffer.concat(chunks), truncated, ms: Math.round(performance.now() - start) };
-    } catch (err) {
-      const e = err as Error & { code?: string };
-      return { status: 0, headers: {}, body: Buffer.alloc(0), truncated: false, ms: Math.round(performance.now() - start), error: `${e.name}${e.code ? ` ${e.code}` : ''}: ${e.message}` };
-    }
-  }
-
-  const call: Call = async (method, path, body, timeoutMs) => {
-    const headers: Record<string, string> = { authorization: `Bearer ${TOKEN}` };
-    if (body !== undefined) headers['content-type'] = 'application/json';
-    const a = await Promise.race([
-      send(method, path, headers, body === undefined ? undefined : Buffer.from(JSON.stringify(body))),
-      new Promise<Answer>((r) => setTimeout(() => r({ status: 0, headers: {}, body: Buffer.alloc(0), truncated: false, ms: timeoutMs ?? hangMs, error: 'setup call timed out' }), timeoutMs ?? hangMs)),
-    ]);
-    if (a.error !== undefined) throw new Error(`${method} ${path}: ${a.error}`);
-    let parsed: unknown = a.body.toString('utf8');
-    try {
-      parsed = JSON.parse(parsed as string);
-    } catch {
-      // not JSON
-    }
-    return { status: a.status, body: parsed };
-  };
+  const client = createHttpClient({ origin, connections: concurrency * 4, hangMs, token: TOKEN });
+  const { send, call } = client;
 
   // The document, as clients see it.
   const docAnswer = await call('GET', '/openapi.json');
@@ -377,7 +309,7 @@ export async function runHttpFuzz(cfg: FuzzConfig): Promise<FuzzReport> {
   const hangFinding = (name: string, err: Error, label: string) => {
     const op = model.operations.find((o) => o.key === 'DELETE /sessions/{name}') ?? model.operations[0]!;
     const req: FuzzRequest = { index: -1, op, method: 'DELETE', path: `/sessions/${encodeURIComponent(name)}`, headers: {}, label, valid: true, routed: true, badAuth: false, session: name, waitMs: 0 };
-    record(findings, 'hang', req, { status: 0, headers: {}, body: Buffer.alloc(0), truncated: false, ms: hangMs, error: err.message }, `DELETE of a session did not answer within ${hangMs} ms`);
+    record(findings, 'hang', req, noAnswer(hangMs, err.message), `DELETE of a session did not answer within ${hangMs} ms`);
   };
   /** Failures of the fuzz itself (a generator or a check that threw), with a request index. */
   const harnessErrors = new Map<string, number>();
@@ -471,7 +403,7 @@ export async function runHttpFuzz(cfg: FuzzConfig): Promise<FuzzReport> {
     log(`heap snapshot: ${writeHeapSnapshot(process.env.FUZZ_HEAPSNAPSHOT)}`);
   }
   const closed = await Promise.race([gw.close().then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), hangMs))]);
-  await agent.close().catch(() => undefined);
+  await client.close();
   await peers.close();
   const closeNote = closed ? '' : `the gateway did not close within ${hangMs} ms (app.close() waits on a session close that never ends?)`;
 
