@@ -8,17 +8,21 @@
 import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { signature, startFuzzGateway, type FuzzGateway } from './gateway.js';
-import { createHttpClient, noAnswer, type Answer } from './http-client.js';
+import { answerChecker } from './answer-check.js';
+import { Findings, showAnswer, showRequest, type Finding } from './findings.js';
+import { startFuzzGateway, type FuzzGateway } from './gateway.js';
+import { createHttpClient, noAnswer } from './http-client.js';
 import { isObject } from './json.js';
 import { guardWorks, installLookupGuard, lookups } from './lookup-guard.js';
 import { AUTH_MUTATIONS, BODY_MUTATIONS, BODYLESS_MUTATIONS, BYTES_MUTATIONS, PATH_MUTATIONS, type Mutation } from './mutate.js';
 import { ApiModel, type Operation } from './openapi-model.js';
 import { startPeers } from './peers.js';
 import { forRequest } from './prng.js';
-import { invalidByDocument, validRequest, type BuildContext, type FuzzRequest } from './requests.js';
+import { validRequest, type BuildContext, type FuzzRequest } from './requests.js';
 import { assertSafeBody } from './targets.js';
 import { sessionsOf, World } from './world.js';
+
+export type { Finding } from './findings.js';
 
 export interface FuzzConfig {
   seed: number;
@@ -35,17 +39,6 @@ export interface FuzzConfig {
   reportFile?: string;
   /** Log every request whose operation key matches (e.g. /store$/) with its answer. */
   trace?: RegExp;
-}
-
-export interface Finding {
-  kind: string;
-  op: string;
-  status?: number;
-  code?: string;
-  detail: string;
-  count: number;
-  labels: Set<string>;
-  example: { index: number; request: string; answer: string };
 }
 
 export interface FuzzReport {
@@ -69,47 +62,6 @@ const LIMITS = {
   maxBufferedBytes: 256 * 1024,
   maxSessions: 300,
 };
-const ERROR_BODY_MAX = 16 * 1024;
-const INTERNALS = /"stack"|\n\s+at |\.(ts|js|mjs|cjs):\d+|node_modules|node:internal/;
-
-/** The start of a body for a report: a fresh small string (never a slice that keeps the whole body alive). */
-function preview(buf: Buffer | undefined, max = 400): string {
-  if (buf === undefined) return '(none)';
-  const head = buf.subarray(0, max * 4);
-  let valid = true;
-  try {
-    new TextDecoder('utf-8', { fatal: true }).decode(head, { stream: head.length < buf.length });
-  } catch {
-    valid = false;
-  }
-  let shown = Array.from(valid ? head.toString('utf8') : head.toString('latin1')).slice(0, max).join('');
-  // oxlint-disable-next-line no-control-regex -- control characters are what this escapes
-  shown = shown.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\ud800-\udfff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-  const note = valid ? '' : ' [invalid UTF-8; bytes shown as latin1]';
-  return `${shown}${buf.length > max ? `…(${buf.length} bytes)` : ''}${note}`;
-}
-
-function showRequest(req: FuzzRequest, world: World): string {
-  const path = req.path.length > 200 ? `${Array.from(req.path.slice(0, 120)).join('')}…(${req.path.length} chars)` : req.path;
-  const hdr = Object.entries(req.headers)
-    .filter(([k]) => k !== 'authorization')
-    .map(([k, v]) => `${k}: ${v}`)
-    .join('; ');
-  const auth = req.badAuth ? ` [${req.label}]` : '';
-  const body = req.bodyPreview ?? (Buffer.isBuffer(req.body) ? preview(req.body) : req.body === undefined ? '(no body)' : '(stream)');
-  const session = req.session !== undefined ? `  session ${JSON.stringify(req.session.slice(0, 40))}: ${world.label(req.session)}\n` : '';
-  return `#${req.index} ${req.method} ${path}${auth}  (${req.label})\n${session}    ${hdr === '' ? '' : `${hdr}\n    `}body: ${body}`;
-}
-
-function showAnswer(a: Answer): string {
-  if (a.error !== undefined) return `no answer after ${a.ms} ms: ${a.error}`;
-  return `${a.status} ${String(a.headers['content-type'] ?? '(no content type)')} in ${a.ms} ms: ${preview(a.body, 500)}`;
-}
-
-/** A copy that shares no memory with a larger string (V8 keeps a slice's parent alive). */
-const fresh = (s: string) => Buffer.from(s, 'utf8').toString('utf8');
-
-const labelClass = (label: string) => label.split(' at ')[0]!.replace(/\d{2,}/g, 'N').replace(/"[^"]{12,}"/g, '"…"').slice(0, 70);
 
 export async function runHttpFuzz(cfg: FuzzConfig): Promise<FuzzReport> {
   const log = cfg.log ?? ((l: string) => process.stdout.write(`${l}\n`));
@@ -142,8 +94,8 @@ export async function runHttpFuzz(cfg: FuzzConfig): Promise<FuzzReport> {
   await world.learnTypes(call);
   log(`http-fuzz: seed ${cfg.seed}, ${cfg.requests} requests, ${model.operations.length} operations, ${world.types.length} type expressions with known values, concurrency ${concurrency}`);
 
-  const findings = new Map<string, Finding>();
-  const notes = new Map<string, Finding>();
+  const findings = new Findings(world);
+  const notes = new Findings(world);
   const perOperation = new Map<string, { sent: number; valid: number; statuses: Map<number, number> }>();
   for (const op of model.operations) perOperation.set(op.key, { sent: 0, valid: 0, statuses: new Map() });
   const memory: { at: number; rss: number; heap: number; external: number; arrayBuffers: number }[] = [];
@@ -156,119 +108,7 @@ export async function runHttpFuzz(cfg: FuzzConfig): Promise<FuzzReport> {
   };
   sampleMemory(0, true);
 
-  const record = (into: Map<string, Finding>, kind: string, req: FuzzRequest, a: Answer, detail: string, code?: string) => {
-    const key = `${kind}|${req.op.key}|${a.status}|${code ?? ''}|${detail}`;
-    let f = into.get(key);
-    if (f === undefined) {
-      f = { kind, op: req.op.key, status: a.status || undefined, code: code === undefined ? undefined : fresh(code.slice(0, 80)), detail: fresh(detail), count: 0, labels: new Set(), example: { index: req.index, request: fresh(showRequest(req, world)), answer: fresh(showAnswer(a)) } };
-      into.set(key, f);
-    }
-    f.count++;
-    if (f.labels.size < 6) f.labels.add(fresh(labelClass(req.label)));
-  };
-
-  /** Every check of an answer against the document. */
-  const check = (req0: FuzzRequest, a: Answer) => {
-    // A path made hostile may reach another route (GET /sessions/ is GET /sessions/{name} with an
-    // empty name) or none: it is judged against what it reaches.
-    const reached = req0.routed ? req0.op : model.match(req0.method, req0.path);
-    const req = reached === undefined || reached === req0.op ? req0 : { ...req0, op: reached, label: `${req0.label} (reaches ${reached.key})` };
-    const op = req.op;
-    const fail = (kind: string, detail: string, code?: string) => record(findings, kind, req, a, detail, code);
-    if (a.error !== undefined) {
-      if (/timeout|aborted/i.test(a.error) && a.ms >= hangMs - 50) fail('hang', `no answer within ${hangMs} ms (the request asked to wait ${req.waitMs} ms)`);
-      else fail('no-answer', a.error.replace(/\d+/g, 'N').slice(0, 120));
-      return;
-    }
-    const text = a.body.toString('utf8');
-    if (a.status === 500) {
-      // The gateway logged the cause: the first unclaimed error line while this request was open.
-      const logged = gw.errors.find((e) => !e.claimed && e.time >= (a.sentAt ?? 0) - 1 && e.time <= (a.doneAt ?? Date.now()) + 1);
-      if (logged !== undefined) logged.claimed = true;
-      fail('500', logged === undefined ? `(nothing logged) ${labelClass(req.label)}` : `logged ${signature(logged)}`);
-    }
-    if (req.badAuth && op.answers.has('401') && a.status !== 401) fail('auth', `a request with ${req.label} answered ${a.status}, not 401`);
-    let documented = reached === undefined ? undefined : model.answerFor(op, a.status);
-    if (reached === undefined) {
-      // No route has this path: only ROUTE_NOT_FOUND (404) is right.
-      if (a.status === 404) documented = { status: '404', description: '', media: new Map([['application/json', undefined]]), codes: ['ROUTE_NOT_FOUND'], codesFrom: 'none' };
-    }
-    if (documented === undefined) {
-      let code = '';
-      try {
-        code = String(JSON.parse(text).code ?? '');
-      } catch {
-        // not JSON
-      }
-      if (a.status !== 500) {
-        const where = reached === undefined ? 'a path that matches no route of the document (only 404 ROUTE_NOT_FOUND fits)' : `this operation (documented: ${[...op.answers.keys()].join(', ')})`;
-        fail('undocumented-status', `status ${a.status}${code === '' ? '' : ` (${code})`} is not documented for ${where}`, code);
-      }
-      return;
-    }
-    if (a.status >= 200 && a.status < 300 && !req.valid && !req.badAuth) {
-      const why = invalidByDocument(req, { model, bodyLimit: LIMITS.bodyLimit });
-      if (why !== undefined) fail('accepted-invalid', `a request the document calls invalid was answered ${a.status}: ${why.replace(/\d{2,}/g, 'N')}`);
-    }
-    const ct = String(a.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
-    if (documented.media.size > 0 && !documented.media.has(ct) && !documented.media.has('*/*')) {
-      fail('media-type', `content type ${JSON.stringify(ct)} is not documented for ${a.status} (documented: ${[...documented.media.keys()].join(', ')})`);
-      return;
-    }
-    const schemaPointer = documented.media.get(ct);
-    const isJson = ct === 'application/json' || ct.endsWith('+json');
-    let body: unknown = text;
-    if (isJson && !a.truncated) {
-      try {
-        body = JSON.parse(text);
-      } catch {
-        fail('not-json', `a ${a.status} ${ct} body that does not parse`);
-        return;
-      }
-      if (schemaPointer !== undefined) {
-        const v = model.validator(schemaPointer);
-        let fits = true;
-        try {
-          fits = v(body) as boolean;
-        } catch (err) {
-          fail('schema', `the body could not be validated: ${(err as Error).message}`);
-        }
-        if (!fits) {
-          const e = v.errors![0]!;
-          const where = e.instancePath.replace(/\/\d+(?=\/|$)/g, '/i');
-          fail('schema', `body${where} ${e.message ?? e.keyword}${e.keyword === 'additionalProperties' ? ` (${String((e.params as { additionalProperty?: string }).additionalProperty)})` : ''}`);
-        }
-      }
-    }
-    if (a.status >= 400) {
-      if (INTERNALS.test(text)) fail('internals', 'the error body shows a stack trace or a source location');
-      if (a.body.length > ERROR_BODY_MAX) {
-        let code = '';
-        try {
-          code = String(JSON.parse(text).code);
-        } catch {
-          // not JSON
-        }
-        fail('oversized-error', `${a.status} ${code} error bodies over ${ERROR_BODY_MAX / 1024} KiB: the message quotes the input`, code);
-      }
-      const p = body as Record<string, unknown>;
-      if (p === null || typeof p !== 'object') fail('problem', `a ${a.status} error body that is not a problem object`);
-      else {
-        if (p.statusCode !== a.status) fail('problem', `statusCode ${JSON.stringify(p.statusCode)} differs from the HTTP status`);
-        if (typeof p.code !== 'string' || typeof p.message !== 'string' || p.message === '') fail('problem', 'an error body without a code or a message');
-        else if (documented.codes !== undefined && !documented.codes.includes(p.code)) {
-          fail('undocumented-code', `code ${p.code} is not among the ${a.status} codes documented for this operation (${documented.codes.join(', ')}; from ${documented.codesFrom})`, p.code);
-        }
-        if (req.valid && req.typedFit === true && a.status === 400 && p.code === 'VALIDATION' && /value/.test(String(p.path ?? ''))) {
-          const what = String(p.message).replace(/"[^"]*"/g, '"…"').replace(/-?\d[\d.e+-]*/g, 'N').slice(0, 110);
-          record(notes, 'type-schema', req, a, `a value that fits its type's published schema (GET /types/{name}) refused: ${what}`, 'VALIDATION');
-        } else if (req.valid && [400, 413, 415].includes(a.status) && ['VALIDATION', 'MALFORMED_JSON', 'UNSUPPORTED_MEDIA_TYPE', 'PAYLOAD_TOO_LARGE'].includes(String(p.code))) {
-          const where = String(p.path ?? '').replace(/\/\d+(?=\/|$)/g, '/i');
-          record(notes, 'valid-refused', req, a, `${String(p.code)}${p.in === undefined ? '' : ` in ${String(p.in)}`} at ${where === '' ? '(root)' : where}`, String(p.code));
-        }
-      }
-    }
-  };
+  const check = answerChecker({ model, hangMs, bodyLimit: LIMITS.bodyLimit, gatewayErrors: gw.errors, findings, notes });
 
   const mutationGroups = (op: Operation): [number, Mutation[]][] => [
     [op.body !== undefined ? 26 : 0, BODY_MUTATIONS],
@@ -309,7 +149,7 @@ export async function runHttpFuzz(cfg: FuzzConfig): Promise<FuzzReport> {
   const hangFinding = (name: string, err: Error, label: string) => {
     const op = model.operations.find((o) => o.key === 'DELETE /sessions/{name}') ?? model.operations[0]!;
     const req: FuzzRequest = { index: -1, op, method: 'DELETE', path: `/sessions/${encodeURIComponent(name)}`, headers: {}, label, valid: true, routed: true, badAuth: false, session: name, waitMs: 0 };
-    record(findings, 'hang', req, noAnswer(hangMs, err.message), `DELETE of a session did not answer within ${hangMs} ms`);
+    findings.record('hang', req, noAnswer(hangMs, err.message), `DELETE of a session did not answer within ${hangMs} ms`);
   };
   /** Failures of the fuzz itself (a generator or a check that threw), with a request index. */
   const harnessErrors = new Map<string, number>();
@@ -408,13 +248,13 @@ export async function runHttpFuzz(cfg: FuzzConfig): Promise<FuzzReport> {
   const closeNote = closed ? '' : `the gateway did not close within ${hangMs} ms (app.close() waits on a session close that never ends?)`;
 
   const safetyViolations = [...lookups.violations.entries()].map(([n, c]) => `${n} ×${c}`);
-  const text = summarize({ gatewayState, harnessErrors, cfg, sent, durationMs, perOperation, findings: [...findings.values()], notes: [...notes.values()], memory, health, typesSize, closeNote, world, safetyViolations, model });
+  const text = summarize({ gatewayState, harnessErrors, cfg, sent, durationMs, perOperation, findings: findings.list(), notes: notes.list(), memory, health, typesSize, closeNote, world, safetyViolations, model });
   const reportFile = cfg.reportFile ?? join(tmpdir(), `archway-http-fuzz-seed${cfg.seed}-${cfg.requests}.txt`);
   writeFileSync(reportFile, text);
-  const all = [...findings.values()];
+  const all = findings.list();
   if (!closed) all.push({ kind: 'close-hang', op: '(gateway)', detail: closeNote, count: 1, labels: new Set(), example: { index: -1, request: 'app.close() (as SIGTERM does)', answer: `none within ${hangMs} ms` } });
   for (const [e, i] of harnessErrors) all.push({ kind: 'fuzz-error', op: '(fuzz)', detail: e, count: 1, labels: new Set(), example: { index: i, request: '', answer: '' } });
-  return { sent, durationMs, perOperation, findings: all, notes: [...notes.values()], text, reportFile, safetyViolations };
+  return { sent, durationMs, perOperation, findings: all, notes: notes.list(), text, reportFile, safetyViolations };
 }
 
 function summarize(r: {
