@@ -18,6 +18,7 @@ import { AUTH_MUTATIONS, BODY_MUTATIONS, BODYLESS_MUTATIONS, BYTES_MUTATIONS, PA
 import { ApiModel, type Operation } from './openapi-model.js';
 import { startPeers } from './peers.js';
 import { forRequest } from './prng.js';
+import { summarize, type MemorySample, type OperationStats } from './report-text.js';
 import { validRequest, type BuildContext, type FuzzRequest } from './requests.js';
 import { assertSafeBody } from './targets.js';
 import { sessionsOf, World } from './world.js';
@@ -44,7 +45,7 @@ export interface FuzzConfig {
 export interface FuzzReport {
   sent: number;
   durationMs: number;
-  perOperation: Map<string, { sent: number; valid: number; statuses: Map<number, number> }>;
+  perOperation: Map<string, OperationStats>;
   findings: Finding[];
   notes: Finding[];
   text: string;
@@ -96,9 +97,9 @@ export async function runHttpFuzz(cfg: FuzzConfig): Promise<FuzzReport> {
 
   const findings = new Findings(world);
   const notes = new Findings(world);
-  const perOperation = new Map<string, { sent: number; valid: number; statuses: Map<number, number> }>();
+  const perOperation = new Map<string, OperationStats>();
   for (const op of model.operations) perOperation.set(op.key, { sent: 0, valid: 0, statuses: new Map() });
-  const memory: { at: number; rss: number; heap: number; external: number; arrayBuffers: number }[] = [];
+  const memory: MemorySample[] = [];
   const health: number[] = [];
   const gc = (globalThis as { gc?: () => void }).gc;
   const sampleMemory = (at: number, collect = false) => {
@@ -248,59 +249,11 @@ export async function runHttpFuzz(cfg: FuzzConfig): Promise<FuzzReport> {
   const closeNote = closed ? '' : `the gateway did not close within ${hangMs} ms (app.close() waits on a session close that never ends?)`;
 
   const safetyViolations = [...lookups.violations.entries()].map(([n, c]) => `${n} ×${c}`);
-  const text = summarize({ gatewayState, harnessErrors, cfg, sent, durationMs, perOperation, findings: findings.list(), notes: notes.list(), memory, health, typesSize, closeNote, world, safetyViolations, model });
+  const text = summarize({ gatewayState, harnessErrors, seed: cfg.seed, sent, durationMs, perOperation, findings: findings.list(), notes: notes.list(), memory, health, typesSize, closeNote, world, safetyViolations, model });
   const reportFile = cfg.reportFile ?? join(tmpdir(), `archway-http-fuzz-seed${cfg.seed}-${cfg.requests}.txt`);
   writeFileSync(reportFile, text);
   const all = findings.list();
   if (!closed) all.push({ kind: 'close-hang', op: '(gateway)', detail: closeNote, count: 1, labels: new Set(), example: { index: -1, request: 'app.close() (as SIGTERM does)', answer: `none within ${hangMs} ms` } });
   for (const [e, i] of harnessErrors) all.push({ kind: 'fuzz-error', op: '(fuzz)', detail: e, count: 1, labels: new Set(), example: { index: i, request: '', answer: '' } });
   return { sent, durationMs, perOperation, findings: all, notes: notes.list(), text, reportFile, safetyViolations };
-}
-
-function summarize(r: {
-  gatewayState: string;
-  harnessErrors: Map<string, number>;
-  cfg: FuzzConfig; sent: number; durationMs: number; perOperation: FuzzReport['perOperation']; findings: Finding[]; notes: Finding[];
-  memory: { at: number; rss: number; heap: number; external: number; arrayBuffers: number }[]; health: number[]; typesSize: number; closeNote: string; world: World; safetyViolations: string[]; model: ApiModel;
-}): string {
-  const MiB = (n: number) => `${(n / 2 ** 20).toFixed(0)} MiB`;
-  const lines: string[] = [];
-  lines.push(`HTTP fuzz of the OpenAPI document: seed ${r.cfg.seed}, ${r.sent} requests in ${(r.durationMs / 1000).toFixed(1)} s (${Math.round(r.sent / (r.durationMs / 1000))}/s), ${r.model.operations.length} operations`);
-  lines.push('');
-  lines.push('requests per operation (valid by the document / all) and statuses seen:');
-  for (const [op, s] of r.perOperation) {
-    const statuses = [...s.statuses.entries()].sort((a, b) => a[0] - b[0]).map(([k, v]) => `${k === 0 ? 'none' : k}×${v}`).join(' ');
-    lines.push(`  ${op.padEnd(40)} ${String(s.valid).padStart(5)} / ${String(s.sent).padEnd(5)} ${statuses}`);
-  }
-  const sorted = (xs: number[]) => [...xs].sort((a, b) => a - b);
-  const h = sorted(r.health);
-  const pct = (p: number) => (h.length === 0 ? 0 : h[Math.min(h.length - 1, Math.floor(p * h.length))]!);
-  const peak = r.memory.reduce((m, x) => Math.max(m, x.rss), 0);
-  lines.push('');
-  lines.push(`memory (this process: the gateway and the fuzz${typeof (globalThis as { gc?: unknown }).gc === 'function' ? '; first and last samples after a full GC' : ''}): rss ${MiB(r.memory[0]!.rss)} at the start, peak ${MiB(peak)}, ${MiB(r.memory[r.memory.length - 1]!.rss)} at the end after closing every session; heap ${MiB(r.memory[0]!.heap)} → ${MiB(r.memory[r.memory.length - 1]!.heap)}, array buffers ${MiB(r.memory[0]!.arrayBuffers)} → ${MiB(r.memory[r.memory.length - 1]!.arrayBuffers)}, external ${MiB(r.memory[0]!.external)} → ${MiB(r.memory[r.memory.length - 1]!.external)}; ${r.gatewayState}`);
-  lines.push(`GET /health between rounds: p50 ${pct(0.5).toFixed(1)} ms, p99 ${pct(0.99).toFixed(1)} ms, max ${(h[h.length - 1] ?? 0).toFixed(1)} ms; GET /types at the end: ${(r.typesSize / 1024).toFixed(0)} KiB`);
-  lines.push(`name lookups seen by the guard: ${[...lookups.names.entries()].map(([n, c]) => `${n}×${c}`).join(', ') || 'none'}`);
-  lines.push(`safety: ${r.safetyViolations.length === 0 ? 'no lookup outside the loopback pool' : `LOOKUPS OUTSIDE THE POOL: ${r.safetyViolations.join(', ')}`}`);
-  if (r.world.setupErrors.size > 0) lines.push(`fixture set-up problems: ${[...r.world.setupErrors.entries()].map(([k, c]) => `${k} ×${c}`).join('; ')}`);
-  if (r.closeNote !== '') lines.push(`closing: ${r.closeNote}`);
-  for (const [e, i] of r.harnessErrors) lines.push(`FUZZ ERROR (a bug of the fuzz, request #${i}): ${e}`);
-  lines.push('');
-  const byKind = new Map<string, number>();
-  for (const f of r.findings) byKind.set(f.kind, (byKind.get(f.kind) ?? 0) + f.count);
-  lines.push(`${r.findings.length} distinct findings (${[...byKind.entries()].map(([k, c]) => `${k}: ${c}`).join(', ') || 'none'}):`);
-  const order = ['500', 'hang', 'no-answer', 'accepted-invalid', 'undocumented-status', 'undocumented-code', 'schema', 'media-type', 'not-json', 'problem', 'internals', 'oversized-error', 'auth'];
-  const fs = [...r.findings].sort((a, b) => order.indexOf(a.kind) - order.indexOf(b.kind) || a.op.localeCompare(b.op) || b.count - a.count);
-  for (const [i, f] of fs.entries()) {
-    lines.push('');
-    lines.push(`${i + 1}. [${f.kind}] ${f.op}: ${f.detail}  ×${f.count}`);
-    lines.push(`   mutations: ${[...f.labels].join(' | ')}`);
-    lines.push(`   request ${f.example.request.replace(/\n/g, '\n   ')}`);
-    lines.push(`   answer  ${f.example.answer}`);
-  }
-  if (r.notes.length > 0) {
-    lines.push('');
-    lines.push(`notes (not failures): requests valid by the document that the gateway refused, so the document is looser than the code:`);
-    for (const n of [...r.notes].sort((a, b) => b.count - a.count).slice(0, 40)) lines.push(`  - ${n.op}: ${n.detail} ×${n.count}  e.g. #${n.example.index}`);
-  }
-  return lines.join('\n');
 }
