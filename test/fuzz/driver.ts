@@ -8,6 +8,7 @@
 import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { until } from '../support/until.js';
 import { answerChecker } from './answer-check.js';
 import { Findings, showAnswer, showRequest, type Finding } from './findings.js';
 import { startFuzzGateway, type FuzzGateway } from './gateway.js';
@@ -230,13 +231,18 @@ export async function runHttpFuzz(cfg: FuzzConfig): Promise<FuzzReport> {
   } catch {
     // reported by the close below if it matters
   }
-  await new Promise((r) => setTimeout(r, 200));
+  // A session may still be closing after its DELETE: poll until none is listed, for 5 s at most;
+  // the count last seen is reported (-1: GET /sessions itself failed).
   let sessionsLeft = -1;
-  try {
-    sessionsLeft = sessionsOf(await call('GET', '/sessions', undefined, 5000)).length;
-  } catch {
-    // reported as -1
-  }
+  const noSessionLeft = async () => {
+    try {
+      sessionsLeft = sessionsOf(await call('GET', '/sessions', undefined, 5000)).length;
+    } catch {
+      sessionsLeft = -1;
+    }
+    return sessionsLeft === 0;
+  };
+  await until(noSessionLeft, 'GET /sessions lists no session', 5000).catch(() => undefined);
   const gatewayState = `the gateway lists ${typesCount} types (GET /types) and ${sessionsLeft} sessions after the clean-up`;
   sampleMemory(sent, true);
   if (process.env.FUZZ_HEAPSNAPSHOT !== undefined) {
