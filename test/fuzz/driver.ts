@@ -8,18 +8,23 @@
 import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Readable } from 'node:stream';
-import { Agent } from 'undici';
-import { signature, startFuzzGateway, type FuzzGateway } from './gateway.js';
+import { until } from '../support/until.js';
+import { answerChecker } from './answer-check.js';
+import { Findings, showAnswer, showRequest, type Finding } from './findings.js';
+import { startFuzzGateway, type FuzzGateway } from './gateway.js';
+import { createHttpClient, noAnswer } from './http-client.js';
 import { isObject } from './json.js';
 import { guardWorks, installLookupGuard, lookups } from './lookup-guard.js';
 import { AUTH_MUTATIONS, BODY_MUTATIONS, BODYLESS_MUTATIONS, BYTES_MUTATIONS, PATH_MUTATIONS, type Mutation } from './mutate.js';
 import { ApiModel, type Operation } from './openapi-model.js';
 import { startPeers } from './peers.js';
 import { forRequest } from './prng.js';
-import { invalidByDocument, validRequest, type BuildContext, type FuzzRequest } from './requests.js';
+import { summarize, type MemorySample, type OperationStats } from './report-text.js';
+import { validRequest, type BuildContext, type FuzzRequest } from './requests.js';
 import { assertSafeBody } from './targets.js';
-import { sessionsOf, World, type Call } from './world.js';
+import { sessionsOf, World } from './world.js';
+
+export type { Finding } from './findings.js';
 
 export interface FuzzConfig {
   seed: number;
@@ -38,21 +43,10 @@ export interface FuzzConfig {
   trace?: RegExp;
 }
 
-export interface Finding {
-  kind: string;
-  op: string;
-  status?: number;
-  code?: string;
-  detail: string;
-  count: number;
-  labels: Set<string>;
-  example: { index: number; request: string; answer: string };
-}
-
 export interface FuzzReport {
   sent: number;
   durationMs: number;
-  perOperation: Map<string, { sent: number; valid: number; statuses: Map<number, number> }>;
+  perOperation: Map<string, OperationStats>;
   findings: Finding[];
   notes: Finding[];
   text: string;
@@ -70,60 +64,6 @@ const LIMITS = {
   maxBufferedBytes: 256 * 1024,
   maxSessions: 300,
 };
-const ERROR_BODY_MAX = 16 * 1024;
-const RESPONSE_READ_MAX = 8 * 1024 * 1024;
-const INTERNALS = /"stack"|\n\s+at |\.(ts|js|mjs|cjs):\d+|node_modules|node:internal/;
-
-interface Answer {
-  /** Epoch ms when the request was sent and when its answer was read. */
-  sentAt?: number;
-  doneAt?: number;
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  body: Buffer;
-  truncated: boolean;
-  ms: number;
-  error?: string;
-}
-
-/** The start of a body for a report: a fresh small string (never a slice that keeps the whole body alive). */
-function preview(buf: Buffer | undefined, max = 400): string {
-  if (buf === undefined) return '(none)';
-  const head = buf.subarray(0, max * 4);
-  let valid = true;
-  try {
-    new TextDecoder('utf-8', { fatal: true }).decode(head, { stream: head.length < buf.length });
-  } catch {
-    valid = false;
-  }
-  let shown = Array.from(valid ? head.toString('utf8') : head.toString('latin1')).slice(0, max).join('');
-  // oxlint-disable-next-line no-control-regex -- control characters are what this escapes
-  shown = shown.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\ud800-\udfff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-  const note = valid ? '' : ' [invalid UTF-8; bytes shown as latin1]';
-  return `${shown}${buf.length > max ? `…(${buf.length} bytes)` : ''}${note}`;
-}
-
-function showRequest(req: FuzzRequest, world: World): string {
-  const path = req.path.length > 200 ? `${Array.from(req.path.slice(0, 120)).join('')}…(${req.path.length} chars)` : req.path;
-  const hdr = Object.entries(req.headers)
-    .filter(([k]) => k !== 'authorization')
-    .map(([k, v]) => `${k}: ${v}`)
-    .join('; ');
-  const auth = req.badAuth ? ` [${req.label}]` : '';
-  const body = req.bodyPreview ?? (Buffer.isBuffer(req.body) ? preview(req.body) : req.body === undefined ? '(no body)' : '(stream)');
-  const session = req.session !== undefined ? `  session ${JSON.stringify(req.session.slice(0, 40))}: ${world.label(req.session)}\n` : '';
-  return `#${req.index} ${req.method} ${path}${auth}  (${req.label})\n${session}    ${hdr === '' ? '' : `${hdr}\n    `}body: ${body}`;
-}
-
-function showAnswer(a: Answer): string {
-  if (a.error !== undefined) return `no answer after ${a.ms} ms: ${a.error}`;
-  return `${a.status} ${String(a.headers['content-type'] ?? '(no content type)')} in ${a.ms} ms: ${preview(a.body, 500)}`;
-}
-
-/** A copy that shares no memory with a larger string (V8 keeps a slice's parent alive). */
-const fresh = (s: string) => Buffer.from(s, 'utf8').toString('utf8');
-
-const labelClass = (label: string) => label.split(' at ')[0]!.replace(/\d{2,}/g, 'N').replace(/"[^"]{12,}"/g, '"…"').slice(0, 70);
 
 export async function runHttpFuzz(cfg: FuzzConfig): Promise<FuzzReport> {
   const log = cfg.log ?? ((l: string) => process.stdout.write(`${l}\n`));
@@ -144,62 +84,8 @@ export async function runHttpFuzz(cfg: FuzzConfig): Promise<FuzzReport> {
   });
   const origin = gw.base;
   const gatewayPort = gw.port;
-  const agent = new Agent({ connections: concurrency * 4, keepAliveTimeout: 4000, headersTimeout: hangMs, bodyTimeout: hangMs, connectTimeout: 5000 });
-
-  async function send(method: string, path: string, headers: Record<string, string>, body: Buffer | AsyncIterable<Buffer> | undefined, sse = false): Promise<Answer> {
-    const start = performance.now();
-    const sentAt = Date.now();
-    const signal = AbortSignal.timeout(hangMs);
-    try {
-      const res = await agent.request({ origin, path, method: method as 'GET', headers, body: body === undefined || Buffer.isBuffer(body) ? body : Readable.from(body), signal });
-      const chunks: Buffer[] = [];
-      let size = 0;
-      let truncated = false;
-      const ct = String(res.headers['content-type'] ?? '');
-      if (sse && ct.startsWith('text/event-stream')) {
-        // A stream never ends by itself: its first event is enough.
-        const first = await Promise.race([
-          (async () => {
-            for await (const c of res.body) return c as Buffer;
-            return Buffer.alloc(0);
-          })(),
-          new Promise<Buffer>((r) => setTimeout(() => r(Buffer.alloc(0)), 500)),
-        ]);
-        res.body.destroy();
-        return { sentAt, doneAt: Date.now(), status: res.statusCode, headers: res.headers, body: first, truncated: true, ms: Math.round(performance.now() - start) };
-      }
-      for await (const c of res.body) {
-        size += (c as Buffer).length;
-        if (size > RESPONSE_READ_MAX) {
-          truncated = true;
-          res.body.destroy();
-          break;
-        }
-        chunks.push(c as Buffer);
-      }
-      return { sentAt, doneAt: Date.now(), status: res.statusCode, headers: res.headers, body: Buffer.concat(chunks), truncated, ms: Math.round(performance.now() - start) };
-    } catch (err) {
-      const e = err as Error & { code?: string };
-      return { status: 0, headers: {}, body: Buffer.alloc(0), truncated: false, ms: Math.round(performance.now() - start), error: `${e.name}${e.code ? ` ${e.code}` : ''}: ${e.message}` };
-    }
-  }
-
-  const call: Call = async (method, path, body, timeoutMs) => {
-    const headers: Record<string, string> = { authorization: `Bearer ${TOKEN}` };
-    if (body !== undefined) headers['content-type'] = 'application/json';
-    const a = await Promise.race([
-      send(method, path, headers, body === undefined ? undefined : Buffer.from(JSON.stringify(body))),
-      new Promise<Answer>((r) => setTimeout(() => r({ status: 0, headers: {}, body: Buffer.alloc(0), truncated: false, ms: timeoutMs ?? hangMs, error: 'setup call timed out' }), timeoutMs ?? hangMs)),
-    ]);
-    if (a.error !== undefined) throw new Error(`${method} ${path}: ${a.error}`);
-    let parsed: unknown = a.body.toString('utf8');
-    try {
-      parsed = JSON.parse(parsed as string);
-    } catch {
-      // not JSON
-    }
-    return { status: a.status, body: parsed };
-  };
+  const client = createHttpClient({ origin, connections: concurrency * 4, hangMs, token: TOKEN });
+  const { send, call } = client;
 
   // The document, as clients see it.
   const docAnswer = await call('GET', '/openapi.json');
@@ -210,11 +96,11 @@ export async function runHttpFuzz(cfg: FuzzConfig): Promise<FuzzReport> {
   await world.learnTypes(call);
   log(`http-fuzz: seed ${cfg.seed}, ${cfg.requests} requests, ${model.operations.length} operations, ${world.types.length} type expressions with known values, concurrency ${concurrency}`);
 
-  const findings = new Map<string, Finding>();
-  const notes = new Map<string, Finding>();
-  const perOperation = new Map<string, { sent: number; valid: number; statuses: Map<number, number> }>();
+  const findings = new Findings(world);
+  const notes = new Findings(world);
+  const perOperation = new Map<string, OperationStats>();
   for (const op of model.operations) perOperation.set(op.key, { sent: 0, valid: 0, statuses: new Map() });
-  const memory: { at: number; rss: number; heap: number; external: number; arrayBuffers: number }[] = [];
+  const memory: MemorySample[] = [];
   const health: number[] = [];
   const gc = (globalThis as { gc?: () => void }).gc;
   const sampleMemory = (at: number, collect = false) => {
@@ -224,119 +110,7 @@ export async function runHttpFuzz(cfg: FuzzConfig): Promise<FuzzReport> {
   };
   sampleMemory(0, true);
 
-  const record = (into: Map<string, Finding>, kind: string, req: FuzzRequest, a: Answer, detail: string, code?: string) => {
-    const key = `${kind}|${req.op.key}|${a.status}|${code ?? ''}|${detail}`;
-    let f = into.get(key);
-    if (f === undefined) {
-      f = { kind, op: req.op.key, status: a.status || undefined, code: code === undefined ? undefined : fresh(code.slice(0, 80)), detail: fresh(detail), count: 0, labels: new Set(), example: { index: req.index, request: fresh(showRequest(req, world)), answer: fresh(showAnswer(a)) } };
-      into.set(key, f);
-    }
-    f.count++;
-    if (f.labels.size < 6) f.labels.add(fresh(labelClass(req.label)));
-  };
-
-  /** Every check of an answer against the document. */
-  const check = (req0: FuzzRequest, a: Answer) => {
-    // A path made hostile may reach another route (GET /sessions/ is GET /sessions/{name} with an
-    // empty name) or none: it is judged against what it reaches.
-    const reached = req0.routed ? req0.op : model.match(req0.method, req0.path);
-    const req = reached === undefined || reached === req0.op ? req0 : { ...req0, op: reached, label: `${req0.label} (reaches ${reached.key})` };
-    const op = req.op;
-    const fail = (kind: string, detail: string, code?: string) => record(findings, kind, req, a, detail, code);
-    if (a.error !== undefined) {
-      if (/timeout|aborted/i.test(a.error) && a.ms >= hangMs - 50) fail('hang', `no answer within ${hangMs} ms (the request asked to wait ${req.waitMs} ms)`);
-      else fail('no-answer', a.error.replace(/\d+/g, 'N').slice(0, 120));
-      return;
-    }
-    const text = a.body.toString('utf8');
-    if (a.status === 500) {
-      // The gateway logged the cause: the first unclaimed error line while this request was open.
-      const logged = gw.errors.find((e) => !e.claimed && e.time >= (a.sentAt ?? 0) - 1 && e.time <= (a.doneAt ?? Date.now()) + 1);
-      if (logged !== undefined) logged.claimed = true;
-      fail('500', logged === undefined ? `(nothing logged) ${labelClass(req.label)}` : `logged ${signature(logged)}`);
-    }
-    if (req.badAuth && op.answers.has('401') && a.status !== 401) fail('auth', `a request with ${req.label} answered ${a.status}, not 401`);
-    let documented = reached === undefined ? undefined : model.answerFor(op, a.status);
-    if (reached === undefined) {
-      // No route has this path: only ROUTE_NOT_FOUND (404) is right.
-      if (a.status === 404) documented = { status: '404', description: '', media: new Map([['application/json', undefined]]), codes: ['ROUTE_NOT_FOUND'], codesFrom: 'none' };
-    }
-    if (documented === undefined) {
-      let code = '';
-      try {
-        code = String(JSON.parse(text).code ?? '');
-      } catch {
-        // not JSON
-      }
-      if (a.status !== 500) {
-        const where = reached === undefined ? 'a path that matches no route of the document (only 404 ROUTE_NOT_FOUND fits)' : `this operation (documented: ${[...op.answers.keys()].join(', ')})`;
-        fail('undocumented-status', `status ${a.status}${code === '' ? '' : ` (${code})`} is not documented for ${where}`, code);
-      }
-      return;
-    }
-    if (a.status >= 200 && a.status < 300 && !req.valid && !req.badAuth) {
-      const why = invalidByDocument(req, { model, bodyLimit: LIMITS.bodyLimit });
-      if (why !== undefined) fail('accepted-invalid', `a request the document calls invalid was answered ${a.status}: ${why.replace(/\d{2,}/g, 'N')}`);
-    }
-    const ct = String(a.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
-    if (documented.media.size > 0 && !documented.media.has(ct) && !documented.media.has('*/*')) {
-      fail('media-type', `content type ${JSON.stringify(ct)} is not documented for ${a.status} (documented: ${[...documented.media.keys()].join(', ')})`);
-      return;
-    }
-    const schemaPointer = documented.media.get(ct);
-    const isJson = ct === 'application/json' || ct.endsWith('+json');
-    let body: unknown = text;
-    if (isJson && !a.truncated) {
-      try {
-        body = JSON.parse(text);
-      } catch {
-        fail('not-json', `a ${a.status} ${ct} body that does not parse`);
-        return;
-      }
-      if (schemaPointer !== undefined) {
-        const v = model.validator(schemaPointer);
-        let fits = true;
-        try {
-          fits = v(body) as boolean;
-        } catch (err) {
-          fail('schema', `the body could not be validated: ${(err as Error).message}`);
-        }
-        if (!fits) {
-          const e = v.errors![0]!;
-          const where = e.instancePath.replace(/\/\d+(?=\/|$)/g, '/i');
-          fail('schema', `body${where} ${e.message ?? e.keyword}${e.keyword === 'additionalProperties' ? ` (${String((e.params as { additionalProperty?: string }).additionalProperty)})` : ''}`);
-        }
-      }
-    }
-    if (a.status >= 400) {
-      if (INTERNALS.test(text)) fail('internals', 'the error body shows a stack trace or a source location');
-      if (a.body.length > ERROR_BODY_MAX) {
-        let code = '';
-        try {
-          code = String(JSON.parse(text).code);
-        } catch {
-          // not JSON
-        }
-        fail('oversized-error', `${a.status} ${code} error bodies over ${ERROR_BODY_MAX / 1024} KiB: the message quotes the input`, code);
-      }
-      const p = body as Record<string, unknown>;
-      if (p === null || typeof p !== 'object') fail('problem', `a ${a.status} error body that is not a problem object`);
-      else {
-        if (p.statusCode !== a.status) fail('problem', `statusCode ${JSON.stringify(p.statusCode)} differs from the HTTP status`);
-        if (typeof p.code !== 'string' || typeof p.message !== 'string' || p.message === '') fail('problem', 'an error body without a code or a message');
-        else if (documented.codes !== undefined && !documented.codes.includes(p.code)) {
-          fail('undocumented-code', `code ${p.code} is not among the ${a.status} codes documented for this operation (${documented.codes.join(', ')}; from ${documented.codesFrom})`, p.code);
-        }
-        if (req.valid && req.typedFit === true && a.status === 400 && p.code === 'VALIDATION' && /value/.test(String(p.path ?? ''))) {
-          const what = String(p.message).replace(/"[^"]*"/g, '"…"').replace(/-?\d[\d.e+-]*/g, 'N').slice(0, 110);
-          record(notes, 'type-schema', req, a, `a value that fits its type's published schema (GET /types/{name}) refused: ${what}`, 'VALIDATION');
-        } else if (req.valid && [400, 413, 415].includes(a.status) && ['VALIDATION', 'MALFORMED_JSON', 'UNSUPPORTED_MEDIA_TYPE', 'PAYLOAD_TOO_LARGE'].includes(String(p.code))) {
-          const where = String(p.path ?? '').replace(/\/\d+(?=\/|$)/g, '/i');
-          record(notes, 'valid-refused', req, a, `${String(p.code)}${p.in === undefined ? '' : ` in ${String(p.in)}`} at ${where === '' ? '(root)' : where}`, String(p.code));
-        }
-      }
-    }
-  };
+  const check = answerChecker({ model, hangMs, bodyLimit: LIMITS.bodyLimit, gatewayErrors: gw.errors, findings, notes });
 
   const mutationGroups = (op: Operation): [number, Mutation[]][] => [
     [op.body !== undefined ? 26 : 0, BODY_MUTATIONS],
@@ -377,7 +151,7 @@ export async function runHttpFuzz(cfg: FuzzConfig): Promise<FuzzReport> {
   const hangFinding = (name: string, err: Error, label: string) => {
     const op = model.operations.find((o) => o.key === 'DELETE /sessions/{name}') ?? model.operations[0]!;
     const req: FuzzRequest = { index: -1, op, method: 'DELETE', path: `/sessions/${encodeURIComponent(name)}`, headers: {}, label, valid: true, routed: true, badAuth: false, session: name, waitMs: 0 };
-    record(findings, 'hang', req, { status: 0, headers: {}, body: Buffer.alloc(0), truncated: false, ms: hangMs, error: err.message }, `DELETE of a session did not answer within ${hangMs} ms`);
+    findings.record('hang', req, noAnswer(hangMs, err.message), `DELETE of a session did not answer within ${hangMs} ms`);
   };
   /** Failures of the fuzz itself (a generator or a check that threw), with a request index. */
   const harnessErrors = new Map<string, number>();
@@ -457,13 +231,18 @@ export async function runHttpFuzz(cfg: FuzzConfig): Promise<FuzzReport> {
   } catch {
     // reported by the close below if it matters
   }
-  await new Promise((r) => setTimeout(r, 200));
+  // A session may still be closing after its DELETE: poll until none is listed, for 5 s at most;
+  // the count last seen is reported (-1: GET /sessions itself failed).
   let sessionsLeft = -1;
-  try {
-    sessionsLeft = sessionsOf(await call('GET', '/sessions', undefined, 5000)).length;
-  } catch {
-    // reported as -1
-  }
+  const noSessionLeft = async () => {
+    try {
+      sessionsLeft = sessionsOf(await call('GET', '/sessions', undefined, 5000)).length;
+    } catch {
+      sessionsLeft = -1;
+    }
+    return sessionsLeft === 0;
+  };
+  await until(noSessionLeft, 'GET /sessions lists no session', 5000).catch(() => undefined);
   const gatewayState = `the gateway lists ${typesCount} types (GET /types) and ${sessionsLeft} sessions after the clean-up`;
   sampleMemory(sent, true);
   if (process.env.FUZZ_HEAPSNAPSHOT !== undefined) {
@@ -471,64 +250,16 @@ export async function runHttpFuzz(cfg: FuzzConfig): Promise<FuzzReport> {
     log(`heap snapshot: ${writeHeapSnapshot(process.env.FUZZ_HEAPSNAPSHOT)}`);
   }
   const closed = await Promise.race([gw.close().then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), hangMs))]);
-  await agent.close().catch(() => undefined);
+  await client.close();
   await peers.close();
   const closeNote = closed ? '' : `the gateway did not close within ${hangMs} ms (app.close() waits on a session close that never ends?)`;
 
   const safetyViolations = [...lookups.violations.entries()].map(([n, c]) => `${n} ×${c}`);
-  const text = summarize({ gatewayState, harnessErrors, cfg, sent, durationMs, perOperation, findings: [...findings.values()], notes: [...notes.values()], memory, health, typesSize, closeNote, world, safetyViolations, model });
+  const text = summarize({ gatewayState, harnessErrors, seed: cfg.seed, sent, durationMs, perOperation, findings: findings.list(), notes: notes.list(), memory, health, typesSize, closeNote, world, safetyViolations, model });
   const reportFile = cfg.reportFile ?? join(tmpdir(), `archway-http-fuzz-seed${cfg.seed}-${cfg.requests}.txt`);
   writeFileSync(reportFile, text);
-  const all = [...findings.values()];
+  const all = findings.list();
   if (!closed) all.push({ kind: 'close-hang', op: '(gateway)', detail: closeNote, count: 1, labels: new Set(), example: { index: -1, request: 'app.close() (as SIGTERM does)', answer: `none within ${hangMs} ms` } });
   for (const [e, i] of harnessErrors) all.push({ kind: 'fuzz-error', op: '(fuzz)', detail: e, count: 1, labels: new Set(), example: { index: i, request: '', answer: '' } });
-  return { sent, durationMs, perOperation, findings: all, notes: [...notes.values()], text, reportFile, safetyViolations };
-}
-
-function summarize(r: {
-  gatewayState: string;
-  harnessErrors: Map<string, number>;
-  cfg: FuzzConfig; sent: number; durationMs: number; perOperation: FuzzReport['perOperation']; findings: Finding[]; notes: Finding[];
-  memory: { at: number; rss: number; heap: number; external: number; arrayBuffers: number }[]; health: number[]; typesSize: number; closeNote: string; world: World; safetyViolations: string[]; model: ApiModel;
-}): string {
-  const MiB = (n: number) => `${(n / 2 ** 20).toFixed(0)} MiB`;
-  const lines: string[] = [];
-  lines.push(`HTTP fuzz of the OpenAPI document: seed ${r.cfg.seed}, ${r.sent} requests in ${(r.durationMs / 1000).toFixed(1)} s (${Math.round(r.sent / (r.durationMs / 1000))}/s), ${r.model.operations.length} operations`);
-  lines.push('');
-  lines.push('requests per operation (valid by the document / all) and statuses seen:');
-  for (const [op, s] of r.perOperation) {
-    const statuses = [...s.statuses.entries()].sort((a, b) => a[0] - b[0]).map(([k, v]) => `${k === 0 ? 'none' : k}×${v}`).join(' ');
-    lines.push(`  ${op.padEnd(40)} ${String(s.valid).padStart(5)} / ${String(s.sent).padEnd(5)} ${statuses}`);
-  }
-  const sorted = (xs: number[]) => [...xs].sort((a, b) => a - b);
-  const h = sorted(r.health);
-  const pct = (p: number) => (h.length === 0 ? 0 : h[Math.min(h.length - 1, Math.floor(p * h.length))]!);
-  const peak = r.memory.reduce((m, x) => Math.max(m, x.rss), 0);
-  lines.push('');
-  lines.push(`memory (this process: the gateway and the fuzz${typeof (globalThis as { gc?: unknown }).gc === 'function' ? '; first and last samples after a full GC' : ''}): rss ${MiB(r.memory[0]!.rss)} at the start, peak ${MiB(peak)}, ${MiB(r.memory[r.memory.length - 1]!.rss)} at the end after closing every session; heap ${MiB(r.memory[0]!.heap)} → ${MiB(r.memory[r.memory.length - 1]!.heap)}, array buffers ${MiB(r.memory[0]!.arrayBuffers)} → ${MiB(r.memory[r.memory.length - 1]!.arrayBuffers)}, external ${MiB(r.memory[0]!.external)} → ${MiB(r.memory[r.memory.length - 1]!.external)}; ${r.gatewayState}`);
-  lines.push(`GET /health between rounds: p50 ${pct(0.5).toFixed(1)} ms, p99 ${pct(0.99).toFixed(1)} ms, max ${(h[h.length - 1] ?? 0).toFixed(1)} ms; GET /types at the end: ${(r.typesSize / 1024).toFixed(0)} KiB`);
-  lines.push(`name lookups seen by the guard: ${[...lookups.names.entries()].map(([n, c]) => `${n}×${c}`).join(', ') || 'none'}`);
-  lines.push(`safety: ${r.safetyViolations.length === 0 ? 'no lookup outside the loopback pool' : `LOOKUPS OUTSIDE THE POOL: ${r.safetyViolations.join(', ')}`}`);
-  if (r.world.setupErrors.size > 0) lines.push(`fixture set-up problems: ${[...r.world.setupErrors.entries()].map(([k, c]) => `${k} ×${c}`).join('; ')}`);
-  if (r.closeNote !== '') lines.push(`closing: ${r.closeNote}`);
-  for (const [e, i] of r.harnessErrors) lines.push(`FUZZ ERROR (a bug of the fuzz, request #${i}): ${e}`);
-  lines.push('');
-  const byKind = new Map<string, number>();
-  for (const f of r.findings) byKind.set(f.kind, (byKind.get(f.kind) ?? 0) + f.count);
-  lines.push(`${r.findings.length} distinct findings (${[...byKind.entries()].map(([k, c]) => `${k}: ${c}`).join(', ') || 'none'}):`);
-  const order = ['500', 'hang', 'no-answer', 'accepted-invalid', 'undocumented-status', 'undocumented-code', 'schema', 'media-type', 'not-json', 'problem', 'internals', 'oversized-error', 'auth'];
-  const fs = [...r.findings].sort((a, b) => order.indexOf(a.kind) - order.indexOf(b.kind) || a.op.localeCompare(b.op) || b.count - a.count);
-  for (const [i, f] of fs.entries()) {
-    lines.push('');
-    lines.push(`${i + 1}. [${f.kind}] ${f.op}: ${f.detail}  ×${f.count}`);
-    lines.push(`   mutations: ${[...f.labels].join(' | ')}`);
-    lines.push(`   request ${f.example.request.replace(/\n/g, '\n   ')}`);
-    lines.push(`   answer  ${f.example.answer}`);
-  }
-  if (r.notes.length > 0) {
-    lines.push('');
-    lines.push(`notes (not failures): requests valid by the document that the gateway refused, so the document is looser than the code:`);
-    for (const n of [...r.notes].sort((a, b) => b.count - a.count).slice(0, 40)) lines.push(`  - ${n.op}: ${n.detail} ×${n.count}  e.g. #${n.example.index}`);
-  }
-  return lines.join('\n');
+  return { sent, durationMs, perOperation, findings: all, notes: notes.list(), text, reportFile, safetyViolations };
 }
