@@ -106,5 +106,5 @@ async function init() {
   window.playground.ready = true;
 }
 
-window.playground = { connect, sendOrder, disconnect, log, get client() { return client; }, ready: false };
+window.playground = { connect, sendOrder, disconnect, log, GatewayClient, get client() { return client; }, ready: false };
 void init();

@@ -9,6 +9,7 @@
  * EventSource for good instead of letting it retry forever. The stream ends when the session
  * closes, when the client leaves, or when it falls further behind than the gateway keeps for it.
  */
+import type { OutgoingHttpHeaders } from 'node:http';
 import type { FastifyPluginAsync } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
@@ -71,11 +72,13 @@ export const eventRoutes: FastifyPluginAsync<GatewayContext> = async (plain, ctx
       receive = { codec, claim };
     }
     const journal = streams.journal(s);
+    // Hijacked, the reply writes nothing itself: the headers it gathered (CORS's) go with ours.
+    const headers = reply.getHeaders();
     reply.hijack();
     stream = new EventStream(reply.raw, journal, { window: config.streamWindowBytes, replayBytes: config.eventReplayBytes, metrics });
     const release = streams.hold(s, () => stream?.close());
     stream.onEnd(release);
-    stream.start(s.info(), resumeAfter);
+    stream.start(s.info(), resumeAfter, headers as OutgoingHttpHeaders);
     if (receive !== undefined) stream.read(receive.claim, receive.codec);
   });
 };

@@ -7,7 +7,7 @@
  * messages in the session, whose socket then pauses. A connection further behind than the window
  * and the replay window together is ended: it resumes from the journal when it reconnects.
  */
-import type { ServerResponse } from 'node:http';
+import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import { ArchwayError, ERR_INTERNAL } from '../../core/index.js';
 import type { MessageCodec } from '../../archive/index.js';
 import type { GatewayMetrics } from '../plugins/gateway-metrics.js';
@@ -48,9 +48,12 @@ export class EventStream {
     res.on('close', () => this.end());
   }
 
-  /** Sends the headers, the session's state, what a reconnect after `resumeAfter` missed; then follows the journal. */
-  start(info: SessionInfoJson, resumeAfter: number | undefined): void {
-    this.res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', connection: 'keep-alive', 'x-accel-buffering': 'no' });
+  /**
+   * Sends the headers (with `headers`, those the reply had gathered: CORS's), the session's state,
+   * what a reconnect after `resumeAfter` missed; then follows the journal.
+   */
+  start(info: SessionInfoJson, resumeAfter: number | undefined, headers: OutgoingHttpHeaders = {}): void {
+    this.res.writeHead(200, { ...headers, 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', connection: 'keep-alive', 'x-accel-buffering': 'no' });
     this.write(`retry: ${RETRY_MS}\nevent: session\ndata: ${JSON.stringify(info)}\n\n`);
     if (resumeAfter !== undefined) {
       const { events, missed } = this.journal.since(resumeAfter);
