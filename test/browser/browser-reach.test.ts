@@ -104,6 +104,37 @@ async function open(origin: string): Promise<{ page: Page; errors: string[]; clo
   return { page, errors, close: () => context.close() };
 }
 
+describe('Swagger UI with a token (headless Chromium)', () => {
+  it('/docs loads without the token, offers Authorize (bearer), and then a route answers', async () => {
+    if (browser === undefined) throw new Error(`${CHROMIUM} not found: this test needs Debian's Chromium (apt-get install -y chromium)`);
+    const context = await browser.newContext({ viewport: { width: 1280, height: 1400 } });
+    context.setDefaultTimeout(STEP_MS);
+    const page = await context.newPage();
+    try {
+      expect((await page.goto(`${gw.base}/docs`, { waitUntil: 'load' }))?.status()).toBe(200);
+      await page.locator('.auth-wrapper button.authorize').click();
+      await page.locator('.modal-ux input').first().fill(TOKEN);
+      await page.locator('.modal-ux button.authorize').click();
+      await page.locator('.modal-ux button.btn-done').click();
+      const op = page.locator('[id$="-listSessions"].opblock');
+      await op.locator('.opblock-summary').first().click();
+      await op.locator('.opblock-body').waitFor({ state: 'visible' });
+      // "Try it out" is on already (tryItOutEnabled): the button then offers Cancel.
+      const tryOut = op.locator('button.try-out__btn');
+      if (/try it out/i.test((await tryOut.innerText()).trim())) await tryOut.click();
+      const [sent] = await Promise.all([
+        page.waitForRequest((r) => r.url().endsWith('/sessions') && r.method() === 'GET'),
+        op.locator('button.execute').click(),
+      ]);
+      expect(sent.headers().authorization).toBe(`Bearer ${TOKEN}`);
+      const status = op.locator('.live-responses-table tbody tr.response .response-col_status').first();
+      await expect.poll(async () => (await status.innerText()).trim(), { timeout: STEP_MS }).toBe('200');
+    } finally {
+      await context.close();
+    }
+  }, 60_000);
+});
+
 describe('the playground on another origin (headless Chromium)', () => {
   it('a person connects with the token, sends Orders over the WebSocket and sees each OrderAck and the events live', async () => {
     const { page, errors, close } = await open(app.origin);
