@@ -83,7 +83,8 @@ export async function buildGateway(config: Config, options: GatewayOptions = {})
   const metrics = new GatewayMetrics();
   const sessions = new SessionRegistry(config, policy, types, metrics.bytes);
   metrics.watch(sessions);
-  const streams = new SessionStreams(config.eventReplayBytes, config.idleTimeoutMs);
+  const streams = new SessionStreams(config.eventReplayBytes);
+  sessions.heldOpen = (s) => streams.isHeld(s);
   const tickets = new TicketBook(config.ticketTtlMs);
   const ctx: GatewayContext = { config, sessions, types, policy, metrics, streams, tickets, openapi: () => ({}) };
 

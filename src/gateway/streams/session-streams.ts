@@ -17,13 +17,9 @@ export class SessionStreams {
   private readonly websockets = new WeakSet<Session>();
   private readonly held = new Map<Session, number>();
   private readonly open = new Set<() => void>();
-  private toucher: NodeJS.Timeout | undefined;
   private closing = false;
 
-  constructor(
-    private readonly replayBytes: number,
-    private readonly idleTimeoutMs: number,
-  ) {}
+  constructor(private readonly replayBytes: number) {}
 
   /** True once the gateway is shutting down: no stream opens. */
   get isClosing(): boolean {
@@ -50,14 +46,18 @@ export class SessionStreams {
     return () => this.websockets.delete(s);
   }
 
+  /** True while a stream holds `s` (the idle sweep asks). */
+  isHeld(s: Session): boolean {
+    return this.held.has(s);
+  }
+
   /**
-   * Holds `s` open for a stream: the idle sweep sees it used while held. `close` ends the stream
-   * at shutdown. Returns the release (idempotent).
+   * Holds `s` open for a stream: the idle sweep leaves it while held, and counts its idle time from
+   * the release. `close` ends the stream at shutdown. Returns the release (idempotent).
    */
   hold(s: Session, close: () => void): () => void {
     this.held.set(s, (this.held.get(s) ?? 0) + 1);
     this.open.add(close);
-    this.touch();
     let released = false;
     return () => {
       if (released) return;
@@ -67,10 +67,6 @@ export class SessionStreams {
       const n = (this.held.get(s) ?? 1) - 1;
       if (n > 0) this.held.set(s, n);
       else this.held.delete(s);
-      if (this.held.size === 0 && this.toucher !== undefined) {
-        clearInterval(this.toucher);
-        this.toucher = undefined;
-      }
     };
   }
 
@@ -78,18 +74,6 @@ export class SessionStreams {
   shutdown(): void {
     this.closing = true;
     for (const close of [...this.open]) close();
-  }
-
-  /** Marks held sessions used, often enough that the idle sweep never finds one idle. */
-  private touch(): void {
-    if (this.toucher !== undefined || this.idleTimeoutMs === 0) return;
-    const mark = () => {
-      const now = Date.now();
-      for (const s of this.held.keys()) s.lastUsed = now;
-    };
-    mark();
-    this.toucher = setInterval(mark, Math.max(50, Math.min(30_000, this.idleTimeoutMs / 4)));
-    this.toucher.unref();
   }
 }
 
