@@ -10,7 +10,7 @@ import { until } from '../support/until.js';
 import { openSse } from '../support/sse-client.js';
 import { openSocket } from '../support/ws-client.js';
 
-const IDLE_MS = 150;
+const IDLE_MS = 400;
 let gw: TestGateway;
 let demo: DemoService;
 
@@ -27,17 +27,23 @@ const names = () => [...gw.ctx.sessions.all()].map((s) => s.name);
 
 describe('the idle policy and open streams', () => {
   it('a quiet WebSocket and a quiet event stream keep their sessions; without them the sessions go', async () => {
-    for (const name of ['held-ws', 'held-sse', 'alone']) {
+    // Each stream opens right after its session connects, well within the idle time.
+    const session = async (name: string) => {
       expect((await gw.call('POST', '/sessions', { kind: 'stream', name })).status).toBe(201);
       expect((await gw.call('POST', `/sessions/${name}/connect`, { host: '127.0.0.1', port: demo.port })).status).toBe(200);
-    }
+    };
+    await session('held-ws');
     const ws = await openSocket(`${gw.base.replace('http', 'ws')}/sessions/held-ws/ws?receive=OrderAck`);
+    await session('held-sse');
     const sse = await openSse(`${gw.base}/sessions/held-sse/events`);
+    expect(sse.status).toBe(200);
+    await session('alone');
     await until(() => !names().includes('alone'), 'the idle sweep to close the unused session');
     // Several idle periods later, the held ones are still there.
     const since = Date.now();
     await until(() => Date.now() - since > 4 * IDLE_MS, 'four idle periods to pass');
     expect(names()).toEqual(expect.arrayContaining(['held-ws', 'held-sse']));
+    expect(ws.frames).toEqual([]); // opened, never refused or closed
     ws.ws.close(1000);
     sse.close();
     await until(() => !names().includes('held-ws') && !names().includes('held-sse'), 'the sweep to close them once released');
