@@ -69,7 +69,7 @@ describe('a store to a peer that stopped reading', () => {
     const peer = await connected('queued');
     const first = gw.call<Stored>('POST', '/sessions/queued/store', { type: 'CByteArray', value: big, timeoutMs: 20_000 });
     // The first store is being written: the next one waits its turn in the session's queue.
-    await vi.waitFor(async () => expect((await gw.call<SessionInfo>('GET', '/sessions/queued')).body.bytesOut).toBeGreaterThan(0));
+    await vi.waitFor(async () => expect((await gw.call<SessionInfo>('GET', '/sessions/queued')).body.bytesOut).toBeGreaterThan(0), { timeout: 5000 });
     const second = await gw.call('POST', '/sessions/queued/store', { type: 'DWORD', value: 0xdeadbeef, timeoutMs: 200 });
     expectProblem(second, 504, 'TIMEOUT', { delivery: 'withdrawn', sent: false });
     // Unsent bytes are bounded: with 24 MiB waiting, another 10 MiB is refused at once.
@@ -87,7 +87,7 @@ describe('a store to a peer that stopped reading', () => {
   it('DELETE answers within its bound, saying what was not sent', async () => {
     await connected('undeletable');
     const pending = gw.call('POST', '/sessions/undeletable/store', { type: 'CByteArray', value: big, timeoutMs: 20_000 });
-    await vi.waitFor(async () => expect((await gw.call<SessionInfo>('GET', '/sessions/undeletable')).body.bytesOut).toBeGreaterThan(0));
+    await vi.waitFor(async () => expect((await gw.call<SessionInfo>('GET', '/sessions/undeletable')).body.bytesOut).toBeGreaterThan(0), { timeout: 5000 });
     const started = Date.now();
     const r = await gw.call<Closed>('DELETE', '/sessions/undeletable');
     expect(r.status, JSON.stringify(r.body)).toBe(200);
