@@ -40,6 +40,12 @@ export class ArchiveChannel {
   readonly store: Archive;
   private flushScheduled = false;
   private closed = false;
+  /**
+   * Who reads this channel's messages alone, if anyone (a gateway's WebSocket or event stream, SPEC
+   * §1 "Browser reach"): `read`, `readBytes` and `exchange` are then refused, since a message or an
+   * answer would go to whichever of them asked first. The owner reads through `load` itself.
+   */
+  readsOwner: string | undefined;
 
   constructor(socket: StreamSocket, options: ArchiveChannelOptions = {}) {
     this.socket = socket;
@@ -92,6 +98,7 @@ export class ArchiveChannel {
       req = this.store.codec(request);
       res = this.load.codec(response);
       this.checkOpen();
+      this.checkReads();
     } catch (err) {
       return Promise.reject(err);
     }
@@ -136,11 +143,13 @@ export class ArchiveChannel {
 
   /** `ar >> value` in line with the exchanges: atomic; a timeout leaves every byte for the next read. */
   read<T extends TypeExpr | MessageCodec>(type: T, options: ReadOptions = {}): Promise<ReadValue<T>> {
+    if (this.readsOwner !== undefined) return Promise.reject(this.ownedError());
     return this.load.read(type, options);
   }
 
   /** Raw bytes in line: exactly `n`, or with `partial` whatever is there (1 to `n`) once some is. */
   readBytes(n: number, partial: boolean, options: WaitOptions = {}): Promise<Buffer> {
+    if (this.readsOwner !== undefined) return Promise.reject(this.ownedError());
     return partial ? this.load.receive(n, options) : this.load.readBytes(n, options);
   }
 
@@ -169,6 +178,14 @@ export class ArchiveChannel {
     if (this.closed) throw new ERR_INVALID_STATE('the archive channel is closed');
     const outOfStep = this.line.outOfStep;
     if (outOfStep !== undefined) throw outOfStepError();
+  }
+
+  private checkReads(): void {
+    if (this.readsOwner !== undefined) throw this.ownedError();
+  }
+
+  private ownedError(): ArchwayError {
+    return new ERR_INVALID_STATE(`the messages of this session go to its ${this.readsOwner ?? 'reader'} (one reader per session): close that to load, read or exchange here; stores are open`);
   }
 
   /**

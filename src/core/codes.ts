@@ -24,11 +24,13 @@ export const CODES = {
   TOO_MANY_TYPES: 'ARCHWAY_MAX_TYPES message types are loaded',
   INVALID_ADDRESS: 'an address, host name or port is malformed',
   // Access
-  UNAUTHORIZED: 'the bearer token is missing or wrong (ARCHWAY_TOKEN is set)',
+  UNAUTHORIZED: 'the bearer token is missing or wrong, or a stream ticket expired or was used already (ARCHWAY_TOKEN is set)',
+  ORIGIN_NOT_ALLOWED: 'a page on that origin may not use the gateway (ARCHWAY_CORS_ORIGINS)',
   TARGET_NOT_ALLOWED: 'the host, port or bind address is outside the allowlist',
   // Sessions
   SESSION_NOT_FOUND: 'no session of that name',
   ROUTE_NOT_FOUND: 'no such route',
+  UPGRADE_REQUIRED: 'the route speaks WebSocket: open it with an upgrade (new WebSocket(url))',
   SESSION_EXISTS: 'the session name is taken',
   INVALID_STATE: 'the session is not in a state that allows this (e.g. load on an unconnected session)',
   TOO_MANY_SESSIONS: 'ARCHWAY_MAX_SESSIONS sessions are open',

@@ -13,6 +13,9 @@ import Fastify, { LogController, type FastifyInstance, type FastifyReply, type F
 import { TypeRegistry, type TypeFile } from '../archive/index.js';
 import type { Config } from './config.js';
 import { bearerAuth } from './plugins/bearer-auth.js';
+import { useCors } from './plugins/cors.js';
+import { TicketBook } from './plugins/ticket-book.js';
+import { useWebSockets } from './plugins/websockets.js';
 import { CODES } from '../core/index.js';
 import type { GatewayContext } from './gateway-context.js';
 import { GatewayMetrics } from './plugins/gateway-metrics.js';
@@ -28,12 +31,16 @@ import { gracefulClose } from './plugins/graceful-close.js';
 import { archiveRoutes } from './routes/archive-routes.js';
 import { datagramRoutes } from './routes/datagram-routes.js';
 import { eventRoutes } from './routes/event-routes.js';
+import { playgroundRoutes } from './routes/playground-routes.js';
+import { ticketRoutes } from './routes/ticket-routes.js';
+import { websocketRoutes } from './routes/websocket-routes.js';
 import { serviceRoutes } from './routes/service-routes.js';
 import { sessionRoutes } from './routes/session-routes.js';
 import { typeRoutes } from './routes/type-routes.js';
 import { SHARED_SCHEMAS } from './schemas/shared-schemas.js';
 import { SessionRegistry } from './sessions/session-registry.js';
 import { TargetPolicy } from './sessions/target-policy.js';
+import { SessionStreams } from './streams/session-streams.js';
 
 // ajv-formats is CommonJS: its default export arrives as `default` under some loaders.
 const formatsPlugin = ((addFormats as unknown as { default?: unknown }).default ?? addFormats) as (ajv: unknown) => unknown;
@@ -76,7 +83,10 @@ export async function buildGateway(config: Config, options: GatewayOptions = {})
   const metrics = new GatewayMetrics();
   const sessions = new SessionRegistry(config, policy, types, metrics.bytes);
   metrics.watch(sessions);
-  const ctx: GatewayContext = { config, sessions, types, policy, metrics, openapi: () => ({}) };
+  const streams = new SessionStreams(config.eventReplayBytes);
+  sessions.heldOpen = (s) => streams.isHeld(s);
+  const tickets = new TicketBook(config.ticketTtlMs);
+  const ctx: GatewayContext = { config, sessions, types, policy, metrics, streams, tickets, openapi: () => ({}) };
 
   const serverOptions: FastifyServerOptions = {
     logger: options.logger ?? { level: config.logLevel },
@@ -136,7 +146,10 @@ export async function buildGateway(config: Config, options: GatewayOptions = {})
     });
   }
 
-  bearerAuth(app, config.token);
+  // CORS answers a preflight before the token is checked (a browser sends none on a preflight).
+  await useCors(app, config.corsOrigins);
+  bearerAuth(app, config.token, tickets);
+  await useWebSockets(app, config, streams);
   await app.register(serviceRoutes, ctx);
   await app.register(typeRoutes, ctx);
   await app.register(sessionRoutes, ctx);
@@ -144,6 +157,9 @@ export async function buildGateway(config: Config, options: GatewayOptions = {})
   await app.register(typedRoutes, ctx);
   await app.register(datagramRoutes, ctx);
   await app.register(eventRoutes, ctx);
+  await app.register(websocketRoutes, ctx);
+  await app.register(ticketRoutes, ctx);
+  await app.register(playgroundRoutes, ctx);
 
   // A declared operation becomes an operationId: it must not take one of the gateway's own.
   const reserved = (name: string) => routes.operationIds.has(name) || TYPED_ROUTE_ID.test(name);

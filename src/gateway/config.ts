@@ -8,6 +8,7 @@ import { isIP } from 'node:net';
 import { parseArgs } from 'node:util';
 import { Type, type Static, type TSchema } from 'typebox';
 import Compile from 'typebox/compile';
+import { checkCorsOrigin } from './plugins/cors-origins.js';
 import { parsePortRanges } from './sessions/port-ranges.js';
 import { parseTargetEntry } from './sessions/target-policy.js';
 
@@ -58,6 +59,14 @@ export const ConfigSchema = Type.Object({
     description: 'pino log level',
   }),
   docs: Type.Boolean({ default: true, description: 'serve Swagger UI at /docs' }),
+  corsOrigins: Type.Array(Type.String({ minLength: 1 }), {
+    default: [],
+    description: 'origins whose pages may call the gateway (CORS) and open its WebSockets, comma-separated, e.g. http://localhost:5173; * for any; empty: none but the gateway\'s own',
+  }),
+  ticketTtlMs: Type.Integer({ default: 30_000, minimum: 1000, maximum: 600_000, description: 'how long a stream ticket (POST /tickets, for EventSource and WebSocket) stays valid; it is also single-use' }),
+  wsMaxFrameBytes: Type.Integer({ default: MiB, minimum: 1024, description: 'largest WebSocket frame a browser may send (the WebSocket is closed with 1009 past it)' }),
+  streamWindowBytes: Type.Integer({ default: 256 * 1024, minimum: 1024, description: 'bytes a WebSocket or event stream may have on its way to the browser (and a WebSocket to the peer) before reading pauses' }),
+  eventReplayBytes: Type.Integer({ default: 256 * 1024, minimum: 0, description: 'bytes of recent events a session keeps so that an event stream resumes after Last-Event-ID (0: none)' }),
 });
 
 export type Config = Static<typeof ConfigSchema>;
@@ -170,6 +179,13 @@ export function loadConfig(argv: readonly string[] = [], env: NodeJS.ProcessEnv 
       parseTargetEntry(entry);
     } catch (err) {
       throw configError(named('allowTargets'), (err as Error).message);
+    }
+  }
+  for (const origin of result.corsOrigins) {
+    try {
+      checkCorsOrigin(origin);
+    } catch (err) {
+      throw configError(named('corsOrigins'), (err as Error).message);
     }
   }
   const badServer = result.dnsServers.find((s) => isIP(s.replace(/^\[(.*)\](:\d+)?$/, '$1').replace(/^([\d.]+):\d+$/, '$1')) === 0);

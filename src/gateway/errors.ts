@@ -33,3 +33,9 @@ export const ERR_ROUTE_NOT_FOUND = defineError('ROUTE_NOT_FOUND', (method: strin
   `no route ${method} ${quote(url)} (the API is described at /openapi.json and /docs)`);
 export const ERR_SHUTTING_DOWN = defineError('SHUTTING_DOWN', () =>
   'the gateway is shutting down and takes no new sessions');
+export const ERR_TICKET = defineError('UNAUTHORIZED', (why: string) =>
+  `${why}: get a new ticket with POST /tickets (tickets are short-lived and single-use)`);
+export const ERR_ORIGIN_NOT_ALLOWED = defineError('ORIGIN_NOT_ALLOWED', (origin: string) =>
+  `pages on ${quote(origin)} may not use this gateway: list the origin in ARCHWAY_CORS_ORIGINS`);
+export const ERR_UPGRADE_REQUIRED = defineError('UPGRADE_REQUIRED', () =>
+  'this route speaks WebSocket: open it with an upgrade (new WebSocket("ws://…/sessions/{name}/ws"))');

@@ -3,7 +3,9 @@ import type { TypeRegistry } from '../archive/index.js';
 import { ERR_VALIDATION } from '../archive/index.js';
 import type { Config } from './config.js';
 import type { GatewayMetrics } from './plugins/gateway-metrics.js';
+import type { TicketBook } from './plugins/ticket-book.js';
 import type { SessionRegistry } from './sessions/session-registry.js';
+import type { SessionStreams } from './streams/session-streams.js';
 import type { TargetPolicy } from './sessions/target-policy.js';
 
 export interface GatewayContext {
@@ -12,6 +14,10 @@ export interface GatewayContext {
   types: TypeRegistry;
   policy: TargetPolicy;
   metrics: GatewayMetrics;
+  /** What browsers stream from sessions: event journals, WebSockets, streams held open. */
+  streams: SessionStreams;
+  /** Stream tickets for EventSource and WebSocket (POST /tickets). */
+  tickets: TicketBook;
   /** The OpenAPI document as it is now (types added at run time included). */
   openapi: () => Record<string, unknown>;
 }

@@ -33,6 +33,14 @@ async function spectral(text: string): Promise<string[]> {
   return results.map((r) => `${r.severity === 0 ? 'error' : 'warn'} ${String(r.code)}: ${r.message} at ${r.path.join('/')}`);
 }
 
+/**
+ * The one finding that is right: the WebSocket route answers 101 Switching Protocols, so it has no
+ * 2XX (Redocly operation-2xx-response, Spectral operation-success-response). Excused for that
+ * operation alone; test/gateway/openapi.test.ts holds every other operation to a 2XX answer.
+ */
+const UPGRADE = /^warn (operation-2xx-response|operation-success-response): .* at (#\/paths\/~1sessions~1\{name\}~1ws|paths\/\/sessions\/\{name\}\/ws)\/get\/responses$/;
+const findings = (list: string[]) => list.filter((f) => !UPGRADE.test(f));
+
 let open: TestGateway;
 let guarded: TestGateway;
 beforeAll(async () => {
@@ -55,8 +63,8 @@ describe('the served OpenAPI document', () => {
       JSON.parse(readFileSync(path.join(root, 'openapi', 'openapi.json'), 'utf8')) as unknown,
     ].map((d) => JSON.stringify(d));
     for (const text of texts) {
-      expect(await redocly(text)).toEqual([]);
-      expect(await spectral(text)).toEqual([]);
+      expect(findings(await redocly(text))).toEqual([]);
+      expect(findings(await spectral(text))).toEqual([]);
     }
   }, 120_000); // three documents through two linters: ~8 s alone, several times that beside the suite
 });

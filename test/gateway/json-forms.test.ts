@@ -2,12 +2,16 @@
  * The two JSON forms over HTTP (SPEC §2 "Canonical and lossless JSON"): answers are canonical by
  * default — one shape per MFC type — on the generic routes (load, exchange) and the typed ones;
  * `?form=lossless` gives the forms that reproduce unusual wire bytes, as its own media type, and
- * storing that lossless value gives back the very bytes that were received.
+ * storing that lossless value gives back the very bytes that were received. WebSocket frames and
+ * event-stream messages follow the same rule (`form=` on their URL).
  */
 import type net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGateway, type Loaded, type TestGateway } from '../support/gateway-harness.js';
 import { collect, rawPeer } from '../support/gateway-routes.js';
+import { openSse } from '../support/sse-client.js';
+import { until } from '../support/until.js';
+import { openSocket } from '../support/ws-client.js';
 
 let gw: TestGateway;
 let peer: net.Socket;
@@ -67,5 +71,43 @@ describe('answers', () => {
     const r = await gw.call<{ code: string; in?: string }>('POST', '/sessions/forms/load?form=raw', { type: 'OrderAck', timeoutMs: 10 });
     expect(r.status).toBe(400);
     expect(r.body).toMatchObject({ code: 'VALIDATION', in: 'query', path: '/form' });
+  });
+});
+
+describe('pushed messages', () => {
+  const CANONICAL = { id: 7, status: -1, message: 'ok\u0081' };
+
+  it('WebSocket frames are canonical, or lossless with ?form=lossless', async () => {
+    for (const [query, canonical] of [['', true], ['&form=lossless', false]] as const) {
+      const ws = await openSocket(`${gw.base.replace('http', 'ws')}/sessions/forms/ws?receive=OrderAck${query}`);
+      peer.write(ACK);
+      const frame = await ws.json<{ type: string; value: { message: unknown } }>();
+      expect(frame.type).toBe('OrderAck');
+      if (canonical) expect(frame.value).toEqual(CANONICAL);
+      else expect(typeof frame.value.message, JSON.stringify(frame)).toBe('object');
+      ws.ws.close();
+      await ws.closed;
+    }
+  });
+
+  it('event-stream messages are canonical, or lossless with ?form=lossless', async () => {
+    for (const [query, canonical] of [['', true], ['&form=lossless', false]] as const) {
+      // The WebSocket before may still be letting go of the session's reader (its close is async).
+      let s = await openSse(`${gw.base}/sessions/forms/events?receive=OrderAck${query}`);
+      await until(async () => {
+        if (s.status === 200) return true;
+        s = await openSse(`${gw.base}/sessions/forms/events?receive=OrderAck${query}`);
+        return false;
+      }, 'the event stream to take the reader');
+      peer.write(ACK);
+      let data: { type: string; value: { message: unknown } } | undefined;
+      while (data === undefined) {
+        const e = await s.next<{ type: string; value: { message: unknown } }>();
+        if (e.event === 'message') data = e.data;
+      }
+      if (canonical) expect(data.value).toEqual(CANONICAL);
+      else expect(typeof data.value.message, JSON.stringify(data)).toBe('object');
+      s.close();
+    }
   });
 });

@@ -31,8 +31,8 @@ function withExamples(parameters: Parameter[], path: string, types: TypeRegistry
 }
 type PathItem = Record<string, Operation>;
 
-/** Routes that need no token (bearer-auth.ts leaves them open). */
-const OPEN = new Set(['get /health']);
+/** Routes that need no token (bearer-auth.ts leaves them open; /docs is not in the document). */
+const OPEN = new Set(['get /health', 'get /openapi.json']);
 
 export interface DocumentSource {
   app: FastifyInstance;

@@ -1,24 +1,67 @@
 /**
- * The optional bearer token (SPEC §5): when ARCHWAY_TOKEN is set, every route but `/health` needs
- * `Authorization: Bearer <token>`. Compared in constant time, so response timing tells nothing.
+ * The optional bearer token (SPEC §5, §1 "Browser reach"): when ARCHWAY_TOKEN is set, every route
+ * needs `Authorization: Bearer <token>` but the open ones — `/health`, the API's description
+ * (`/openapi.json`, Swagger UI at `/docs` with its assets and `/docs/json`: a person opens the page,
+ * then authorises with the token and tries every route) and the static `/playground`. A session's
+ * event stream and WebSocket also take a stream ticket as `?ticket=` (ticket-book.ts), since
+ * EventSource and WebSocket cannot send headers; the token itself is never read from a URL.
+ * Compared in constant time, so response timing tells nothing.
+ *
+ * A WebSocket handshake that fails here is let through to its route, marked: a browser sees
+ * nothing of an HTTP refusal but a close code, so the route upgrades and closes with 4401.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { ArchwayError } from '../../core/index.js';
 import { ERR_UNAUTHORIZED } from '../errors.js';
+import type { TicketBook } from './ticket-book.js';
 
 const digest = (s: string) => createHash('sha256').update(s).digest();
 
-export function bearerAuth(app: FastifyInstance, token: string, open: readonly string[] = ['/health']): void {
+/**
+ * Routes open without a token: exact, or (ending in `/`) every route under them. Matched against
+ * the route a request found, never its raw URL (`/docs/../sessions` finds no route: it is not open).
+ */
+export const OPEN_PATHS: readonly string[] = ['/health', '/openapi.json', '/docs', '/docs/', '/playground', '/playground/'];
+
+/** Routes that take `?ticket=`: a session's streams. */
+export const TICKET_ROUTES: readonly string[] = ['/sessions/:name/events', '/sessions/:name/ws'];
+
+/** The WebSocket route, whose handshakes are refused after the upgrade. */
+const WEBSOCKET_ROUTE = '/sessions/:name/ws';
+
+const refusals = new WeakMap<FastifyRequest, ArchwayError>();
+
+/** Why a WebSocket handshake let through is not authorised (undefined: it is). */
+export function authRefusal(req: FastifyRequest): ArchwayError | undefined {
+  return refusals.get(req);
+}
+
+export function isOpenRoute(route: string | undefined): boolean {
+  return route !== undefined && OPEN_PATHS.some((p) => (p.endsWith('/') ? route.startsWith(p) : route === p));
+}
+
+export function bearerAuth(app: FastifyInstance, token: string, tickets: TicketBook): void {
   if (token === '') return;
   const want = digest(token);
   app.addHook('onRequest', async (req, reply) => {
-    const path = req.url.split('?')[0]!;
-    if (open.includes(path)) return;
+    const route = req.routeOptions.url;
+    if (isOpenRoute(route)) return;
     const header = req.headers.authorization;
     const given = header !== undefined && /^Bearer /i.test(header) ? header.slice(7).trim() : undefined;
-    if (given === undefined || !timingSafeEqual(digest(given), want)) {
-      void reply.header('www-authenticate', 'Bearer realm="archway"');
-      throw new ERR_UNAUTHORIZED();
+    if (given !== undefined && timingSafeEqual(digest(given), want)) return;
+    let err: ArchwayError = new ERR_UNAUTHORIZED();
+    const ticket = (req.query as { ticket?: unknown } | undefined)?.ticket;
+    if (given === undefined && typeof ticket === 'string' && route !== undefined && TICKET_ROUTES.includes(route)) {
+      const refused = tickets.redeem(ticket, (req.params as { name?: string }).name);
+      if (refused === undefined) return;
+      err = refused;
     }
+    if (route === WEBSOCKET_ROUTE && req.headers.upgrade?.toLowerCase() === 'websocket') {
+      refusals.set(req, err);
+      return;
+    }
+    void reply.header('www-authenticate', 'Bearer realm="archway"');
+    throw err;
   });
 }

@@ -37,6 +37,8 @@ export class SessionRegistry {
   /** Bytes held for all sessions' peers: received and unread, queued and unsent (SPEC §5). */
   readonly budget: ByteBudget;
   private readonly limits: SessionLimits;
+  /** True for a session held open by a client other than HTTP requests (a WebSocket, an event stream): never idle. */
+  heldOpen: (s: Session) => boolean = () => false;
 
   constructor(config: Config, policy: TargetPolicy, types: TypeRegistry, counter?: ByteCounter) {
     this.config = config;
@@ -142,7 +144,7 @@ export class SessionRegistry {
   /** Closes sessions no HTTP client used for `idleTimeoutMs`. */
   sweep(now = Date.now()): string[] {
     const idle: string[] = [];
-    for (const s of this.all()) if (now - s.lastUsed >= this.config.idleTimeoutMs) idle.push(s.name);
+    for (const s of this.all()) if (now - s.lastUsed >= this.config.idleTimeoutMs && !this.heldOpen(s)) idle.push(s.name);
     for (const name of idle) void this.remove(name).catch(() => undefined);
     return idle;
   }
