@@ -14,6 +14,7 @@ export interface SseEvent<D = unknown> {
 
 export interface SseStream {
   status: number;
+  headers: Headers;
   seen: SseEvent[];
   readonly ended: boolean;
   next<D = unknown>(ms?: number): Promise<SseEvent<D>>;
@@ -65,6 +66,7 @@ export async function openSse(url: string, headers: Record<string, string> = {})
   let taken = 0;
   return {
     status: res.status,
+    headers: res.headers,
     seen,
     get ended() {
       return ended;
