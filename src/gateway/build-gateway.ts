@@ -30,6 +30,9 @@ import { datagramRoutes } from './routes/datagram-routes.js';
 import { eventRoutes } from './routes/event-routes.js';
 import { serviceRoutes } from './routes/service-routes.js';
 import { sessionRoutes } from './routes/session-routes.js';
+import { sessionPutRoute } from './routes/session-put-route.js';
+import { documentClusterCodes } from './cluster/cluster-codes.js';
+import { sessionDirectory, useCluster } from './cluster/use-cluster.js';
 import { typeRoutes } from './routes/type-routes.js';
 import { SHARED_SCHEMAS } from './schemas/shared-schemas.js';
 import { SessionRegistry } from './sessions/session-registry.js';
@@ -74,7 +77,9 @@ export async function buildGateway(config: Config, options: GatewayOptions = {})
   const types = await loadTypes(config, options.typeFiles);
   const policy = new TargetPolicy(config);
   const metrics = new GatewayMetrics();
-  const sessions = new SessionRegistry(config, policy, types, metrics.bytes);
+  // Several gateways: names are claimed in the session directory (Redis) before sockets are made.
+  const directory = sessionDirectory(config);
+  const sessions = new SessionRegistry(config, policy, types, metrics.bytes, directory);
   metrics.watch(sessions);
   const ctx: GatewayContext = { config, sessions, types, policy, metrics, openapi: () => ({}) };
 
@@ -120,6 +125,7 @@ export async function buildGateway(config: Config, options: GatewayOptions = {})
   });
 
   // Routes list their error codes; the document turns them into responses (openapi/).
+  documentClusterCodes(app);
   const routes = collectRoutes(app);
   await app.register(swagger, {
     openapi: { openapi: '3.1.0', info: documentInfo() },
@@ -137,9 +143,11 @@ export async function buildGateway(config: Config, options: GatewayOptions = {})
   }
 
   bearerAuth(app, config.token);
+  if (directory !== undefined) await useCluster(app, { config, sessions, metrics, directory });
   await app.register(serviceRoutes, ctx);
   await app.register(typeRoutes, ctx);
   await app.register(sessionRoutes, ctx);
+  await app.register(sessionPutRoute, ctx);
   await app.register(archiveRoutes, ctx);
   await app.register(typedRoutes, ctx);
   await app.register(datagramRoutes, ctx);
@@ -153,6 +161,7 @@ export async function buildGateway(config: Config, options: GatewayOptions = {})
   gracefulClose(app);
   app.addHook('onClose', async () => {
     await sessions.closeAll();
+    await directory?.stop();
   });
   app.log.debug({ types: types.names(), codes: Object.keys(CODES).length }, 'gateway built');
   return { app, ctx };
