@@ -7,8 +7,6 @@
  */
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Redis } from 'ioredis';
-import { EPOCH_KEY } from '../../src/gateway/cluster/directory-scripts.js';
 import { findBinary, launch, type Child } from './child-process.js';
 import { freePort, startRedis, type RedisServer } from './redis-server.js';
 
@@ -98,14 +96,9 @@ export async function startCluster(options: ClusterOptions = {}): Promise<LocalC
   let redis: RedisServer | undefined;
   try {
     const haproxyBin = findBinary('haproxy');
-    redis = await startRedis({ echo: (l) => options.echo?.('redis', l) });
+    // Started empty with the cluster, before any gateway: no rebuilding window (redis-server.ts).
+    redis = await startRedis({ echo: (l) => options.echo?.('redis', l), newDirectory: true });
     const redisUrl = redis.url;
-    // A Redis started empty with the cluster, before any gateway: no instance has names to register
-    // again, so the directory's rebuilding window (one lease after Redis loses its data) is skipped.
-    const seed = new Redis(redisUrl, { lazyConnect: true });
-    await seed.connect();
-    await seed.set(EPOCH_KEY, '0');
-    seed.disconnect();
 
     let demoPort: number | undefined;
     const demo = await launch('demo', process.execPath, [join(ROOT, 'bin', 'archway.js'), 'demo-service', '--host', HOST, '--port', String(options.demoPort ?? 0)], {

@@ -7,6 +7,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Redis } from 'ioredis';
+import { EPOCH_KEY } from '../../src/gateway/cluster/directory-scripts.js';
 import { findBinary, launch, type Child } from './child-process.js';
 
 const HOST = '127.0.0.1';
@@ -35,7 +37,21 @@ export function freePort(): Promise<number> {
   });
 }
 
-export async function startRedis(options: { port?: number; echo?: (line: string) => void } = {}): Promise<RedisServer> {
+/**
+ * Marks the session directory of a Redis just started empty, before any gateway, as new: no
+ * instance has names to register again, so its rebuilding window (one lease) is skipped.
+ */
+export async function markDirectoryNew(url: string): Promise<void> {
+  const redis = new Redis(url, { lazyConnect: true });
+  try {
+    await redis.connect();
+    await redis.set(EPOCH_KEY, '0');
+  } finally {
+    redis.disconnect();
+  }
+}
+
+export async function startRedis(options: { port?: number; echo?: (line: string) => void; newDirectory?: boolean } = {}): Promise<RedisServer> {
   const binary = findBinary('redis-server');
   const port = options.port ?? (await freePort());
   const dir = mkdtempSync(join(tmpdir(), 'archway-redis-'));
@@ -48,8 +64,10 @@ export async function startRedis(options: { port?: number; echo?: (line: string)
     rmSync(dir, { recursive: true, force: true });
     throw err;
   }
+  const url = `redis://${HOST}:${port}`;
+  if (options.newDirectory === true) await markDirectoryNew(url);
   return {
-    url: `redis://${HOST}:${port}`,
+    url,
     port,
     get up() {
       return child !== undefined;

@@ -165,14 +165,17 @@ export class SessionDirectory {
     return out;
   }
 
-  /** A clean stop (after every session closed): the lease and whatever names are left go at once. */
-  async stop(): Promise<void> {
+  /**
+   * A clean stop (after every session closed): the lease and whatever names are left go at once.
+   * `{ leave: false }` leaves them as a crash would (the lease runs out by itself).
+   */
+  async stop({ leave = true } = {}): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
     clearTimeout(this.timer);
     this.leaseUntil = 0;
     try {
-      if (this.url !== '') await LEAVE.run(this.redis, [KEY_PREFIX, this.id]);
+      if (leave && this.url !== '') await LEAVE.run(this.redis, [KEY_PREFIX, this.id]);
     } catch (err) {
       this.log.warn({ err: (err as Error).message }, 'could not leave the session directory: its names free themselves when the lease runs out');
     }
