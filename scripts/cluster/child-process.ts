@@ -24,8 +24,8 @@ export interface Child {
 export interface LaunchOptions {
   env?: NodeJS.ProcessEnv;
   cwd?: string;
-  /** True for the line that says it is ready. */
-  ready: (line: string) => boolean;
+  /** True for the line that says it is ready; none: ready once spawned (the caller checks more). */
+  ready?: (line: string) => boolean;
   timeoutMs?: number;
   /** Each line as it comes (e.g. echoed with a prefix). */
   echo?: (line: string) => void;
@@ -80,6 +80,13 @@ export function launch(name: string, command: string, args: readonly string[], o
       reject(new Error(`${name} (${command} ${args.join(' ')}): ${why}\n${kept.trim()}`));
     };
     child.once('error', (err) => fail(err.message));
+    if (options.ready === undefined) {
+      child.once('spawn', () => {
+        ready = true;
+        clearTimeout(timer);
+        resolve(handle);
+      });
+    }
     void exited.then(({ code, signal }) => {
       if (!ready) fail(`exited with ${code ?? signal}`);
     });
@@ -87,7 +94,7 @@ export function launch(name: string, command: string, args: readonly string[], o
       createInterface({ input: stream }).on('line', (line) => {
         kept = `${kept}${line}\n`.slice(-8000);
         options.echo?.(line);
-        if (!ready && options.ready(line)) {
+        if (!ready && options.ready?.(line) === true) {
           ready = true;
           clearTimeout(timer);
           resolve(handle);

@@ -115,7 +115,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<LocalC
     const env: NodeJS.ProcessEnv = { ARCHWAY_LB_BIND: `${HOST}:${port}` };
     gateways.forEach((g, i) => (env[`ARCHWAY_GW${i + 1}`] = `${HOST}:${g.port}`));
     // -db: in the foreground, its log on stderr
-    const haproxy = await launch('haproxy', haproxyBin, ['-db', '-f', HAPROXY_CFG], { env, ready: () => true, echo: (l) => options.echo?.('haproxy', l) });
+    const haproxy = await launch('haproxy', haproxyBin, ['-db', '-f', HAPROXY_CFG], { env, echo: (l) => options.echo?.('haproxy', l) });
     started.push(haproxy);
     const url = `http://${HOST}:${port}`;
     await balancerUp(url, haproxy);
