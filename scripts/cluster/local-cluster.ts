@@ -26,6 +26,7 @@ export interface ClusterOptions {
   gateways?: number;
   heartbeatMs?: number;
   leaseMs?: number;
+  /** The gateways' log level: info or lower (their start is seen in the 'listening' line, at info). */
   logLevel?: string;
   /** More `archway serve` flags for every gateway. */
   serveArgs?: string[];
