@@ -21,12 +21,11 @@
  */
 import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
-import autocannon, { type Request, type Result } from 'autocannon';
 import { request } from 'undici';
 import { referenceOrder } from '../src/demo/index.js';
 import { startDemoProcess } from './lib/demo-process.js';
 import { median } from './lib/measure.js';
-import { cpuSince } from './lib/process-cpu.js';
+import { orderLoad, type LoadRun } from './lib/order-load.js';
 import { printColumns, printMachine, repoRoot, writeResults, type Row } from './lib/report.js';
 import { gatewayPort, jsonPort, startServerProcess } from './lib/server-process.js';
 
@@ -51,19 +50,7 @@ const TARGET = 1.0;
 
 const order = referenceOrder;
 
-interface CaseRun {
-  rps: number;
-  p50: number;
-  p99: number;
-  max: number;
-  errors: number;
-  non2xx: number;
-  wrong: number;
-  timeouts: number;
-  requests: number;
-  /** CPU time per request (µs) of each process taking part: this one (autocannon) and the servers. */
-  cpu: Record<string, number>;
-}
+type CaseRun = LoadRun;
 
 /** How a case's requests carry the Order: inside an `exchange` body, or as the body itself. */
 type Shape = 'exchange' | 'bare';
@@ -77,50 +64,13 @@ const answerOf: Record<Shape, (body: string) => { id: number; lines: unknown[] }
   bare: (body) => JSON.parse(body) as { id: number; lines: unknown[] },
 };
 
-/** One autocannon run; `pathOf(client)` picks the URL path, every answer's id is checked. */
-async function load(base: string, pathOf: (n: number) => string, servers: Record<string, number>, duration = seconds, shape: Shape = 'exchange'): Promise<CaseRun> {
-  let nextId = 1;
-  let clients = 0;
-  let wrong = 0;
-  const req: Request = {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    setupRequest(r, context) {
-      context.client ??= clients++;
-      const id = nextId++;
-      context.id = id;
-      r.path = pathOf(context.client as number);
-      r.body = bodyOf[shape](id);
-      return r;
-    },
-    onResponse(status, body, context) {
-      if (status !== 200) return;
-      try {
-        const v = answerOf[shape](body);
-        if (v.id !== context.id || v.lines.length !== 5) wrong++;
-      } catch {
-        wrong++;
-      }
-    },
+/** One run of a case: the demo service echoes the Order, which must come back whole. */
+function load(base: string, pathOf: (n: number) => string, servers: Record<string, number>, duration = seconds, shape: Shape = 'exchange'): Promise<CaseRun> {
+  const answers = (body: string, id: number) => {
+    const v = answerOf[shape](body);
+    return v.id === id && v.lines.length === 5;
   };
-  const cpuUsed = cpuSince({ autocannon: process.pid, ...servers });
-  const instance = autocannon({ url: base, connections, duration, requests: [req], timeout: 10 });
-  autocannon.track(instance, { renderProgressBar: process.stdout.isTTY === true, renderResultsTable: false, renderLatencyTable: false });
-  const r: Result = await instance;
-  const requests = r.requests.total ?? Math.round(r.requests.average * duration);
-  const cpu = Object.fromEntries(Object.entries(cpuUsed()).map(([name, us]) => [name, us / Math.max(1, requests)]));
-  return {
-    rps: r.requests.average,
-    p50: r.latency.p50,
-    p99: r.latency.p99,
-    max: r.latency.max,
-    errors: r.errors + wrong,
-    non2xx: r.non2xx,
-    wrong,
-    timeouts: r.timeouts,
-    requests,
-    cpu,
-  };
+  return orderLoad({ base, path: pathOf, body: bodyOf[shape], answers, connections, seconds: duration, servers });
 }
 
 async function post(url: string, body: unknown): Promise<unknown> {

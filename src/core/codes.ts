@@ -36,6 +36,10 @@ export const CODES = {
   TOO_MANY_SESSIONS: 'ARCHWAY_MAX_SESSIONS sessions are open',
   OVERLOADED: 'the gateway holds as many buffered bytes as ARCHWAY_MAX_MEMORY_BYTES (or the session its ARCHWAY_MAX_QUEUED_BYTES): retry later',
   SHUTTING_DOWN: 'the gateway is stopping',
+  // Several gateways (SPEC §8)
+  SESSION_OWNER_DOWN: 'several gateways: the instance that held the session stopped, and its socket with it; create a new session',
+  DIRECTORY_UNAVAILABLE: 'several gateways: the session directory (Redis, ARCHWAY_REDIS_URL) cannot be reached, or is being rebuilt after a restart: the request is refused rather than routed blind; retry shortly',
+  GATEWAY_UNAVAILABLE: 'several gateways: no gateway instance behind the load balancer can take the request (the balancer\'s own answer)',
   // Sockets
   ADDRESS_IN_USE: 'the local port is in use (WSAEADDRINUSE)',
   ADDRESS_NOT_AVAILABLE: "the local address is not this machine's (WSAEADDRNOTAVAIL)",

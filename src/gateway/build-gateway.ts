@@ -36,6 +36,9 @@ import { ticketRoutes } from './routes/ticket-routes.js';
 import { websocketRoutes } from './routes/websocket-routes.js';
 import { serviceRoutes } from './routes/service-routes.js';
 import { sessionRoutes } from './routes/session-routes.js';
+import { sessionPutRoute } from './routes/session-put-route.js';
+import { documentClusterCodes } from './cluster/cluster-codes.js';
+import { sessionDirectory, useCluster } from './cluster/use-cluster.js';
 import { typeRoutes } from './routes/type-routes.js';
 import { SHARED_SCHEMAS } from './schemas/shared-schemas.js';
 import { SessionRegistry } from './sessions/session-registry.js';
@@ -81,7 +84,9 @@ export async function buildGateway(config: Config, options: GatewayOptions = {})
   const types = await loadTypes(config, options.typeFiles);
   const policy = new TargetPolicy(config);
   const metrics = new GatewayMetrics();
-  const sessions = new SessionRegistry(config, policy, types, metrics.bytes);
+  // Several gateways: names are claimed in the session directory (Redis) before sockets are made.
+  const directory = sessionDirectory(config);
+  const sessions = new SessionRegistry(config, policy, types, metrics.bytes, directory);
   metrics.watch(sessions);
   const streams = new SessionStreams(config.eventReplayBytes);
   sessions.heldOpen = (s) => streams.isHeld(s);
@@ -130,6 +135,7 @@ export async function buildGateway(config: Config, options: GatewayOptions = {})
   });
 
   // Routes list their error codes; the document turns them into responses (openapi/).
+  documentClusterCodes(app);
   const routes = collectRoutes(app);
   await app.register(swagger, {
     openapi: { openapi: '3.1.0', info: documentInfo() },
@@ -148,11 +154,13 @@ export async function buildGateway(config: Config, options: GatewayOptions = {})
 
   // CORS answers a preflight before the token is checked (a browser sends none on a preflight).
   await useCors(app, config.corsOrigins);
-  bearerAuth(app, config.token, tickets);
+  bearerAuth(app, config.token, tickets, directory === undefined ? undefined : (name) => !sessions.has(name));
+  if (directory !== undefined) await useCluster(app, { config, sessions, metrics, directory });
   await useWebSockets(app, config, streams);
   await app.register(serviceRoutes, ctx);
   await app.register(typeRoutes, ctx);
   await app.register(sessionRoutes, ctx);
+  await app.register(sessionPutRoute, ctx);
   await app.register(archiveRoutes, ctx);
   await app.register(typedRoutes, ctx);
   await app.register(datagramRoutes, ctx);
@@ -169,6 +177,7 @@ export async function buildGateway(config: Config, options: GatewayOptions = {})
   gracefulClose(app);
   app.addHook('onClose', async () => {
     await sessions.closeAll();
+    await directory?.stop();
   });
   app.log.debug({ types: types.names(), codes: Object.keys(CODES).length }, 'gateway built');
   return { app, ctx };

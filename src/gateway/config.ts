@@ -54,6 +54,10 @@ export const ConfigSchema = Type.Object({
   requestTimeoutMs: Type.Integer({ default: 30_000, minimum: 100, description: 'longest time an HTTP client may take to send a whole request, headers and body (not the wait of a long-poll)' }),
   maxTypes: Type.Integer({ default: 1000, minimum: 1, description: 'message types held at most (POST /types past it: 429 TOO_MANY_TYPES)' }),
   instance: Type.String({ default: '', pattern: '^[A-Za-z0-9]{0,16}$', description: 'prefix of generated session names, to route to the owner when several gateways run' }),
+  redisUrl: Type.String({ default: '', description: 'several gateways: the Redis of the session directory (redis://host:port/db); empty: this gateway alone, no Redis' }),
+  advertiseUrl: Type.String({ default: '', description: "several gateways: this instance's address as the others reach it, to forward requests for its sessions (empty: http://ARCHWAY_HOST:port)" }),
+  heartbeatMs: Type.Integer({ default: 1000, minimum: 50, description: 'several gateways: how often an instance renews its lease in the session directory' }),
+  leaseMs: Type.Integer({ default: 5000, minimum: 200, description: "several gateways: an instance's lease; a crashed instance's names are free this long after its last heartbeat, and an instance cut off from Redis stops serving its sessions when it runs out" }),
   logLevel: Type.Union([Type.Literal('fatal'), Type.Literal('error'), Type.Literal('warn'), Type.Literal('info'), Type.Literal('debug'), Type.Literal('trace'), Type.Literal('silent')], {
     default: 'info',
     description: 'pino log level',
@@ -196,7 +200,32 @@ export function loadConfig(argv: readonly string[] = [], env: NodeJS.ProcessEnv 
     const setting = given('defaultTimeoutMs') ?? given('maxTimeoutMs') ?? envName('defaultTimeoutMs');
     throw configError(setting, `${result.defaultTimeoutMs} exceeds maxTimeoutMs ${result.maxTimeoutMs}`);
   }
+  checkCluster(result, named);
   return result;
+}
+
+/** Several gateways (SPEC §8): the directory's address, this instance's, and a lease that outlives heartbeats. */
+function checkCluster(config: Config, named: (key: string) => string): void {
+  for (const [key, schemes] of [['redisUrl', ['redis:', 'rediss:']], ['advertiseUrl', ['http:', 'https:']]] as const) {
+    const text = config[key];
+    if (text === '') continue;
+    let url: URL | undefined;
+    try {
+      url = new URL(text);
+    } catch {
+      url = undefined;
+    }
+    if (url === undefined || !(schemes as readonly string[]).includes(url.protocol) || url.hostname === '') {
+      throw configError(named(key), `'${text}' is not a ${schemes.map((s) => `${s}//host:port`).join(' or ')} URL`);
+    }
+  }
+  if (config.redisUrl === '') return;
+  if (config.leaseMs < 2 * config.heartbeatMs) {
+    throw configError(named('leaseMs'), `leaseMs ${config.leaseMs} must be at least twice heartbeatMs ${config.heartbeatMs}: one late heartbeat must not end a lease`);
+  }
+  if (config.advertiseUrl === '' && (config.host === '0.0.0.0' || config.host === '::')) {
+    throw configError(named('advertiseUrl'), `set it when ARCHWAY_HOST is ${config.host}: the other instances need an address they can reach`);
+  }
 }
 
 /** Every setting with its variable, flag, default and description (for the README and `--help`). */

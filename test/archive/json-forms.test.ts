@@ -8,7 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { LoadBuffer, LoadState, TypeRegistry, exampleOf, type MessageCodec } from '../../src/archive/index.js';
-import { adHoc, bytes, canonical, hex } from './golden/helpers.js';
+import { adHoc, bytes, canonical, expectError, field, hex } from './golden/helpers.js';
 import { expectValid, newAjv, validatorFor } from './property/support.js';
 
 /** Both forms of `spaced`; encoding either gives `spaced` back (lossless) or its canonical bytes. */
@@ -141,5 +141,28 @@ describe('choosing the form', () => {
       expectValid(validatorFor(ajv, codec, 'canonical'), example, `${name} example`);
       expect(codec.decode(codec.encode(example), undefined, 'canonical')).toStrictEqual(example);
     }
+  });
+});
+
+describe('lossless object forms are exact on input, as their schemas say (fuzz finding)', () => {
+  it('a property a form does not have is a VALIDATION at that property, nothing encoded', () => {
+    const cases: [string, unknown, string][] = [
+      ['CString', { bytes: 'QYE=', ' ': [] }, '/v/ '],
+      ['CString', { text: 'hi', unicod: true }, '/v/unicod'],
+      ['CByteArray', { bytes: 'AQI=', countform: 'dword' }, '/v/countform'],
+      ['CTime', { time: '2019-10-03T14:47:55Z', form: 'dword', zone: 'Z' }, '/v/zone'],
+      ['COleDateTime', { status: 'null', date: 0, extra: 1 }, '/v/extra'],
+      ['COleDateTimeSpan', { status: 'valid', span: 1, x: 1 }, '/v/x'],
+      ['COleCurrency', { status: 'valid', value: '1.5', cents: 1 }, '/v/cents'],
+      ['COleVariant', { vt: 'VT_I4', value: 42, type: 'int' }, '/v/type'],
+    ];
+    for (const [type, value, path] of cases) {
+      const err = expectError(() => field(type).encode({ v: value }), 'VALIDATION', { path });
+      expect(err.message, type).toContain('unexpected property');
+    }
+    // The same forms without the stray key encode.
+    expect(field('CString').encode({ v: { bytes: 'QYE=' } }).toString('hex')).toBe('024181');
+    // A value that is no form at all still says what a string may be.
+    expect(expectError(() => field('CString').encode({ v: { user: 'bob' } }), 'VALIDATION', { path: '/v' }).message).toContain('expected a string');
   });
 });

@@ -8,17 +8,16 @@
  * origin not listed that gets nothing.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import type { Socket } from 'node:net';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium, needBrowser } from '../support/chromium.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { referenceOrder, startDemoService, type DemoService } from '../../src/demo/index.js';
 import { startGateway, type SessionList, type TestGateway } from '../support/gateway-harness.js';
 import { until } from '../support/until.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
 const STEP_MS = 10_000;
 const TOKEN = 'playground-token';
 const AUTH = { authorization: `Bearer ${TOKEN}` };
@@ -74,7 +73,7 @@ const eventSockets: { url: string; socket: Socket }[] = [];
 
 beforeAll(async () => {
   // Without the browser the tests themselves fail (below), with the reason: they are never skipped.
-  if (existsSync(CHROMIUM)) browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true, timeout: STEP_MS });
+  browser = await launchChromium(STEP_MS);
   [app, evil, demo, echo] = await Promise.all([pageServer(), pageServer(), startDemoService({ port: 0, udp: false }), startDemoService({ port: 0, mode: 'echo', udp: false })]);
   gw = await startGateway({ token: TOKEN, corsOrigins: [app.origin], demo: true, demoPort: demo.port });
   gw.app.server.on('request', (req: IncomingMessage) => {
@@ -91,10 +90,7 @@ afterAll(async () => {
 
 /** A fresh page of `origin` with the playground loaded, pointed at the gateway. */
 async function open(origin: string): Promise<{ page: Page; errors: string[]; close(): Promise<void> }> {
-  if (browser === undefined) {
-    throw new Error(`${CHROMIUM} not found: this test needs Debian's Chromium (apt-get update && apt-get install -y chromium; .ci/run installs it). playwright-core cannot download a browser here.`);
-  }
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const context = await needBrowser(browser).newContext({ viewport: { width: 1280, height: 900 } });
   context.setDefaultTimeout(STEP_MS);
   const page = await context.newPage();
   const errors: string[] = [];
@@ -106,8 +102,7 @@ async function open(origin: string): Promise<{ page: Page; errors: string[]; clo
 
 describe('Swagger UI with a token (headless Chromium)', () => {
   it('/docs loads without the token, offers Authorize (bearer), and then a route answers', async () => {
-    if (browser === undefined) throw new Error(`${CHROMIUM} not found: this test needs Debian's Chromium (apt-get install -y chromium)`);
-    const context = await browser.newContext({ viewport: { width: 1280, height: 1400 } });
+    const context = await needBrowser(browser).newContext({ viewport: { width: 1280, height: 1400 } });
     context.setDefaultTimeout(STEP_MS);
     const page = await context.newPage();
     try {

@@ -7,16 +7,14 @@
  * request it makes goes to the gateway itself (Swagger UI's assets are served by @fastify/swagger-ui).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium, needBrowser } from '../support/chromium.js';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import { freePort } from '../support/ports.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
 /**
  * Budgets. Swagger UI's 1.4 MB bundle takes seconds to parse and render on a busy two-core machine
  * (measured at load average 7-10: page 3-5 s, expanding an operation 1.5-3.5 s), so each step gets
@@ -68,7 +66,7 @@ describe('Swagger UI at /docs (headless Chromium), the examples as shown', () =>
 
   beforeAll(async () => {
     // Without the browser the test itself fails (below), with the reason: it is never skipped.
-    if (existsSync(CHROMIUM)) browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true, timeout: STEP_MS });
+    browser = await launchChromium(STEP_MS);
   }, 15_000);
   afterAll(async () => {
     await browser?.close().catch(() => undefined);
@@ -76,12 +74,9 @@ describe('Swagger UI at /docs (headless Chromium), the examples as shown', () =>
 
   for (const [label, demoPort] of [['npm start (demo on 7000)', undefined], ['--demo-port elsewhere', 0]] as const) {
     it(`${label}: create, connect to the demo, placeOrder, close`, async () => {
-      if (browser === undefined) {
-        throw new Error(`${CHROMIUM} not found: this test needs Debian's Chromium (apt-get update && apt-get install -y chromium; .ci/run installs it). playwright-core cannot download a browser here.`);
-      }
       const port = demoPort === undefined ? undefined : await freePort();
       const { base, child } = await serve(port);
-      const context = await browser.newContext({ viewport: { width: 1280, height: 1800 } });
+      const context = await needBrowser(browser).newContext({ viewport: { width: 1280, height: 1800 } });
       context.setDefaultTimeout(STEP_MS);
       const page = await context.newPage();
       const foreign: string[] = [];

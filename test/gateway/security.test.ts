@@ -126,6 +126,7 @@ describe('the body checks every JSON route documents', () => {
   it('VALIDATION 400 naming an unknown property in an otherwise valid body (refused, not ignored)', async () => {
     const valid: Record<string, object> = {
       '/sessions': { kind: 'stream' },
+      '/sessions/{name}': { kind: 'stream' },
       '/sessions/{name}/listen': { backlog: 5 },
       '/sessions/{name}/connect': { host: '127.0.0.1', port: 9 },
       '/sessions/{name}/accept': { timeoutMs: 10 },

@@ -7,7 +7,6 @@
  * a test that reads a field the API does not have fails to type-check.
  */
 import type { Static } from 'typebox';
-import { request } from 'undici';
 import { DEMO_TYPES } from '../../src/demo/index.js';
 import { buildGateway, loadConfig, type Config, type Gateway } from '../../src/gateway/index.js';
 import type { Loaded as LoadedSchema, ReadResult as ReadResultSchema, Stored as StoredSchema, Written as WrittenSchema } from '../../src/gateway/schemas/archive-schemas.js';
@@ -15,6 +14,7 @@ import type { Received as ReceivedSchema, Sent as SentSchema } from '../../src/g
 import type { Closed as ClosedSchema } from '../../src/gateway/schemas/session-schemas.js';
 import type { Endpoint as EndpointSchema, Problem as ProblemSchema, SessionInfo as SessionInfoSchema } from '../../src/gateway/schemas/shared-schemas.js';
 import type { TypeDetail as TypeDetailSchema, TypeList as TypeListSchema, TypeRemoved as TypeRemovedSchema, TypesAdded as TypesAddedSchema } from '../../src/gateway/schemas/type-schemas.js';
+import { callAt } from './http-call.js';
 
 export interface Reply<T = unknown> {
   status: number;
@@ -68,22 +68,7 @@ export async function startGateway(overrides: Partial<Config> = {}, env: NodeJS.
   return {
     ...gw,
     base,
-    async call<T = unknown>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Reply<T>> {
-      const res = await request(base + path, {
-        method: method as 'GET',
-        headers: body === undefined ? headers : { 'content-type': 'application/json', ...headers },
-        body: body === undefined ? undefined : typeof body === 'string' || Buffer.isBuffer(body) ? body : JSON.stringify(body),
-      });
-      const text = await res.body.text();
-      let parsed: unknown = text;
-      try {
-        parsed = JSON.parse(text);
-      } catch {
-        // not JSON (metrics, SSE): the text itself
-      }
-      // The caller names the body it expects (unknown unless it does).
-      return { status: res.statusCode, body: parsed as T, headers: res.headers };
-    },
+    call: <T = unknown>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => callAt<T>(base, method, path, body, headers),
     close: () => gw.app.close(),
   };
 }

@@ -8,7 +8,7 @@ import { base64Length, decodeBase64Bytes, isBase64, isBase64Bytes, toBase64 } fr
 import { minimalCountBytes, readCount, writeCount, writeCountAs } from '../wire/count.js';
 import { COUNT_FORMS, formOfSize, widthForm, widthFormSchema, type WidthForm } from '../wire/width-form.js';
 import { decodeError, validationError } from '../errors.js';
-import { expected, type Primitive, type PrimitiveOptions } from './primitive.js';
+import { expected, onlyKeys, type Primitive, type PrimitiveOptions } from './primitive.js';
 import { Utf8Text } from '../json/utf8-text.js';
 
 const BASE64 = Type.String({ contentEncoding: 'base64', description: 'CByteArray bytes, base64' });
@@ -31,6 +31,7 @@ export function byteArrayType(o: PrimitiveOptions): Primitive {
       let form: WidthForm | undefined;
       if (typeof v === 'object' && v !== null && !(v instanceof Uint8Array) && !(v instanceof Utf8Text)) {
         const o = v as { bytes?: unknown; countForm?: unknown };
+        onlyKeys(o, ['bytes', 'countForm'], 'a CByteArray object form');
         if (o.countForm !== undefined) form = widthForm(o.countForm, COUNT_FORMS, 'countForm');
         v = o.bytes;
       }

@@ -8,7 +8,7 @@
 import { Type } from 'typebox';
 import type { ArchiveWriter } from '../wire/archive-writer.js';
 import { DOUBLE, canonicalFloat } from './float-types.js';
-import { expected, type Primitive } from './primitive.js';
+import { expected, onlyKeys, type Primitive } from './primitive.js';
 
 /** COleDateTime status values (format §5.2; -1 is the ATL-era `error`). */
 const STATUS_NAMES: Record<number, string> = { 0: 'valid', 1: 'invalid', 2: 'null', [-1]: 'error' };
@@ -101,6 +101,7 @@ export const COLEDATETIME: Primitive = {
     if (typeof v !== 'object' || v === null || Array.isArray(v)) {
       return expected('an ISO-8601 string, null or {"status", "date"}', v);
     }
+    onlyKeys(v, ['status', 'date'], 'a COleDateTime object form');
     const { status, date } = v as { status?: unknown; date?: unknown };
     w.u32(statusFromJson(status));
     DOUBLE.write(w, date);
@@ -137,6 +138,7 @@ export const COLEDATETIMESPAN: Primitive = {
   write(w, v) {
     if (v === null) return writeNullStatus(w, 8);
     if (typeof v === 'object' && !Array.isArray(v)) {
+      onlyKeys(v, ['status', 'span'], 'a COleDateTimeSpan object form');
       const { status, span } = v as { status?: unknown; span?: unknown };
       w.u32(statusFromJson(status));
       DOUBLE.write(w, span);
@@ -194,6 +196,7 @@ export const COLECURRENCY: Primitive = {
     let status = 0;
     let value: unknown = v;
     if (typeof v === 'object' && !Array.isArray(v)) {
+      onlyKeys(v, ['status', 'value'], 'a COleCurrency object form');
       ({ value } = v as { value?: unknown });
       status = statusFromJson((v as { status?: unknown }).status);
     }

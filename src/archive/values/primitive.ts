@@ -56,3 +56,13 @@ export interface PrimitiveOptions {
 export function expected(what: string, value: unknown): never {
   throw validationError(`expected ${what}, got ${describe(value)}`);
 }
+
+/**
+ * Refuses a property that `allowed` does not name: an object form is exact, as its schema says
+ * (`additionalProperties: false`), so a misspelt key is an error, never silently ignored.
+ */
+export function onlyKeys(v: object, allowed: readonly string[], what: string): void {
+  for (const k in v) {
+    if (!allowed.includes(k)) throw validationError(`unexpected property ${describe(k)} in ${what} (it may have: ${allowed.join(', ')})`, `/${k.replace(/~/g, '~0').replace(/\//g, '~1')}`);
+  }
+}

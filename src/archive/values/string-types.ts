@@ -12,12 +12,14 @@ import type { ArchiveWriter } from '../wire/archive-writer.js';
 import { fromBase64, toBase64 } from '../wire/base64.js';
 import type { CodePage } from './code-page.js';
 import { decodeError, validationError } from '../errors.js';
-import { expected, type Primitive, type PrimitiveOptions } from './primitive.js';
+import { expected, onlyKeys, type Primitive, type PrimitiveOptions } from './primitive.js';
 import { SHORT_MAX, shortLatin1, shortUtf16 } from '../wire/short-string.js';
 import { lengthFormOf, readStringHeader, writeStringLength, writeStringLengthAs, type StringHeader } from '../wire/string-length.js';
 import { LENGTH_FORMS, widthForm, widthFormSchema, type WidthForm } from '../wire/width-form.js';
 import { plainText, Utf8Text } from '../json/utf8-text.js';
 
+const TEXT_KEYS = ['text', 'unicode', 'lengthForm'];
+const BYTES_KEYS = ['bytes', 'lengthForm'];
 const WHAT = 'a string, {"text": string, "unicode": boolean, "lengthForm"?} or {"bytes": base64, "lengthForm"?}';
 
 function isAsciiOrLatin1(c: number, latin1High: boolean): boolean {
@@ -172,6 +174,8 @@ function stringType(name: string, o: PrimitiveOptions, declaredWide: boolean): P
         text = v.toString(); // a long string still in the request's bytes (gateway/json-body.ts)
       } else if (typeof v === 'object' && v !== null && !Array.isArray(v)) {
         const given = v as { text?: unknown; unicode?: unknown; bytes?: unknown; lengthForm?: unknown };
+        if (!('text' in given) && !('bytes' in given)) return expected(WHAT, v);
+        onlyKeys(given, 'bytes' in given ? BYTES_KEYS : TEXT_KEYS, 'a string object form');
         if (given.lengthForm !== undefined) form = widthForm(given.lengthForm, LENGTH_FORMS, 'lengthForm');
         if (typeof given.bytes === 'string' || given.bytes instanceof Utf8Text) {
           const raw = fromBase64(given.bytes);

@@ -7,7 +7,7 @@
  */
 import { Type } from 'typebox';
 import type { ArchiveWriter } from '../wire/archive-writer.js';
-import { expected, type Primitive, type PrimitiveOptions } from './primitive.js';
+import { expected, onlyKeys, type Primitive, type PrimitiveOptions } from './primitive.js';
 import { validationError } from '../errors.js';
 import { toBigInt } from './integer-types.js';
 
@@ -158,6 +158,7 @@ export function ctimeType(o: PrimitiveOptions): Primitive {
       let form: unknown;
       let time = v;
       if (typeof v === 'object' && v !== null && !Array.isArray(v)) {
+        onlyKeys(v, ['time', 'form'], 'a CTime object form');
         ({ time, form } = v as { time?: unknown; form?: unknown });
         if (form !== 'dword' && form !== 'int64') expected('"form" to be "dword" or "int64"', form);
         // A reader before MFC 8 takes the mark for a DWORD time and the rest as the next values.

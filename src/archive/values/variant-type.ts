@@ -15,7 +15,7 @@ import { DOUBLE, FLOAT, canonicalFloat } from './float-types.js';
 import { BYTE, DWORD, LONG, LONGLONG, SHORT, ULONGLONG, WORD } from './integer-types.js';
 import { currencyToString, isoToOleDate, oleDateToIso, oleDateToNearestIso, parseCurrency } from './ole-types.js';
 import { readerOf } from './json-form.js';
-import { expected, type Primitive, type PrimitiveOptions } from './primitive.js';
+import { expected, onlyKeys, type Primitive, type PrimitiveOptions } from './primitive.js';
 import { plainText } from '../json/utf8-text.js';
 
 interface VariantPayload {
@@ -149,6 +149,7 @@ export function variantType(o: PrimitiveOptions): Primitive {
     write(w, v) {
       if (typeof v !== 'object' || v === null || Array.isArray(v)) return expected(WHAT, v);
       const form = v as { vt?: unknown; value?: unknown; bytes?: unknown };
+      onlyKeys(form, ['vt', 'value', 'bytes'], 'a COleVariant');
       const vtIn = form.vt;
       const value = plainText(form.value);
       const bytes = plainText(form.bytes);
@@ -192,7 +193,7 @@ export function variantType(o: PrimitiveOptions): Primitive {
         value: Type.Optional(Type.Unknown()),
         bytes: Type.Optional(Type.String({ contentEncoding: 'base64' })),
       },
-      { description: 'COleVariant: {"vt": "VT_I4", "value": 42}' },
+      { additionalProperties: false, description: 'COleVariant: {"vt": "VT_I4", "value": 42}' },
     ),
     canonicalSchema: Type.Object(
       { vt: Type.String({ pattern: '^VT_[A-Z0-9]+$' }), value: Type.Optional(Type.Unknown()) },

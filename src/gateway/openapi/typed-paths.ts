@@ -6,6 +6,7 @@
  */
 import type { Code } from '../../core/index.js';
 import { exampleOf, JSON_FORMS, type Operation, type SchemaFlavor, type TypeRegistry } from '../../archive/index.js';
+import { ON_NAMED_SESSION } from '../cluster/cluster-codes.js';
 import { E } from '../error-catalog.js';
 import { documentedCodes, problemResponses } from './error-responses.js';
 import { componentName } from './type-components.js';
@@ -15,7 +16,7 @@ import { FORM_DESCRIPTION, LOSSLESS_MEDIA_TYPE } from '../schemas/shared-schemas
 const PREFIX = '#/components/schemas/';
 const PROBLEM = `${PREFIX}Problem`;
 
-const ON_SESSION: Code[] = [E.VALIDATION, E.MALFORMED_JSON, E.UNSUPPORTED_MEDIA_TYPE, E.PAYLOAD_TOO_LARGE, E.SESSION_NOT_FOUND, E.INVALID_STATE, E.ARCHIVE_REQUIRES_STREAM, E.OVERLOADED];
+const ON_SESSION: Code[] = [E.VALIDATION, E.MALFORMED_JSON, E.UNSUPPORTED_MEDIA_TYPE, E.PAYLOAD_TOO_LARGE, E.SESSION_NOT_FOUND, E.INVALID_STATE, E.ARCHIVE_REQUIRES_STREAM, E.OVERLOADED, ...ON_NAMED_SESSION];
 const RECEIVING: Code[] = [E.TIMEOUT, E.PEER_CLOSED, E.ARCHIVE_DECODE, E.ARCHIVE_LIMIT];
 const SENDING: Code[] = [E.PEER_CLOSED, E.SOCKET_ERROR, E.TIMEOUT];
 

@@ -9,6 +9,10 @@
  *
  * A WebSocket handshake that fails here is let through to its route, marked: a browser sees
  * nothing of an HTTP refusal but a close code, so the route upgrades and closes with 4401.
+ *
+ * With several gateways a ticket lives on the instance that holds its session (it issued it), so an
+ * event stream asked of another instance with a ticket is let through, marked, to be forwarded to
+ * the owner, which redeems it; the routing refuses it (401) if no other instance holds the session.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
@@ -31,6 +35,12 @@ export const TICKET_ROUTES: readonly string[] = ['/sessions/:name/events', '/ses
 const WEBSOCKET_ROUTE = '/sessions/:name/ws';
 
 const refusals = new WeakMap<FastifyRequest, ArchwayError>();
+const deferred = new WeakSet<FastifyRequest>();
+
+/** True for a request let through with a ticket this instance cannot redeem (see above). */
+export function ticketDeferred(req: FastifyRequest): boolean {
+  return deferred.has(req);
+}
 
 /** Why a WebSocket handshake let through is not authorised (undefined: it is). */
 export function authRefusal(req: FastifyRequest): ArchwayError | undefined {
@@ -41,7 +51,8 @@ export function isOpenRoute(route: string | undefined): boolean {
   return route !== undefined && OPEN_PATHS.some((p) => (p.endsWith('/') ? route.startsWith(p) : route === p));
 }
 
-export function bearerAuth(app: FastifyInstance, token: string, tickets: TicketBook): void {
+/** `heldElsewhere(name)`: with several gateways, true when this instance does not hold the session. */
+export function bearerAuth(app: FastifyInstance, token: string, tickets: TicketBook, heldElsewhere?: (name: string) => boolean): void {
   if (token === '') return;
   const want = digest(token);
   app.addHook('onRequest', async (req, reply) => {
@@ -53,7 +64,13 @@ export function bearerAuth(app: FastifyInstance, token: string, tickets: TicketB
     let err: ArchwayError = new ERR_UNAUTHORIZED();
     const ticket = (req.query as { ticket?: unknown } | undefined)?.ticket;
     if (given === undefined && typeof ticket === 'string' && route !== undefined && TICKET_ROUTES.includes(route)) {
-      const refused = tickets.redeem(ticket, (req.params as { name?: string }).name);
+      const name = (req.params as { name?: string }).name;
+      // WebSocket upgrades are not forwarded: only an event stream's ticket is redeemed by the owner.
+      if (route !== WEBSOCKET_ROUTE && name !== undefined && heldElsewhere?.(name) === true) {
+        deferred.add(req);
+        return;
+      }
+      const refused = tickets.redeem(ticket, name);
       if (refused === undefined) return;
       err = refused;
     }

@@ -65,9 +65,8 @@ export function longStrings(body: Buffer, minLength: number): Cut[] {
     if (open < 0) return cuts;
     let j = open + 1;
     let escaped = false;
-    let close: number;
+    let close = body.indexOf(QUOTE, j);
     for (;;) {
-      close = body.indexOf(QUOTE, j);
       if (close < 0) return cuts;
       if (backslash < j) {
         backslash = body.indexOf(BACKSLASH, j);
@@ -75,8 +74,11 @@ export function longStrings(body: Buffer, minLength: number): Cut[] {
       }
       if (backslash > close) break;
       // An escape before the next quote: skip the escaped character (maybe that quote) and go on.
+      // The next quote is looked for again only when the escape took it: a string of many escapes
+      // (300,000 `\u0000`) must not scan to its end once per escape.
       escaped = true;
       j = backslash + 2;
+      if (close < j) close = body.indexOf(QUOTE, j);
     }
     i = close + 1;
     if (!escaped && close - open - 1 >= minLength && !isKey(body, i)) cuts.push([open + 1, close]);

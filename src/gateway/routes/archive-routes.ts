@@ -21,6 +21,8 @@ import { answer, bytesAnswer, forgetIfClosed } from './answers.js';
 
 const tags = ['archives'];
 const ON_SESSION: Code[] = [...BODY_ERRORS, E.SESSION_NOT_FOUND, E.INVALID_STATE, E.ARCHIVE_REQUIRES_STREAM];
+// An ad-hoc type expression nested deeper than the compiler goes is a VALIDATION of its field
+// (archive/types/nesting.ts), and a session's code page is checked when it is created.
 const LOADING: Code[] = [E.UNKNOWN_TYPE, E.TIMEOUT, E.PEER_CLOSED, E.ARCHIVE_DECODE, E.ARCHIVE_LIMIT, E.OVERLOADED];
 const STORING: Code[] = [E.UNKNOWN_TYPE, E.PEER_CLOSED, E.SOCKET_ERROR, E.TIMEOUT, E.OVERLOADED];
 

@@ -27,6 +27,15 @@ export interface CreateSession {
 
 const RESERVED = Symbol('reserved');
 
+/**
+ * Where names are made unique beyond this instance (several gateways: the session directory,
+ * SPEC §8): a name is claimed before its socket is created and released when the session closes.
+ */
+export interface NameClaims {
+  claim(name: string): Promise<void>;
+  release(name: string): void;
+}
+
 export class SessionRegistry {
   private readonly sessions = new Map<string, Session | typeof RESERVED>();
   private readonly config: Config;
@@ -39,9 +48,11 @@ export class SessionRegistry {
   private readonly limits: SessionLimits;
   /** True for a session held open by a client other than HTTP requests (a WebSocket, an event stream): never idle. */
   heldOpen: (s: Session) => boolean = () => false;
+  private readonly claims: NameClaims | undefined;
 
-  constructor(config: Config, policy: TargetPolicy, types: TypeRegistry, counter?: ByteCounter) {
+  constructor(config: Config, policy: TargetPolicy, types: TypeRegistry, counter?: ByteCounter, claims?: NameClaims) {
     this.config = config;
+    this.claims = claims;
     this.policy = policy;
     this.types = types;
     this.budget = new ByteBudget(config.maxMemoryBytes);
@@ -59,6 +70,16 @@ export class SessionRegistry {
   /** Live sessions (not the names reserved by creates in progress). */
   *all(): IterableIterator<Session> {
     for (const s of this.sessions.values()) if (s !== RESERVED) yield s;
+  }
+
+  /** Every name held here: live sessions and those being created. */
+  names(): IterableIterator<string> {
+    return this.sessions.keys();
+  }
+
+  /** A session of that name is here, live or being created. */
+  has(name: string): boolean {
+    return this.sessions.has(name);
   }
 
   get(name: string): Session {
@@ -79,7 +100,12 @@ export class SessionRegistry {
     const chosen = name ?? this.generateName();
     if (this.sessions.has(chosen)) throw new ERR_SESSION_EXISTS(chosen);
     this.sessions.set(chosen, RESERVED);
+    let claimed = false;
     try {
+      if (this.claims !== undefined) {
+        await this.claims.claim(chosen);
+        claimed = true;
+      }
       const session = await fill(chosen);
       if (this.closing) {
         await session.close(this.config.closeTimeoutMs);
@@ -89,6 +115,7 @@ export class SessionRegistry {
       return session;
     } catch (err) {
       this.sessions.delete(chosen);
+      if (claimed) this.claims?.release(chosen);
       throw err;
     }
   }
@@ -137,6 +164,7 @@ export class SessionRegistry {
   async remove(name: string): Promise<{ session: Session; result: CloseResult }> {
     const s = this.get(name);
     this.sessions.delete(name);
+    this.claims?.release(name);
     const result = await s.close(this.config.closeTimeoutMs);
     return { session: s, result };
   }
