@@ -11,6 +11,7 @@ import type { SessionInfo, SessionList, Stored, TestGateway } from '../support/g
 import { startGateway } from '../support/gateway-harness.js';
 import { expectProblem } from '../support/gateway-routes.js';
 import { within } from '../support/until.js';
+import { openSocket } from '../support/ws-client.js';
 
 let redis: RedisServer;
 let a: TestGateway;
@@ -117,6 +118,21 @@ describe('a session is reached through any instance', () => {
     peer.destroy();
   });
 
+  it('a WebSocket asked of the non-owner is tunnelled to the owner: bytes both ways, the owner\'s close code', async () => {
+    const peer = await acceptedOn(a, 'fw-ws');
+    const ws = await openSocket(`${b.base.replace('http', 'ws')}/sessions/fw-ws/ws?mode=binary`, { protocols: ['binary'] });
+    peer.write(Buffer.from([1, 2, 3]));
+    expect((await ws.next()).data).toEqual(Buffer.from([1, 2, 3]));
+    const got = new Promise<Buffer>((resolve) => peer.once('data', resolve));
+    ws.ws.send(Buffer.from([9, 8]));
+    expect(await within(got, 5000, 'the bytes sent through the tunnel')).toEqual(Buffer.from([9, 8]));
+    peer.destroy(); // reset or end: the owner closes the WebSocket with its code, through the tunnel
+    expect((await within(ws.closed, 5000, 'the close')).code).toBeGreaterThanOrEqual(4000);
+    // An unknown session through the non-owner: the refusal of a single gateway (after the upgrade).
+    const none = await openSocket(`${b.base.replace('http', 'ws')}/sessions/fw-none/ws`);
+    expect((await within(none.closed, 5000, 'the refusal')).code).toBe(4404);
+  });
+
   it('takes hop-by-hop headers and a chunked body from the client as HTTP allows (raw HTTP/1.1)', async () => {
     const peer = await acceptedOn(a, 'fw-raw');
     const got = new Promise<Buffer>((resolve) => peer.once('data', resolve));
@@ -192,6 +208,14 @@ describe('a stream ticket in a cluster with a token', () => {
     expect(again.statusCode).toBe(401);
     await again.body.dump();
     expectProblem(await d.call('POST', '/tickets', { session: 'tk-none' }, auth), 404, 'SESSION_NOT_FOUND');
+    // A WebSocket with a ticket, asked of the other instance: tunnelled, redeemed by the owner.
+    const wsTicket = await d.call<{ ticket: string }>('POST', '/tickets', { session: 'tk-one' }, auth);
+    const ws = await openSocket(`${d.base.replace('http', 'ws')}/sessions/tk-one/ws?send=DWORD&ticket=${encodeURIComponent(wsTicket.body.ticket)}`);
+    // Opened and authorised by the owner, which says what it says of a session not connected yet.
+    expect(await ws.json()).toMatchObject({ error: { code: 'INVALID_STATE', state: 'created' } });
+    ws.ws.close();
+    const forged = await openSocket(`${d.base.replace('http', 'ws')}/sessions/tk-none/ws?ticket=made-up`);
+    expect((await within(forged.closed, 5000, 'the refusal')).code).toBe(4401);
     // A made-up ticket for a session no instance holds is refused as any bad credential is.
     expectProblem(await d.call('GET', '/sessions/tk-none/events?ticket=made-up'), 401, 'UNAUTHORIZED');
   });

@@ -9,14 +9,14 @@
  *   a dead one (SESSION_OWNER_DOWN), or nobody (served here: SESSION_NOT_FOUND, as with one gateway);
  * - `PUT /sessions/{name}` creates here: its name is claimed in the directory, so a balancer that
  *   hashes names routes the creation and every later request to the same instance.
- * WebSocket upgrades are served where the balancer sent them (its hash on the name picks the owner
- * of a session made with PUT); they are not forwarded.
+ * A WebSocket upgrade for another instance's session is tunnelled to its owner (upgrade-forwarder.ts).
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { SessionRegistry } from '../sessions/session-registry.js';
 import { ERR_DIRECTORY_UNAVAILABLE, ERR_SESSION_OWNER_DOWN } from './cluster-errors.js';
 import { ERR_UNAUTHORIZED } from '../errors.js';
-import { ticketDeferred } from '../plugins/bearer-auth.js';
+import { authRefusal, refuseAfterUpgrade, ticketDeferred } from '../plugins/bearer-auth.js';
+import type { UpgradeForwarder } from './upgrade-forwarder.js';
 import { ANSWERED_BY, FORWARDED_TO } from './hop-headers.js';
 import type { OwnerForwarder } from './owner-forwarder.js';
 import type { SessionDirectory } from './session-directory.js';
@@ -29,9 +29,10 @@ export interface RoutingParts {
   sessions: SessionRegistry;
   directory: SessionDirectory;
   forwarder: OwnerForwarder;
+  upgrades: UpgradeForwarder;
 }
 
-export function clusterRouting(app: FastifyInstance, { sessions, directory, forwarder }: RoutingParts): void {
+export function clusterRouting(app: FastifyInstance, { sessions, directory, forwarder, upgrades }: RoutingParts): void {
   const noLease = () => new ERR_DIRECTORY_UNAVAILABLE("this instance's lease in the directory ran out; it serves its sessions again once a heartbeat reaches Redis");
 
   app.addHook('onRequest', async (req: FastifyRequest, reply: FastifyReply) => {
@@ -51,14 +52,20 @@ export function clusterRouting(app: FastifyInstance, { sessions, directory, forw
       if (!directory.holdsLease) throw noLease();
       return;
     }
-    if (req.headers.upgrade !== undefined) return;
+    const upgrade = req.headers.upgrade !== undefined;
     const owner = await directory.lookup(name);
-    if (owner.kind === 'none' || owner.owner === directory.id) {
-      // A ticket let through for the owner to redeem, and no other instance holds the session.
-      if (ticketDeferred(req)) throw new ERR_UNAUTHORIZED();
+    if (owner.kind === 'none' || owner.owner === directory.id || (owner.kind === 'down' && ticketDeferred(req))) {
+      // A ticket let through for the owner to redeem, and no live instance holds the session: refused
+      // as any bad credential is (a WebSocket after its upgrade, as bearer-auth.ts does).
+      if (ticketDeferred(req)) {
+        if (!upgrade) throw new ERR_UNAUTHORIZED();
+        refuseAfterUpgrade(req, new ERR_UNAUTHORIZED());
+      }
       return;
     }
-    if (owner.kind === 'down') throw ticketDeferred(req) ? new ERR_UNAUTHORIZED() : new ERR_SESSION_OWNER_DOWN(name, owner.owner).with({ session: name });
-    await forwarder.forward(req, reply, owner, name);
+    if (owner.kind === 'down') throw new ERR_SESSION_OWNER_DOWN(name, owner.owner).with({ session: name });
+    // An upgrade whose credentials were already refused here is refused here (after the upgrade).
+    if (upgrade && authRefusal(req) !== undefined) return;
+    await (upgrade ? upgrades.forward(req, reply, owner, name) : forwarder.forward(req, reply, owner, name));
   });
 }

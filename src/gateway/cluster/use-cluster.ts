@@ -13,6 +13,7 @@ import type { GatewayMetrics } from '../plugins/gateway-metrics.js';
 import { clusterListing } from './cluster-listing.js';
 import { clusterRouting } from './cluster-routing.js';
 import { ticketRouting } from './ticket-routing.js';
+import { UpgradeForwarder } from './upgrade-forwarder.js';
 import { OwnerForwarder } from './owner-forwarder.js';
 import { SessionDirectory } from './session-directory.js';
 
@@ -47,7 +48,8 @@ export async function useCluster(app: FastifyInstance, { config, sessions, metri
     registry: metrics.registry,
   });
   clusterListing(app, { sessions, directory, forwarder });
-  clusterRouting(app, { sessions, directory, forwarder });
+  const upgrades = new UpgradeForwarder(Math.min(config.connectTimeoutMs, config.leaseMs));
+  clusterRouting(app, { sessions, directory, forwarder, upgrades });
   ticketRouting(app, { sessions, directory, forwarder });
   app.addHook('onListen', async () => {
     await directory.start(advertised(app, config), {
@@ -55,6 +57,9 @@ export async function useCluster(app: FastifyInstance, { config, sessions, metri
       evict: (name) => void sessions.remove(name).catch(() => undefined),
     }, app.log);
   });
-  app.addHook('preClose', async () => forwarder.endStreams());
+  app.addHook('preClose', async () => {
+    forwarder.endStreams();
+    upgrades.close();
+  });
   app.addHook('onClose', async () => forwarder.close());
 }

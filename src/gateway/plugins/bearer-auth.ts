@@ -10,9 +10,10 @@
  * A WebSocket handshake that fails here is let through to its route, marked: a browser sees
  * nothing of an HTTP refusal but a close code, so the route upgrades and closes with 4401.
  *
- * With several gateways a ticket lives on the instance that holds its session (it issued it), so an
- * event stream asked of another instance with a ticket is let through, marked, to be forwarded to
- * the owner, which redeems it; the routing refuses it (401) if no other instance holds the session.
+ * With several gateways a ticket lives on the instance that holds its session (it issued it), so a
+ * session's event stream or WebSocket asked of another instance with a ticket is let through,
+ * marked, to be forwarded to the owner, which redeems it; the routing refuses it (401, or 4401
+ * after the upgrade) if no live instance holds the session.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
@@ -47,6 +48,11 @@ export function authRefusal(req: FastifyRequest): ArchwayError | undefined {
   return refusals.get(req);
 }
 
+/** Marks a WebSocket handshake to be refused by its route after the upgrade (close code 4401). */
+export function refuseAfterUpgrade(req: FastifyRequest, err: ArchwayError): void {
+  refusals.set(req, err);
+}
+
 export function isOpenRoute(route: string | undefined): boolean {
   return route !== undefined && OPEN_PATHS.some((p) => (p.endsWith('/') ? route.startsWith(p) : route === p));
 }
@@ -65,8 +71,7 @@ export function bearerAuth(app: FastifyInstance, token: string, tickets: TicketB
     const ticket = (req.query as { ticket?: unknown } | undefined)?.ticket;
     if (given === undefined && typeof ticket === 'string' && route !== undefined && TICKET_ROUTES.includes(route)) {
       const name = (req.params as { name?: string }).name;
-      // WebSocket upgrades are not forwarded: only an event stream's ticket is redeemed by the owner.
-      if (route !== WEBSOCKET_ROUTE && name !== undefined && heldElsewhere?.(name) === true) {
+      if (name !== undefined && heldElsewhere?.(name) === true) {
         deferred.add(req);
         return;
       }
