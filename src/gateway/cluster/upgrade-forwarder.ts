@@ -6,9 +6,11 @@
  * so close codes, backpressure (TCP's, through the pipes) and frame limits are the owner's.
  * The owner not accepting the connection is SESSION_OWNER_DOWN, before anything is sent back.
  */
+import { once } from 'node:events';
 import net from 'node:net';
 import type { IncomingMessage } from 'node:http';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { deadline } from '../../core/index.js';
 import { ERR_SESSION_OWNER_DOWN } from './cluster-errors.js';
 import { requestHeaders } from './hop-headers.js';
 import type { Target } from './owner-forwarder.js';
@@ -53,24 +55,18 @@ export class UpgradeForwarder {
     upstream.pipe(client);
   }
 
-  private connect(url: URL, target: Target, session: string): Promise<net.Socket> {
-    return new Promise((resolve, reject) => {
-      const socket = net.connect({ host: url.hostname.replace(/^\[|\]$/g, ''), port: Number(url.port || 80) });
-      const fail = () => {
-        socket.destroy();
-        reject(new ERR_SESSION_OWNER_DOWN(session, target.owner).with({ session }));
-      };
-      const timer = setTimeout(fail, this.connectWithinMs);
-      socket.once('error', () => {
-        clearTimeout(timer);
-        fail();
-      });
-      socket.once('connect', () => {
-        clearTimeout(timer);
-        socket.removeAllListeners('error');
-        resolve(socket);
-      });
-    });
+  private async connect(url: URL, target: Target, session: string): Promise<net.Socket> {
+    const wait = deadline({ timeoutMs: this.connectWithinMs }, `a connection to instance '${target.owner}'`);
+    const socket = net.connect({ host: url.hostname.replace(/^\[|\]$/g, ''), port: Number(url.port || 80) });
+    try {
+      await wait.race(once(socket, 'connect'));
+      return socket;
+    } catch {
+      socket.destroy();
+      throw new ERR_SESSION_OWNER_DOWN(session, target.owner).with({ session });
+    } finally {
+      wait.dispose();
+    }
   }
 
   /** Cuts every tunnel (the gateway is closing). */
