@@ -37,4 +37,5 @@ export type { FieldPlan, Plan, StructPlan } from './types/type-plan.js';
 export { fromBase64, toBase64 } from './wire/base64.js';
 export { Utf8Text, plainText } from './json/utf8-text.js';
 export { hasLongString, jsonChunks } from './json/json-chunks.js';
-export { definitionName, typeSchemas, exampleOf, type TypeSchemas } from './schema/type-schema.js';
+export { definitionName, typeSchemas, type TypeSchemas } from './schema/type-schema.js';
+export { exampleOf, exampleOption, MAX_EXAMPLE_VALUES } from './schema/type-example.js';

@@ -4,6 +4,11 @@
  * twice, so recursive types stay finite. Part-two fields get values that encode: a const its
  * value, a count field the length of its example list, a switch its first case (and its tag that
  * case's value), and a conditional field only when its condition holds for the example.
+ *
+ * An example is small or there is none: a type of fixed arrays of fixed arrays (3,000 × 3,000
+ * BYTEs is a 9 MB message, within every cap) would otherwise have a 36 MB example, built for every
+ * GET /openapi.json — a request that could take the gateway's memory (fuzz finding). Past
+ * MAX_EXAMPLE_VALUES values or MAX_EXAMPLE_BYTES of a raw block, `exampleOf` gives `undefined`.
  */
 import { generate } from '../wire/generated-function.js';
 import { NO_SCHEMA, type Condition, type FieldRef, type Plan, type StructPlan } from '../types/type-plan.js';
@@ -11,6 +16,22 @@ import { conditionSource, refAccess } from '../compile/condition-source.js';
 import { encodeHelpers } from '../compile/encode-helpers.js';
 
 type Json = Record<string, unknown>;
+
+/** The most scalar values (and array elements) an example may hold. */
+export const MAX_EXAMPLE_VALUES = 4096;
+/** The largest raw block an example spells out. */
+const MAX_EXAMPLE_BYTES = 4096;
+
+/** Thrown (and caught below) when an example would pass its budget. */
+const TOO_LARGE = Symbol('example too large');
+
+class Budget {
+  left = MAX_EXAMPLE_VALUES;
+  take(n: number): void {
+    this.left -= n;
+    if (this.left < 0) throw TOO_LARGE;
+  }
+}
 
 const holds = new WeakMap<Condition, (o: Json, sc: number) => boolean>();
 
@@ -41,7 +62,7 @@ function lengthOf(v: unknown): number {
   return typeof v === 'string' ? Buffer.byteLength(v, 'base64') : 0;
 }
 
-function structExample(plan: StructPlan, depth: number): Json {
+function structExample(plan: StructPlan, depth: number, budget: Budget): Json {
   const out: Json = {};
   if (plan.cls !== undefined && depth > 0) out.$class = plan.cls.name;
   const schema = plan.cls !== undefined && depth > 0 ? plan.cls.schema : NO_SCHEMA;
@@ -54,33 +75,54 @@ function structExample(plan: StructPlan, depth: number): Json {
     const p = f.plan;
     if (p.kind === 'switch') {
       const first = p.cases[0];
-      out[f.name] = exampleOf(first?.plan ?? p.fallback!, depth + 1);
+      out[f.name] = example(first?.plan ?? p.fallback!, depth + 1, budget);
       if (first !== undefined && p.tag.constant === undefined) setAt(out, p.tag, first.tag);
       continue;
     }
-    out[f.name] = exampleOf(p, depth + 1);
+    out[f.name] = example(p, depth + 1, budget);
   }
   for (const fill of plan.layout.fills) setAt(out, fill.ref, lengthOf(out[plan.fields[fill.from]!.name]));
   return out;
 }
 
-export function exampleOf(plan: Plan, depth = 0): unknown {
+/** `{example}` for a schema or a media type, or nothing when there is none (too large to show). */
+export function exampleOption(example: unknown): { example?: unknown } {
+  return example === undefined ? {} : { example };
+}
+
+/** An example of `plan` (see above), or `undefined` when it would not be small. */
+export function exampleOf(plan: Plan): unknown {
+  try {
+    return example(plan, 0, new Budget());
+  } catch (err) {
+    if (err === TOO_LARGE) return undefined;
+    throw err;
+  }
+}
+
+function example(plan: Plan, depth: number, budget: Budget): unknown {
   switch (plan.kind) {
     case 'prim':
+      budget.take(1);
       return plan.prim.example;
     case 'struct':
-      return structExample(plan, depth);
+      return structExample(plan, depth, budget);
     case 'fixed':
-      return Array.from({ length: plan.length }, () => exampleOf(plan.elem, depth + 1));
+      budget.take(plan.length);
+      return Array.from({ length: plan.length }, () => example(plan.elem, depth + 1, budget));
     case 'list':
-      return depth > 6 ? [] : [exampleOf(plan.elem, depth + 1)];
+      return depth > 6 ? [] : [example(plan.elem, depth + 1, budget)];
     case 'map':
-      return depth > 6 ? [] : [[exampleOf(plan.key, depth + 1), exampleOf(plan.value, depth + 1)]];
-    case 'bytes':
-      return Buffer.alloc(plan.length ?? 3, 0x2a).toString('base64');
+      return depth > 6 ? [] : [[example(plan.key, depth + 1, budget), example(plan.value, depth + 1, budget)]];
+    case 'bytes': {
+      const n = plan.length ?? 3;
+      if (n > MAX_EXAMPLE_BYTES) throw TOO_LARGE;
+      budget.take(1);
+      return Buffer.alloc(n, 0x2a).toString('base64');
+    }
     case 'switch':
-      return exampleOf(plan.cases[0]?.plan ?? plan.fallback!, depth + 1);
+      return example(plan.cases[0]?.plan ?? plan.fallback!, depth + 1, budget);
     case 'object':
-      return depth > 4 || plan.classes.length === 0 ? null : exampleOf(plan.classes[0]!, depth + 1);
+      return depth > 4 || plan.classes.length === 0 ? null : example(plan.classes[0]!, depth + 1, budget);
   }
 }

@@ -11,7 +11,7 @@ import { Type, type TSchema } from 'typebox';
 import { schemaOf, type SchemaFlavor } from '../values/json-form.js';
 import { COUNT_FORMS, widthFormSchema } from '../wire/width-form.js';
 import type { CountPlan, FieldPlan, Plan, StructPlan } from '../types/type-plan.js';
-import { exampleOf } from './type-example.js';
+import { exampleOf, exampleOption } from './type-example.js';
 import { switchSchema } from './switch-schema.js';
 
 export { exampleOf } from './type-example.js';
@@ -80,7 +80,7 @@ export function typeSchemas(root: Plan, refPrefix = '#/$defs/', flavor?: SchemaF
       additionalProperties: false,
       ...(s.description === undefined ? {} : { description: s.description }),
       ...(s.cls === undefined ? {} : { 'x-mfc-class': s.cls.name, 'x-mfc-schema': s.cls.schema }),
-      example: exampleOf(s),
+      ...exampleOption(exampleOf(s)),
     });
   };
   /** A list or map: its array, and on lossless/input also the form that keeps a long WriteCount. */

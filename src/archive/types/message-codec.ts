@@ -91,6 +91,7 @@ export class MessageCodec implements DecodablePlan {
   private readonly load: LoadState;
   private readonly reader = new ArchiveReader(Buffer.alloc(0));
   private readonly schemaCache = new Map<string, TypeSchemas>();
+  private exampleMade: { value: unknown } | undefined;
 
   constructor(name: string, plan: Plan, limits: Limits) {
     this.name = name;
@@ -170,8 +171,10 @@ export class MessageCodec implements DecodablePlan {
     return schemas;
   }
 
+  /** An example value (canonical), made once; `undefined` when it would not be small (schema/type-example.ts). */
   get example(): unknown {
-    return exampleOf(this.plan);
+    if (this.exampleMade === undefined) this.exampleMade = { value: exampleOf(this.plan) };
+    return this.exampleMade.value;
   }
 
   /** `ar >> msg` for a whole message: waits for all of its bytes (see the socket layer). */

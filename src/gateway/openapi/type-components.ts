@@ -4,7 +4,7 @@
  * the forms that reproduce unusual wire bytes (answers with `?form=lossless`), and `TInput` — what
  * requests may send (either). Each with an example, so Swagger UI offers real bodies.
  */
-import { definitionName, exampleOf, type SchemaFlavor, type TypeRegistry } from '../../archive/index.js';
+import { definitionName, type SchemaFlavor, type TypeRegistry } from '../../archive/index.js';
 
 const PREFIX = '#/components/schemas/';
 
@@ -32,7 +32,8 @@ export function typeComponents(types: TypeRegistry): Record<string, unknown> {
         if (key in out) continue;
         // Built-in structs (CPoint, CRect…) appear among the definitions too; declared types get an example.
         const type = key.slice(0, key.length - suffix.length);
-        out[key] = types.has(type) ? { ...def, examples: [exampleOf(types.get(type).plan)] } : def;
+        const example = types.has(type) ? types.get(type).example : undefined;
+        out[key] = example === undefined ? def : { ...def, examples: [example] };
       }
     }
   }

@@ -2,14 +2,15 @@
  * Request examples that follow the configuration and the types loaded at start, so the bodies
  * Swagger UI offers work as shown: the demo service's real port, a declared type's value.
  */
-import { exampleOf, type TypeRegistry } from '../../archive/index.js';
+import type { TypeRegistry } from '../../archive/index.js';
 import type { Config } from '../config.js';
 
 /** A typed value for the generic archive routes, from the first declared type that has fields. */
 export function typedExample(types: TypeRegistry): { type: string; value: unknown } | undefined {
   for (const name of types.names()) {
-    const plan = types.get(name).plan;
-    if (plan.kind === 'struct' && plan.fields.length > 0 && plan.cls === undefined) return { type: name, value: exampleOf(plan) };
+    const codec = types.get(name);
+    const plan = codec.plan;
+    if (plan.kind === 'struct' && plan.fields.length > 0 && plan.cls === undefined && codec.example !== undefined) return { type: name, value: codec.example };
   }
   return undefined;
 }

@@ -5,7 +5,7 @@
  * sees `placeOrder(Order): OrderAck`, not `value: unknown`.
  */
 import type { Code } from '../../core/index.js';
-import { exampleOf, JSON_FORMS, type Operation, type SchemaFlavor, type TypeRegistry } from '../../archive/index.js';
+import { exampleOption, JSON_FORMS, type Operation, type SchemaFlavor, type TypeRegistry } from '../../archive/index.js';
 import { ON_NAMED_SESSION } from '../cluster/cluster-codes.js';
 import { E } from '../error-catalog.js';
 import { documentedCodes, problemResponses } from './error-responses.js';
@@ -59,7 +59,7 @@ function operationPath(op: Operation, types: TypeRegistry) {
       summary: op.description ?? `${op.request} → ${op.response}`,
       description: `Stores a \`${op.request}\` and loads the \`${op.response}\` the service answers with (an exchange: FIFO per session, up to its pipeline in flight). Declared in ${op.source}.`,
       parameters: parameters(true),
-      requestBody: { required: true, content: { 'application/json': { schema: ref(op.request, 'input'), example: exampleOf(types.get(op.request).plan) } } },
+      requestBody: { required: true, content: { 'application/json': { schema: ref(op.request, 'input'), ...exampleOption(types.get(op.request).example) } } },
       responses: { 200: answer(op.response, `the \`${op.response}\` the service answered with`), ...errors(TYPED_ERRORS.ops, path) },
     },
   }] as const;
@@ -76,7 +76,7 @@ function typePaths(name: string, types: TypeRegistry) {
         summary: `Store one ${name} (ar << value), then flush`,
         description: `The body is the ${name} itself, validated against its type before a byte is sent; \`timeoutMs\` bounds the wait for the peer to take it (a timeout says what became of it in \`delivery\`).`,
         parameters: parameters(false),
-        requestBody: { required: true, content: { 'application/json': { schema: ref(name, 'input'), example: exampleOf(types.get(name).plan) } } },
+        requestBody: { required: true, content: { 'application/json': { schema: ref(name, 'input'), ...exampleOption(types.get(name).example) } } },
         responses: {
           200: {
             description: 'handed to the kernel whole',

@@ -6,7 +6,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { parse as parseYaml } from 'yaml';
-import { ERR_TYPE_FILE, exampleOf, type TypeRegistry } from '../../archive/index.js';
+import { ERR_TYPE_FILE, exampleOption, type TypeRegistry } from '../../archive/index.js';
 import { ERR_MALFORMED_JSON } from '../errors.js';
 import { BODY_ERRORS, E } from '../error-catalog.js';
 import type { GatewayContext } from '../gateway-context.js';
@@ -56,7 +56,7 @@ export const typeRoutes: FastifyPluginAsync<GatewayContext> = async (plain, ctx)
     const codec = types.get(req.params.name);
     const { root, defs } = codec.schemas('#/$defs/');
     const source = types.files().find((f) => f.types.includes(req.params.name))?.source ?? 'inline';
-    return { name: req.params.name, source, schema: { ...root, $defs: defs }, example: exampleOf(codec.plan) };
+    return { name: req.params.name, source, schema: { ...root, $defs: defs }, ...exampleOption(codec.example) };
   });
 
   app.post('/types', {

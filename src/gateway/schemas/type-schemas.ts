@@ -15,7 +15,7 @@ export const TypeDetail = Type.Object({
   name: Type.String(),
   source: Type.String(),
   schema: Type.Unknown({ description: 'JSON Schema of the value (declared types referenced under #/$defs/)' }),
-  example: Type.Unknown({ description: 'an example value' }),
+  example: Type.Optional(Type.Unknown({ description: 'an example value; none for a type whose values are too large to show (over 4,096 values)' })),
 });
 
 export const TypeNameParams = Type.Object({ name: Type.String({ pattern: '^[A-Za-z_][A-Za-z0-9_]*$', maxLength: 128 }) });
