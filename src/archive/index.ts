@@ -18,7 +18,7 @@ export { LoadState, StoreState } from './objects/archive-state.js';
 export { ChunkQueue } from './stream/chunk-queue.js';
 export { codePage, codePageExists, type CodePage } from './values/code-page.js';
 export { readCount, writeCount } from './wire/count.js';
-export { DEFAULT_LIMITS, resolveLimits, type Limits } from './values/limits.js';
+export { DEFAULT_LIMITS, MAX_EMPTY_ELEMENTS, resolveLimits, type Limits } from './values/limits.js';
 export { LoadBuffer, type DecodeResult } from './stream/load-buffer.js';
 export {
   MessageCodec, decodeAll, encodeAll, type EncodeItem, type MessageSink, type MessageSource, type ReadOptions,

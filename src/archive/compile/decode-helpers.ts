@@ -3,6 +3,7 @@
  * path added while unwinding) and the conversions a value read before needs to become a count or a
  * tag. Kept out of the generated source so that it stays short and its calls monomorphic.
  */
+import { MAX_EMPTY_ELEMENTS } from '../values/limits.js';
 import type { ArchiveReader } from '../wire/archive-reader.js';
 import { atPath, decodeError } from '../errors.js';
 import { bigValue, boolValue } from './condition-source.js';
@@ -29,8 +30,8 @@ export const decodeHelpers = {
   tooManyBytes(n: number, max: number, at: number): never {
     throw decodeError('limit', `a block of ${n} bytes exceeds maxMessageBytes (${max})`, at);
   },
-  tooManyEmpty(max: number, at: number): never {
-    throw decodeError('limit', `more than ${max} elements that take no bytes in one message (maxMessageBytes)`, at);
+  tooManyEmpty(at: number): never {
+    throw decodeError('limit', `more than ${MAX_EMPTY_ELEMENTS} elements that take no bytes in one message`, at);
   },
   /**
    * A count as read (a number, or a decimal string from a 64-bit field) as a number of elements;

@@ -13,6 +13,7 @@ import type { JsonForm } from '../values/json-form.js';
 import { readerOf } from '../values/json-form.js';
 import { minSize, type BytesPlan, type CountPlan, type FixedPlan, type ListPlan, type MapPlan, type Plan } from '../types/type-plan.js';
 import { decodeHelpers } from './decode-helpers.js';
+import { MAX_EMPTY_ELEMENTS } from '../values/limits.js';
 import type { Decoder } from './struct-decoder.js';
 
 const helpers = {
@@ -47,16 +48,14 @@ export function repeatDecoder(plan: FixedPlan | ListPlan | MapPlan, form: JsonFo
   } else {
     params.E = child(plan.elem);
   }
-  const head =
-    plan.kind === 'fixed'
+  const head = [
+    ...(plan.kind === 'fixed'
       ? [`  var n = ${plan.length};`]
-      : [
-          ...countHead(plan.count, params),
-          `  if (n > ${plan.limits.maxArrayLength}) H.tooMany(n, ${plan.limits.maxArrayLength}, at);`,
-          // Elements of no bytes count as one byte each against the message cap: else a 6-byte count
-          // (or nested ones) would expand to millions of values.
-          elemMin === 0 ? `  if ((s.zeroSize += n) > ${plan.limits.maxMessageBytes}) H.tooManyEmpty(${plan.limits.maxMessageBytes}, at);` : '',
-        ];
+      : [...countHead(plan.count, params), `  if (n > ${plan.limits.maxArrayLength}) H.tooMany(n, ${plan.limits.maxArrayLength}, at);`]),
+    // Elements of no bytes are counted against one cap per message: else a few bytes of counts
+    // (nested, or around a fixed array) would expand to billions of values (values/limits.ts).
+    elemMin === 0 ? `  if ((s.zeroSize += n) > ${MAX_EMPTY_ELEMENTS}) H.tooManyEmpty(${plan.kind === 'fixed' ? 'r.offset' : 'at'});` : '',
+  ];
   const keepsForm = plan.kind !== 'fixed' && plan.count.kind === 'writeCount' && form === 'lossless';
   const body = isMap
     ? ['      p = 0; var k = K(r, s);', '      p = 1; out[i] = [k, V(r, s)];']

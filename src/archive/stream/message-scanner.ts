@@ -7,6 +7,7 @@
  * walked field by field in a frame that keeps those values (scan-program.ts). Once the length is
  * known, the compiled decoder reads the message in one pass.
  */
+import { MAX_EMPTY_ELEMENTS } from '../values/limits.js';
 import { ArchiveReader } from '../wire/archive-reader.js';
 import type { LoadState } from '../objects/archive-state.js';
 import type { ChunkQueue, QueueCursor } from './chunk-queue.js';
@@ -125,14 +126,16 @@ export class MessageScanner {
     return new ArchiveReader(this.window, 0, got, queue.consumed + this.pos);
   }
 
+  /** As the decoders: elements of no bytes count against one cap per message (values/limits.ts). */
+  private countEmpty(n: number, elemMin: number, at: number): void {
+    if (elemMin === 0 && (this.zeroSize += n) > MAX_EMPTY_ELEMENTS) decodeHelpers.tooManyEmpty(at);
+  }
+
   /** Checks a count against the caps before its elements are pushed (none is ever allocated). */
   private checkCount(n: number, elem: Plan, headerBytes: number, at: number, limits: Limits, max: number): void {
     if (n > limits.maxArrayLength) throw decodeError('limit', `a count of ${n} exceeds maxArrayLength (${limits.maxArrayLength})`, at);
     const elemMin = minSize(elem);
-    if (elemMin === 0 && (this.zeroSize += n) > max) {
-      // As the decoder: elements of no bytes count as one byte each against the message cap.
-      throw decodeError('limit', `more than ${max} elements that take no bytes in one message (maxMessageBytes)`, at);
-    }
+    this.countEmpty(n, elemMin, at);
     if (this.pos + headerBytes + n * elemMin > max) {
       throw decodeError('limit', `a count of ${n} makes the message exceed maxMessageBytes (${max})`, at);
     }
@@ -251,6 +254,7 @@ export class MessageScanner {
           return 0;
         }
         case 'fixed':
+          this.countEmpty(plan.length, minSize(plan.elem), queue.consumed + this.pos);
           e.left--;
           this.push(plan.elem, plan.length, e.depth, queue);
           return 0;

@@ -23,6 +23,14 @@ export const DEFAULT_LIMITS: Limits = {
   maxDepth: 256,
 };
 
+/**
+ * Most elements that take no bytes (a `{"fixed": …, "length": 0}`, a struct whose fields are all
+ * absent) in one message, whatever the caps: each costs memory and none costs a byte, so counts
+ * nested over them would expand a few bytes into billions of values (long-fuzz finding: a map of
+ * fixed arrays of empty arrays took a gateway past 4 GB). No real Serialize writes many.
+ */
+export const MAX_EMPTY_ELEMENTS = 65_536;
+
 /** MFC's `nMaxMapCount` (format §4.1). */
 export const MFC_MAX_MAP_COUNT = 0x3ffffffe;
 
