@@ -26,6 +26,7 @@ export const CODES = {
   // Access
   UNAUTHORIZED: 'the bearer token is missing or wrong, or a stream ticket expired or was used already (ARCHWAY_TOKEN is set)',
   ORIGIN_NOT_ALLOWED: 'a page on that origin may not use the gateway (ARCHWAY_CORS_ORIGINS)',
+  HOST_NOT_ALLOWED: 'the Host header does not name this gateway: one listening on loopback answers only loopback names (DNS rebinding)',
   TARGET_NOT_ALLOWED: 'the host, port or bind address is outside the allowlist',
   // Sessions
   SESSION_NOT_FOUND: 'no session of that name',

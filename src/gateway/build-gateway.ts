@@ -14,6 +14,7 @@ import { TypeRegistry, type TypeFile } from '../archive/index.js';
 import type { Config } from './config.js';
 import { bearerAuth } from './plugins/bearer-auth.js';
 import { useCors } from './plugins/cors.js';
+import { hostGuard } from './plugins/host-guard.js';
 import { TicketBook } from './plugins/ticket-book.js';
 import { useWebSockets } from './plugins/websockets.js';
 import { CODES } from '../core/index.js';
@@ -153,6 +154,7 @@ export async function buildGateway(config: Config, options: GatewayOptions = {})
   }
 
   // CORS answers a preflight before the token is checked (a browser sends none on a preflight).
+  hostGuard(app, config.host);
   await useCors(app, config.corsOrigins);
   bearerAuth(app, config.token, tickets, directory === undefined ? undefined : (name) => !sessions.has(name));
   if (directory !== undefined) await useCluster(app, { config, sessions, metrics, directory });

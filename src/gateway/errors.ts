@@ -37,5 +37,7 @@ export const ERR_TICKET = defineError('UNAUTHORIZED', (why: string) =>
   `${why}: get a new ticket with POST /tickets (tickets are short-lived and single-use)`);
 export const ERR_ORIGIN_NOT_ALLOWED = defineError('ORIGIN_NOT_ALLOWED', (origin: string) =>
   `pages on ${quote(origin)} may not use this gateway: list the origin in ARCHWAY_CORS_ORIGINS`);
+export const ERR_HOST_NOT_ALLOWED = defineError('HOST_NOT_ALLOWED', (host: string) =>
+  `this gateway listens on loopback and answers only loopback host names, not ${quote(host)}: use http://127.0.0.1:<port> or http://localhost:<port> (or listen elsewhere with ARCHWAY_HOST, and set ARCHWAY_TOKEN)`);
 export const ERR_UPGRADE_REQUIRED = defineError('UPGRADE_REQUIRED', () =>
   'this route speaks WebSocket: open it with an upgrade (new WebSocket("ws://…/sessions/{name}/ws"))');

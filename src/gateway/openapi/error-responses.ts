@@ -8,11 +8,11 @@ import { E } from '../error-catalog.js';
 import { statusOf } from '../http-status.js';
 
 /** Codes any route can answer with before it runs: a token, a malformed URL or request, a slow client. */
-export const EVERY_ROUTE: readonly Code[] = [E.UNAUTHORIZED, E.BAD_URL, E.BAD_REQUEST, E.HEADERS_TOO_LARGE, E.REQUEST_TIMEOUT, E.INTERNAL];
+export const EVERY_ROUTE: readonly Code[] = [E.UNAUTHORIZED, E.HOST_NOT_ALLOWED, E.BAD_URL, E.BAD_REQUEST, E.HEADERS_TOO_LARGE, E.REQUEST_TIMEOUT, E.INTERNAL];
 
 const TITLES: Record<number, string> = {
   400: 'Bad request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not found', 408: 'Request timeout', 409: 'Conflict',
-  413: 'Payload too large', 414: 'URI too long', 415: 'Unsupported media type', 429: 'Too many', 431: 'Headers too large',
+  413: 'Payload too large', 414: 'URI too long', 415: 'Unsupported media type', 421: 'Misdirected request', 429: 'Too many', 431: 'Headers too large',
   500: 'Internal error', 501: 'Not implemented', 502: 'Bad gateway (the peer)', 503: 'Unavailable', 504: 'Timeout',
 };
 

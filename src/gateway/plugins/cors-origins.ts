@@ -1,9 +1,12 @@
 /**
  * Which pages may use the gateway (SPEC §1 "Browser reach"): ARCHWAY_CORS_ORIGINS lists origins, or
  * `*` for any. The list answers two questions: whether CORS lets a page read an answer (cors.ts), and
- * whether a page may open a WebSocket — a browser sends no preflight for one, so without the check
- * any site open in the user's browser could drive a session of a gateway that has no token.
+ * whether a page may open a session's WebSocket or event stream — a browser sends no preflight for
+ * either, so without the check any site open in the user's browser could drive (or take over the
+ * reading of) a session of a gateway that has no token.
  */
+import type { FastifyRequest } from 'fastify';
+import { ERR_ORIGIN_NOT_ALLOWED } from '../errors.js';
 
 /** Throws with the reason when `entry` is neither `*` nor an origin as a browser sends it. */
 export function checkCorsOrigin(entry: string): void {
@@ -33,4 +36,16 @@ export function originAllowed(origin: string | undefined, allowed: readonly stri
   } catch {
     return false;
   }
+}
+
+/**
+ * A route's onRequest hook refusing pages whose origin is not allowed (403 ORIGIN_NOT_ALLOWED).
+ * The gateway's own origin is trusted by its Host, which host-guard.ts holds to loopback names on
+ * a loopback gateway (a rebound name cannot pass as the gateway's own).
+ */
+export function allowedOriginsOnly(allowed: readonly string[]): (req: FastifyRequest) => Promise<void> {
+  return async (req) => {
+    const origin = req.headers.origin;
+    if (!originAllowed(origin, allowed, req.headers.host)) throw new ERR_ORIGIN_NOT_ALLOWED(origin ?? '');
+  };
 }

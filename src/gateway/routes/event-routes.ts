@@ -22,6 +22,7 @@ import { NameParams } from '../schemas/shared-schemas.js';
 import { EventsQuery } from '../schemas/stream-schemas.js';
 import { claimReader, type ReaderClaim } from '../streams/reader-claim.js';
 import { EventStream } from '../streams/event-stream.js';
+import { allowedOriginsOnly } from '../plugins/cors-origins.js';
 
 export const eventRoutes: FastifyPluginAsync<GatewayContext> = async (plain, ctx) => {
   const app = plain.withTypeProvider<TypeBoxTypeProvider>();
@@ -46,8 +47,12 @@ export const eventRoutes: FastifyPluginAsync<GatewayContext> = async (plain, ctx
         200: { description: 'the event stream: each event is a `SessionEvent` (`event:` its name, `data:` its JSON)', content: { 'text/event-stream': { schema: Type.Ref('SessionEvent') } } },
         204: Type.Null({ description: 'a reconnect (Last-Event-ID) to a session that is gone: nothing more will come' }),
       },
-      errors: [E.VALIDATION, E.SESSION_NOT_FOUND, E.UNKNOWN_TYPE, E.INVALID_STATE, E.ARCHIVE_REQUIRES_STREAM, E.SHUTTING_DOWN],
+      errors: [E.VALIDATION, E.ORIGIN_NOT_ALLOWED, E.SESSION_NOT_FOUND, E.UNKNOWN_TYPE, E.INVALID_STATE, E.ARCHIVE_REQUIRES_STREAM, E.SHUTTING_DOWN],
     },
+    // An EventSource sends no preflight: a page elsewhere must not take the session's messages.
+    onRequest: allowedOriginsOnly(config.corsOrigins),
+    // A HEAD would hold the session's reader and never end (its headers go out with the first event).
+    exposeHeadRoute: false,
   }, async (req, reply) => {
     const resumeAfter = lastEventId(req.headers['last-event-id'], req.query.lastEventId);
     let s;

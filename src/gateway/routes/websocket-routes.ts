@@ -14,10 +14,10 @@ import { ArchwayError } from '../../core/index.js';
 import type { MessageCodec } from '../../archive/index.js';
 import { ERR_VALIDATION } from '../../archive/index.js';
 import { E } from '../error-catalog.js';
-import { ERR_ORIGIN_NOT_ALLOWED, ERR_SHUTTING_DOWN, ERR_UPGRADE_REQUIRED } from '../errors.js';
+import { ERR_SHUTTING_DOWN, ERR_UPGRADE_REQUIRED } from '../errors.js';
 import type { GatewayContext } from '../gateway-context.js';
 import { authRefusal } from '../plugins/bearer-auth.js';
-import { originAllowed } from '../plugins/cors-origins.js';
+import { allowedOriginsOnly } from '../plugins/cors-origins.js';
 import { toProblem, type ProblemJson } from '../plugins/problem.js';
 import { NameParams } from '../schemas/shared-schemas.js';
 import { WebSocketQuery } from '../schemas/stream-schemas.js';
@@ -64,10 +64,9 @@ export const websocketRoutes: FastifyPluginAsync<GatewayContext> = async (plain,
     },
     // Refusals of a handshake are told over the WebSocket (wsHandler below), validation's too.
     attachValidation: true,
-    onRequest: async (req) => {
-      const origin = req.headers.origin;
-      if (!originAllowed(origin, config.corsOrigins, req.headers.host)) throw new ERR_ORIGIN_NOT_ALLOWED(origin ?? '');
-    },
+    // A HEAD would take the route's GET without an upgrade: none is offered.
+    exposeHeadRoute: false,
+    onRequest: allowedOriginsOnly(config.corsOrigins),
     handler: async (req) => {
       if (req.validationError !== undefined) throw req.validationError;
       throw new ERR_UPGRADE_REQUIRED();
