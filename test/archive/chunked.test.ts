@@ -299,7 +299,8 @@ describe('large payloads decode in linear time whatever the chunking', () => {
     // Linear is at most about 8 (fixed costs make it less); quadratic (re-reading all that arrived for
     // every chunk) is up to 64.
     expect(large / small, report).toBeLessThan(24);
-    // The same 8 MiB in 128 chunks or in one: linear costs one extra copy; quadratic, 64 of them.
-    expect(large / whole, report).toBeLessThan(8);
+    // The same 8 MiB in 128 chunks or in one: linear costs an extra copy or two (measured 3–9× on a
+    // busy 2-core machine: the one-chunk run is ~1 ms, where noise weighs most); quadratic, 64 of them.
+    expect(large / whole, report).toBeLessThan(16);
   });
 });

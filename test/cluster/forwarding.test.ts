@@ -140,7 +140,7 @@ describe('a session is reached through any instance', () => {
     const chunked = `${body.length.toString(16)}\r\n${body}\r\n0\r\n\r\n`;
     const raw = net.connect(Number(new URL(b.base).port), '127.0.0.1');
     raw.write(
-      'POST /sessions/fw-raw/store HTTP/1.1\r\nHost: x\r\nConnection: keep-alive, x-drop-me\r\nKeep-Alive: timeout=5\r\nX-Drop-Me: gone\r\n' +
+      'POST /sessions/fw-raw/store HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: keep-alive, x-drop-me\r\nKeep-Alive: timeout=5\r\nX-Drop-Me: gone\r\n' +
         `TE: trailers\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n${chunked}`,
     );
     let answer = '';

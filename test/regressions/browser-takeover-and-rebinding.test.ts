@@ -55,6 +55,13 @@ describe('the Host header of a gateway on loopback', () => {
     expect(await statusWithHost('evil.example:8080')).toBe(421);
     expect(await statusWithHost('192.168.1.10')).toBe(421);
     for (const ok of ['127.0.0.1:8080', 'localhost', 'app.localhost:3000', '[::1]:8080']) expect(await statusWithHost(ok), ok).toBe(200);
+    // No Host at all is no browser (HAProxy's HTTP/1.0 health check): answered.
+    const { port } = new URL(gw.base);
+    const sock = net.connect(Number(port), '127.0.0.1');
+    sock.write('GET /health HTTP/1.0\r\n\r\n');
+    let text = '';
+    for await (const chunk of sock) text += (chunk as Buffer).toString();
+    expect(text).toMatch(/^HTTP\/1\.[01] 200/);
     const r = await request(`${gw.base}/sessions`, { headers: { host: 'evil.example' } });
     expect(r.statusCode).toBe(421);
     expect(await r.body.json()).toMatchObject({ code: 'HOST_NOT_ALLOWED', statusCode: 421 });

@@ -39,7 +39,8 @@ function hostOf(header: string): string {
 export function hostGuard(app: FastifyInstance, listenHost: string): void {
   if (!isLoopbackHost(listenHost)) return;
   app.addHook('onRequest', async (req) => {
+    // No Host at all is no browser (an HTTP/1.0 health check): a rebound page always sends one.
     const header = req.headers.host;
-    if (header === undefined || !isLoopbackHost(hostOf(header))) throw new ERR_HOST_NOT_ALLOWED(header ?? '(none)');
+    if (header !== undefined && !isLoopbackHost(hostOf(header))) throw new ERR_HOST_NOT_ALLOWED(header);
   });
 }
