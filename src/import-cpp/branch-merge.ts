@@ -132,7 +132,8 @@ export function holds(c: Condition, schema: number | undefined, consts: Readonly
     const ok =
       op === 'eq' ? x === y : op === 'ne' ? x !== y : op === 'lt' ? x < (y as number) : op === 'le' ? x <= (y as number)
         : op === 'gt' ? x > (y as number) : op === 'ge' ? x >= (y as number) : op === 'in' ? (y as number[]).includes(x)
-          : op === 'allBits' ? (x & (y as number)) === y : (x & (y as number)) !== 0;
+          // `>>> 0`: `&` gives a signed 32-bit result, negative for masks with bit 31.
+          : op === 'allBits' ? ((x & (y as number)) >>> 0) === y : (x & (y as number)) !== 0;
     if (!ok) return false;
   }
   return true;
