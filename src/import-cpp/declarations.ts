@@ -101,6 +101,7 @@ export class Declarations extends ConstantTable {
       const name = d.childForFieldName('name')?.text;
       if (name !== undefined) this.addMacro(name, d.childForFieldName('value')?.text.trim() || '1');
     }
+    this.forget(); // the file's classes and typedefs change what a `sizeof` in a constant gives
   }
 
   private collectMacro(use: { name: string; args: string[]; line: number }, file: SourceFile): void {
@@ -208,16 +209,17 @@ export class Declarations extends ConstantTable {
     const base = node.childForFieldName('base');
     if (name !== undefined && !this.enums.has(name)) this.enums.set(name, { underlying: base === null ? undefined : typeFromNode(base) });
     const list = node.childForFieldName('body');
-    let previous: string | undefined;
+    let given = '0';
+    let offset = -1;
     for (const e of list?.namedChildren ?? []) {
       if (e.type !== 'enumerator') continue;
       const id = e.childForFieldName('name')?.text;
       if (id === undefined) continue;
       const value = e.childForFieldName('value')?.text;
       // An enumerator without a value is the previous one plus one (the first is 0).
-      const text = value ?? (previous === undefined ? '0' : `(${previous}) + 1`);
-      this.addEnumerator(id, text, name);
-      previous = id;
+      if (value !== undefined) [given, offset] = [value, 0];
+      else offset++;
+      this.addEnumerator(id, given, offset, name);
     }
   }
 
