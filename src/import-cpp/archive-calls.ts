@@ -9,7 +9,7 @@ import type { CppNode } from './cpp-parser.js';
 import { named, typeFromDescriptor } from './cpp-type.js';
 import type { BodyResult } from './serialize-body.js';
 import { layoutOf } from './struct-layout.js';
-import { findCount, listWithCount, push, todoEntry, type Scope } from './translation-scope.js';
+import { listWithCount, push, takeCount, todoEntry, type Scope } from './translation-scope.js';
 
 /** Bases whose Serialize is CObject's, which writes nothing (format §4.3). */
 const SILENT_BASES = new Set(['CObject', 'CCmdTarget', 'CDocument', 'CWnd', 'CView', 'CFrameWnd', 'CWinApp', 'CWinThread', 'CScrollView', 'CFormView']);
@@ -70,18 +70,14 @@ function rawBlock(pointer: CppNode, size: CppNode, stmt: CppNode, scope: Scope):
 }
 
 function countedBlock(name: string, keys: string[], stmt: CppNode, scope: Scope): void {
-  const at = findCount(scope, keys);
-  if (at === undefined) {
+  const count = takeCount(scope, keys, stmt);
+  if (count.kind === 'missing') {
     push(scope, todoEntry(scope, 'the block length is neither a constant nor a field written before it', stmt, name, { bytes: 0 }));
     return;
   }
-  const count = scope.entries[at]!;
-  if (at === scope.entries.length - 1 && count.field.todo === undefined && typeof count.field.type === 'string') {
-    scope.entries.pop();
-    push(scope, { field: { name, type: { bytes: { count: count.field.type } } }, keys: [], node: stmt });
-  } else {
-    push(scope, { field: { name, type: { bytes: { countField: count.field.name } } }, keys: [], node: stmt });
-  }
+  const bytes = count.kind === 'folded' ? { count: count.width } : { countField: count.name };
+  const todo = count.kind === 'field' ? count.todo : undefined;
+  push(scope, { field: { name, type: { bytes }, ...(todo === undefined ? {} : { todo }) }, keys: [], node: stmt });
 }
 
 /** `sizeof(s)`, `sizeof(HEADER)`, `sizeof s`, or any constant expression. */

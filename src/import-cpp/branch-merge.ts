@@ -7,7 +7,7 @@
  */
 import type { Entry } from './translation-scope.js';
 import type { Condition, DraftField, DraftType } from './draft-type-file.js';
-import { COMPARE_OPS, sameType } from './draft-type-file.js';
+import { COMPARE_OPS, sameCondition, sameType } from './draft-type-file.js';
 import type { SourceFile } from './source-set.js';
 
 export interface Merged {
@@ -79,10 +79,6 @@ function show(t: DraftType): string {
 
 function describe(c: Condition | undefined): string {
   return c === undefined ? 'always' : `when ${JSON.stringify(c)}`;
-}
-
-function sameCondition(a: Condition | undefined, b: Condition | undefined): boolean {
-  return JSON.stringify(a) === JSON.stringify(b);
 }
 
 /** The loading branch's field with references to earlier fields renamed to the storing branch's names. */

@@ -99,6 +99,11 @@ export function sameType(a: DraftType | undefined, b: DraftType | undefined): bo
   return canonical(a) === canonical(b);
 }
 
+/** Structural equality of two conditions (key order ignored). */
+export function sameCondition(a: Condition | undefined, b: Condition | undefined): boolean {
+  return canonical(a) === canonical(b);
+}
+
 function canonical(v: unknown): string {
   if (v === null || typeof v !== 'object') return JSON.stringify(v);
   if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;

@@ -6,7 +6,7 @@
  */
 import type { CppType } from './cpp-type.js';
 import type { Declarations, SerializeDef } from './declarations.js';
-import type { Condition, DraftField, DraftType } from './draft-type-file.js';
+import { sameCondition, type Condition, type DraftField, type DraftType } from './draft-type-file.js';
 import type { MfcTypes } from './mfc-types.js';
 import type { SourceFile, Span } from './source-set.js';
 
@@ -60,38 +60,50 @@ export function todoEntry(scope: Scope, why: string, node: Span, name = 'todo', 
 }
 
 /** The latest entry of this scope that a count expression's keys name. */
-export function findCount(scope: Scope, keys: readonly string[]): number | undefined {
+function findCount(scope: Scope, keys: readonly string[]): number | undefined {
   for (let i = scope.entries.length - 1; i >= 0; i--) {
     if (scope.entries[i]!.keys.some((k) => keys.includes(k))) return i;
   }
   return undefined;
 }
 
+/** How a list or raw block refers to its count: folded in, by countField, or not found. */
+export type CountRef =
+  | { kind: 'folded'; width: string; writeCount: boolean }
+  | { kind: 'field'; name: string; todo?: string }
+  | { kind: 'missing' };
+
 /**
- * A list whose count is an earlier entry: folded in when it comes just before, else named by
- * countField. `elementTodo` is the note of an element that could not be translated.
+ * The count of a list or raw block, an earlier entry that `keys` name. Folded in (its entry
+ * removed) only when it comes just before and is as plain as the elements: the same condition, no
+ * constant, no byte order, no todo — each of those would be lost. Otherwise named by countField,
+ * with a todo where the grammar cannot follow: a count that may be absent, a WriteCount elsewhere.
  */
-export function listWithCount(name: string, elem: DraftType, keys: string[], stmt: Span, scope: Scope, elementTodo?: string): void {
+export function takeCount(scope: Scope, keys: readonly string[], stmt: Span): CountRef {
   const at = findCount(scope, keys);
-  if (at === undefined) {
-    const todo = elementTodo ?? scope.ctx.file.note('the element count is not a field written before the elements', stmt);
-    push(scope, { field: { name, type: { list: elem }, todo }, keys: [], node: stmt });
-    return;
-  }
+  if (at === undefined) return { kind: 'missing' };
   const count = scope.entries[at]!;
-  const withTodo = (e: Entry) => {
-    if (elementTodo !== undefined) e.field.todo ??= elementTodo;
-    return e;
-  };
-  if (at === scope.entries.length - 1 && count.field.todo === undefined && count.field.when === scope.when && typeof count.field.type === 'string' && count.field.const === undefined) {
+  const f = count.field;
+  const plain = f.todo === undefined && f.const === undefined && f.byteOrder === undefined && typeof f.type === 'string';
+  if (at === scope.entries.length - 1 && plain && sameCondition(f.when, scope.when)) {
     scope.entries.pop();
-    const type: DraftType = count.writeCount ? { list: elem } : { list: elem, count: count.field.type };
-    push(scope, withTodo({ field: { name, type }, keys: [], node: stmt }));
-    return;
+    return { kind: 'folded', width: f.type as string, writeCount: count.writeCount === true };
   }
-  const entry: Entry = { field: { name, type: { list: elem, countField: count.field.name } }, keys: [], node: stmt };
-  if (count.writeCount) entry.field.todo = scope.ctx.file.note('the WriteCount of these elements is not just before them', stmt);
-  push(scope, withTodo(entry));
+  const why = f.when !== undefined
+    ? `the count ${f.name} is written only when ${JSON.stringify(f.when)}, but a countField must always be present`
+    : count.writeCount ? 'the WriteCount of these elements is not just before them' : undefined;
+  return why === undefined ? { kind: 'field', name: f.name } : { kind: 'field', name: f.name, todo: scope.ctx.file.note(why, stmt) };
+}
+
+/** A list whose count is an earlier entry. `elementTodo` is the note of an element that could not be translated. */
+export function listWithCount(name: string, elem: DraftType, keys: string[], stmt: Span, scope: Scope, elementTodo?: string): void {
+  const count = takeCount(scope, keys, stmt);
+  const type: DraftType = count.kind === 'folded'
+    ? (count.writeCount ? { list: elem } : { list: elem, count: count.width })
+    : count.kind === 'field' ? { list: elem, countField: count.name } : { list: elem };
+  const countTodo = count.kind === 'missing' ? scope.ctx.file.note('the element count is not a field written before the elements', stmt) : count.kind === 'field' ? count.todo : undefined;
+  const todo = countTodo ?? elementTodo;
+  push(scope, { field: { name, type, ...(todo === undefined ? {} : { todo }) }, keys: [], node: stmt });
 }
 
 export function conditionScope(scope: Scope, cond: Condition | undefined, todo?: string): Scope {
