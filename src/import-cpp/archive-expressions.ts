@@ -7,7 +7,7 @@
 import type { CppNode } from './cpp-parser.js';
 import { named, typeFromDescriptor, unreference, type CppType } from './cpp-type.js';
 import type { Declarations } from './declarations.js';
-import type { DraftField, DraftType } from './draft-type-file.js';
+import type { FieldDecl, TypeExpr } from '../archive/types/type-file.js';
 import type { Entry, Scope } from './translation-scope.js';
 
 export function unwrap(node: CppNode): CppNode {
@@ -244,12 +244,12 @@ export function valueEntry(operand: CppNode, statement: CppNode, scope: Scope): 
   }
   const name = nameOf(n, decls) ?? 'value';
   const keys = countKeys(n, scope);
-  const entry = (type: DraftType, extra: Partial<DraftField> = {}): Entry => ({
+  const entry = (type: TypeExpr, extra: Partial<FieldDecl> = {}): Entry => ({
     field: { name, type, ...(byteOrder ? { byteOrder } : {}), ...extra, ...(scope.when ? { when: scope.when } : {}), ...(scope.todo ? { todo: file.note(scope.todo, statement) } : {}) },
     keys,
     node: statement,
   });
-  const todo = (why: string, type: DraftType = 'TODO'): Entry => ({
+  const todo = (why: string, type: TypeExpr = 'TODO'): Entry => ({
     field: { name, type, ...(scope.when ? { when: scope.when } : {}), todo: file.note(why, statement) },
     keys,
     node: statement,

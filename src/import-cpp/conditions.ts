@@ -7,9 +7,11 @@
 import { countKeys, isConstantExpression, unwrap } from './archive-expressions.js';
 import type { Scope } from './translation-scope.js';
 import type { CppNode } from './cpp-parser.js';
-import type { CompareOp, Condition } from './draft-type-file.js';
+import type { Comparisons, ConditionDecl } from '../archive/types/type-file.js';
 
-export type Translated = { cond: Condition; why?: undefined } | { cond?: undefined; why: string };
+type CompareOp = keyof Comparisons;
+
+export type Translated = { cond: ConditionDecl; why?: undefined } | { cond?: undefined; why: string };
 
 const OPS: Record<string, CompareOp> = { '==': 'eq', '!=': 'ne', '<': 'lt', '<=': 'le', '>': 'gt', '>=': 'ge' };
 const MIRRORED: Record<CompareOp, CompareOp> = { eq: 'eq', ne: 'ne', lt: 'gt', le: 'ge', gt: 'lt', ge: 'le', in: 'in', allBits: 'allBits', anyBits: 'anyBits' };
@@ -30,7 +32,7 @@ export function translateCondition(node: CppNode, scope: Scope): Translated {
       if (a.cond === undefined) return a;
       if (b.cond === undefined) return b;
       const key = op === '&&' ? 'all' : 'any';
-      const parts = [a.cond, b.cond].flatMap((c) => (key in c ? (c as Record<string, Condition[]>)[key]! : [c]));
+      const parts = [a.cond, b.cond].flatMap((c) => (key in c ? (c as Record<string, ConditionDecl[]>)[key]! : [c]));
       return { cond: key === 'all' ? { all: parts } : { any: parts } };
     }
     const cmp = OPS[op];
@@ -76,10 +78,10 @@ function maskedCompare(whole: CppNode, masked: CppNode, op: CompareOp, value: nu
   if (op !== 'eq' && op !== 'ne') return { why: `${shown} orders masked bits, which a condition cannot say` };
   if (!isMask(value) || (value & ~mask) !== 0) return { why: `${shown} never holds: ${value} has bits outside the mask ${mask}` };
   const clear = (mask & ~value) >>> 0;
-  const parts: Condition[] = [];
+  const parts: ConditionDecl[] = [];
   if (value !== 0) parts.push({ field, allBits: value });
   if (clear !== 0) parts.push({ not: { field, anyBits: clear } });
-  const cond: Condition = parts.length === 1 ? parts[0]! : { all: parts };
+  const cond: ConditionDecl = parts.length === 1 ? parts[0]! : { all: parts };
   if (op === 'eq') return { cond };
   return { cond: 'not' in cond ? cond.not : { not: cond } };
 }

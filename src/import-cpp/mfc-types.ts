@@ -10,12 +10,12 @@
 import type { CppType } from './cpp-type.js';
 import { typeText } from './cpp-type.js';
 import type { Declarations } from './declarations.js';
-import type { DraftType } from './draft-type-file.js';
+import type { TypeExpr } from '../archive/types/type-file.js';
 import { layoutOf } from './struct-layout.js';
 
-export type Mapped = { type: DraftType; why?: undefined } | { type?: undefined; why: string };
+export type Mapped = { type: TypeExpr; why?: undefined } | { type?: undefined; why: string };
 
-const ok = (type: DraftType): Mapped => ({ type });
+const ok = (type: TypeExpr): Mapped => ({ type });
 const no = (why: string): Mapped => ({ why });
 
 /** Static type names → the grammar's name for what `ar << v` writes. */

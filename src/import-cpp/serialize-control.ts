@@ -9,7 +9,7 @@ import type { Entry, Scope } from './translation-scope.js';
 import { translateCondition } from './conditions.js';
 import type { CppNode } from './cpp-parser.js';
 import { applyDeclarator, typeFromNode } from './cpp-type.js';
-import type { DraftField, DraftType } from './draft-type-file.js';
+import type { FieldDecl, TypeExpr } from '../archive/types/type-file.js';
 import { listWithCount, push, todoEntry } from './translation-scope.js';
 import { headOf, type Span } from './source-set.js';
 
@@ -66,7 +66,7 @@ function collectionIn(body: CppNode, scope: Scope): string | undefined {
   return undefined;
 }
 
-function elementType(entries: Entry[], listName: string, scope: Scope): { type: DraftType; todo?: string } {
+function elementType(entries: Entry[], listName: string, scope: Scope): { type: TypeExpr; todo?: string } {
   const first = entries[0]!;
   const todo = entries.find((e) => e.field.todo !== undefined)?.field.todo;
   if (entries.length === 1 && first.field.when === undefined && first.field.const === undefined && first.field.byteOrder === undefined) {
@@ -76,7 +76,7 @@ function elementType(entries: Entry[], listName: string, scope: Scope): { type: 
   return { type: aux, ...(todo ? { todo } : {}) };
 }
 
-export function uniqueNames(fields: DraftField[]): DraftField[] {
+export function uniqueNames(fields: FieldDecl[]): FieldDecl[] {
   const seen = new Map<string, number>();
   return fields.map((f) => {
     const n = (seen.get(f.name) ?? 0) + 1;
@@ -209,8 +209,8 @@ export function switchStatement(node: CppNode, scope: Scope, statements: Walk): 
     open.labels.push(label === null ? undefined : label.text);
     open.nodes.push(...stmts);
   }
-  const cases: Record<string, DraftType> = {};
-  let fallback: DraftType | undefined;
+  const cases: Record<string, TypeExpr> = {};
+  let fallback: TypeExpr | undefined;
   let todo: string | undefined;
   for (const g of groups) {
     const inner: Scope = { ...scope, locals: new Map(scope.locals), entries: [], when: undefined };
@@ -220,14 +220,14 @@ export function switchStatement(node: CppNode, scope: Scope, statements: Walk): 
       const key = label === undefined ? 'default' : String(scope.ctx.decls.evaluate(label) ?? '');
       if (key === '') { todo ??= scope.ctx.file.note(`the value of case ${label} is not known`, g.at); continue; }
       const only = inner.entries[0];
-      const type: DraftType = inner.entries.length === 1 && only!.field.when === undefined && only!.field.const === undefined
+      const type: TypeExpr = inner.entries.length === 1 && only!.field.when === undefined && only!.field.const === undefined
         ? only!.field.type
         : scope.ctx.addAux(`${scope.ctx.typeName}_${label === undefined ? 'default' : /^\w+$/.test(label) ? label : `case${key}`}`, uniqueNames(inner.entries.map((e) => e.field)));
       if (label === undefined) fallback = type;
       else cases[key] = type;
     }
   }
-  const type: DraftType = fallback === undefined ? { switch: tag, cases } : { switch: tag, cases, default: fallback };
+  const type: TypeExpr = fallback === undefined ? { switch: tag, cases } : { switch: tag, cases, default: fallback };
   push(scope, { field: { name: `${tag}Body`, type, ...(todo ? { todo } : {}) }, keys: [], node: header });
 }
 

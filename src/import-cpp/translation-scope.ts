@@ -6,13 +6,14 @@
  */
 import type { CppType } from './cpp-type.js';
 import type { Declarations, SerializeDef } from './declarations.js';
-import { sameCondition, type Condition, type DraftField, type DraftType } from './draft-type-file.js';
+import type { ConditionDecl, FieldDecl, TypeExpr } from '../archive/types/type-file.js';
+import { sameCondition } from './draft-type-file.js';
 import type { MfcTypes } from './mfc-types.js';
 import type { SourceFile, Span } from './source-set.js';
 
 /** One thing the archive carries, with what later statements may refer to it by. */
 export interface Entry {
-  field: DraftField;
+  field: FieldDecl;
   /** `id:m_n` (the member or local read or written), `size:m_arr` (a count of that collection). */
   keys: string[];
   /** Written with `ar.WriteCount` / read with `ar.ReadCount` (the grammar's default count). */
@@ -36,7 +37,7 @@ export interface TranslationContext {
   /** The type being drafted (aux types are named after it). */
   readonly typeName: string;
   /** Registers a helper type (a list element, a switch case); returns its unique name. */
-  addAux(name: string, fields: DraftField[]): string;
+  addAux(name: string, fields: FieldDecl[]): string;
 }
 
 export interface Scope {
@@ -44,7 +45,7 @@ export interface Scope {
   readonly direction: 'store' | 'load';
   readonly locals: Map<string, Local>;
   entries: Entry[];
-  when: Condition | undefined;
+  when: ConditionDecl | undefined;
   /** A todo every entry of this scope carries (code under an undecided `#ifdef`). */
   todo: string | undefined;
 }
@@ -55,7 +56,7 @@ export function push(scope: Scope, entry: Entry): void {
   scope.entries.push(entry);
 }
 
-export function todoEntry(scope: Scope, why: string, node: Span, name = 'todo', type: DraftType = 'TODO'): Entry {
+export function todoEntry(scope: Scope, why: string, node: Span, name = 'todo', type: TypeExpr = 'TODO'): Entry {
   return { field: { name, type, todo: scope.ctx.file.note(why, node) }, keys: [], node };
 }
 
@@ -96,9 +97,9 @@ export function takeCount(scope: Scope, keys: readonly string[], stmt: Span): Co
 }
 
 /** A list whose count is an earlier entry. `elementTodo` is the note of an element that could not be translated. */
-export function listWithCount(name: string, elem: DraftType, keys: string[], stmt: Span, scope: Scope, elementTodo?: string): void {
+export function listWithCount(name: string, elem: TypeExpr, keys: string[], stmt: Span, scope: Scope, elementTodo?: string): void {
   const count = takeCount(scope, keys, stmt);
-  const type: DraftType = count.kind === 'folded'
+  const type: TypeExpr = count.kind === 'folded'
     ? (count.writeCount ? { list: elem } : { list: elem, count: count.width })
     : count.kind === 'field' ? { list: elem, countField: count.name } : { list: elem };
   const countTodo = count.kind === 'missing' ? scope.ctx.file.note('the element count is not a field written before the elements', stmt) : count.kind === 'field' ? count.todo : undefined;
@@ -106,7 +107,7 @@ export function listWithCount(name: string, elem: DraftType, keys: string[], stm
   push(scope, { field: { name, type, ...(todo === undefined ? {} : { todo }) }, keys: [], node: stmt });
 }
 
-export function conditionScope(scope: Scope, cond: Condition | undefined, todo?: string): Scope {
+export function conditionScope(scope: Scope, cond: ConditionDecl | undefined, todo?: string): Scope {
   const when = cond === undefined ? scope.when : scope.when === undefined ? cond : 'all' in scope.when ? { all: [...scope.when.all, cond] } : { all: [scope.when, cond] };
   return { ...scope, when, todo: scope.todo ?? todo };
 }
