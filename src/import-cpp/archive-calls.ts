@@ -4,7 +4,7 @@
  * `m_x.Serialize(ar)`, `Base::Serialize(ar)`, `SerializeElements(ar, p, n)` — and the assignments
  * that tell what a local holds (a count, the schema).
  */
-import { countKeys, nameOf, typeOf, unwrap, valueEntry } from './archive-expressions.js';
+import { countKeys, nameOf, positionOrigin, typeOf, unwrap, valueEntry } from './archive-expressions.js';
 import type { CppNode } from './cpp-parser.js';
 import { named, typeFromDescriptor } from './cpp-type.js';
 import type { BodyResult } from './serialize-body.js';
@@ -134,14 +134,8 @@ export function assignLocal(left: CppNode, right: CppNode, scope: Scope): void {
   const l = unwrap(left);
   const local = l.type === 'identifier' ? scope.locals.get(l.text) : undefined;
   if (local === undefined) return;
-  const r = unwrap(right);
-  const fn = r.type === 'call_expression' ? r.childForFieldName('function') : null;
-  if (fn?.type === 'field_expression' && /^Get(Head|Tail)Position$/.test(fn.childForFieldName('field')!.text)) {
-    local.origin = `size:${fn.childForFieldName('argument')!.text.replace(/\s+/g, '')}`;
-    return;
-  }
-  const keys = countKeys(r, scope);
-  local.origin = keys.find((k) => k.startsWith('size:')) ?? keys.at(-1);
+  const keys = countKeys(right, scope);
+  local.origin = positionOrigin(right) ?? keys.find((k) => k.startsWith('size:')) ?? keys.at(-1);
 }
 
 export function assignFromArchive(left: CppNode, right: CppNode, stmt: CppNode, scope: Scope): void {

@@ -16,6 +16,11 @@ export function unwrap(node: CppNode): CppNode {
   return n;
 }
 
+/** The expression an `if`, loop or `switch` tests, out of its `condition_clause` and parentheses. */
+export function conditionExpression(node: CppNode): CppNode {
+  return unwrap(node.type === 'condition_clause' ? (node.childForFieldName('value') ?? node.namedChildren[0]!) : node);
+}
+
 export function mentions(node: CppNode, name: string): boolean {
   if (node.type === 'identifier' && node.text === name) return true;
   return node.descendantsOfType('identifier').some((n) => n.text === name);
@@ -211,6 +216,19 @@ function stripMember(name: string): string {
   return /^m_[A-Za-z_]/.test(name) ? name.slice(2) : name;
 }
 
+/** The count key of a collection: `size:m_arr` for `m_arr`. */
+export function sizeKey(collection: CppNode): string {
+  return `size:${collection.text.replace(/\s+/g, '')}`;
+}
+
+/** `m_list.GetHeadPosition()` / `GetTailPosition()`: a POSITION that walks the whole list, so its count key. */
+export function positionOrigin(value: CppNode): string | undefined {
+  const v = unwrap(value);
+  const fn = v.type === 'call_expression' ? v.childForFieldName('function') : null;
+  if (fn?.type !== 'field_expression' || !/^Get(Head|Tail)Position$/.test(fn.childForFieldName('field')!.text)) return undefined;
+  return sizeKey(fn.childForFieldName('argument')!);
+}
+
 /** The count keys an expression can stand for: `m_arr.GetSize()` → `size:m_arr`; `n` → `id:n` or what n holds. */
 export function countKeys(node: CppNode, scope: Scope): string[] {
   const n = core(node, scope.ctx.decls);
@@ -221,7 +239,7 @@ export function countKeys(node: CppNode, scope: Scope): string[] {
   if (n.type === 'call_expression') {
     const fn = n.childForFieldName('function');
     if (fn?.type === 'field_expression' && SIZE_GETTERS.has(fn.childForFieldName('field')!.text)) {
-      return [`size:${fn.childForFieldName('argument')!.text.replace(/\s+/g, '')}`];
+      return [sizeKey(fn.childForFieldName('argument')!)];
     }
   }
   return [`id:${n.text.replace(/\s+/g, '')}`];

@@ -4,7 +4,7 @@
  * local holding it), bit tests, and `!`, `&&`, `||` of those. A condition on anything the archive
  * does not carry (a member never written, a function result) cannot be a `when`.
  */
-import { countKeys, isConstantExpression, unwrap } from './archive-expressions.js';
+import { conditionExpression, countKeys, isConstantExpression, unwrap } from './archive-expressions.js';
 import type { Scope } from './translation-scope.js';
 import type { CppNode } from './cpp-parser.js';
 import type { Comparisons, ConditionDecl } from '../archive/types/type-file.js';
@@ -17,7 +17,7 @@ const OPS: Record<string, CompareOp> = { '==': 'eq', '!=': 'ne', '<': 'lt', '<='
 const MIRRORED: Record<CompareOp, CompareOp> = { eq: 'eq', ne: 'ne', lt: 'gt', le: 'ge', gt: 'lt', ge: 'le', in: 'in', allBits: 'allBits', anyBits: 'anyBits' };
 
 export function translateCondition(node: CppNode, scope: Scope): Translated {
-  const n = unwrap(node.type === 'condition_clause' ? (node.childForFieldName('value') ?? node.namedChildren[0]!) : node);
+  const n = conditionExpression(node);
   if (n.type === 'unary_expression' && n.child(0)?.text === '!') {
     const inner = translateCondition(n.childForFieldName('argument')!, scope);
     return inner.cond === undefined ? inner : { cond: { not: inner.cond } };

@@ -35,6 +35,16 @@ function orderedField(f: FieldDecl): FieldDecl {
   return out;
 }
 
+/** Field names made unique the way a reader would: the second `n` is `n2`, the third `n3`. */
+export function uniqueFieldNames(fields: FieldDecl[]): FieldDecl[] {
+  const seen = new Map<string, number>();
+  return fields.map((f) => {
+    const n = (seen.get(f.name) ?? 0) + 1;
+    seen.set(f.name, n);
+    return n === 1 ? f : { ...f, name: `${f.name}${n}` };
+  });
+}
+
 /** Whether a type expression needs grammar part two (counts of other widths, raw blocks, switches…). */
 export function usesPartTwo(t: TypeExpr): boolean {
   if (typeof t === 'string') return PART_TWO_NAMES.has(t);

@@ -9,7 +9,7 @@ import { mergeDirections } from './branch-merge.js';
 import { DEFAULT_BUILD, type BuildConfig } from './build-config.js';
 import { Declarations, type SerializeDef } from './declarations.js';
 import type { FieldDecl, TypeDecl, TypeExpr } from '../archive/types/type-file.js';
-import { orderedTypeFile, type DraftTypeFile } from './draft-type-file.js';
+import { orderedTypeFile, uniqueFieldNames, type DraftTypeFile } from './draft-type-file.js';
 import { MfcTypes } from './mfc-types.js';
 import { translateBody } from './serialize-body.js';
 import type { SourceFile } from './source-set.js';
@@ -156,15 +156,6 @@ function finishCounts(entries: Entry[], def: SerializeDef): void {
       e.field.todo ??= def.file.note('a WriteCount/ReadCount whose elements the importer could not find after it', e.node);
     }
   }
-}
-
-function uniqueFieldNames(fields: FieldDecl[]): FieldDecl[] {
-  const seen = new Map<string, number>();
-  return fields.map((f) => {
-    const n = (seen.get(f.name) ?? 0) + 1;
-    seen.set(f.name, n);
-    return n === 1 ? f : { ...f, name: `${f.name}${n}` };
-  });
 }
 
 /** The named types and every declared type they reach (bases, objects, lists, switch cases). */
