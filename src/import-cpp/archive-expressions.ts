@@ -4,6 +4,7 @@
  * one field an `ar << e` / `ar >> e` operand becomes. Casts win: `ar << (WORD)m_n` writes a WORD
  * whatever `m_n` is declared as (format §1.2).
  */
+import { GEOMETRY } from '../archive/values/primitive-table.js';
 import type { CppNode } from './cpp-parser.js';
 import { named, typeFromDescriptor, unreference, type CppType } from './cpp-type.js';
 import type { Declarations } from './declarations.js';
@@ -63,8 +64,7 @@ export function memberType(cls: string, name: string, decls: Declarations): CppT
     const m = decls.classes.get(c)?.members.find((x) => x.name === name);
     if (m !== undefined) return m.type;
   }
-  const geometry: Record<string, string[]> = { CPoint: ['x', 'y'], POINT: ['x', 'y'], CSize: ['cx', 'cy'], SIZE: ['cx', 'cy'], CRect: ['left', 'top', 'right', 'bottom'], RECT: ['left', 'top', 'right', 'bottom'] };
-  if (geometry[cls]?.includes(name)) return named('LONG');
+  if (Object.hasOwn(GEOMETRY, cls) && GEOMETRY[cls]!.includes(name)) return named('LONG'); // CPoint, CRect…: LONGs
   return undefined;
 }
 

@@ -7,6 +7,7 @@
  *   unless MFC or the sources specialise it (§3.3).
  * A type with no translation comes back with the reason, which becomes the todo note.
  */
+import { GEOMETRY } from '../archive/values/primitive-table.js';
 import type { CppType } from './cpp-type.js';
 import { typeText } from './cpp-type.js';
 import type { Declarations } from './declarations.js';
@@ -39,7 +40,7 @@ alias('double', 'double', 'DOUBLE', 'DATE');
 alias('LONG_PTR', 'LONG_PTR', 'LPARAM', 'LRESULT');
 alias('UINT_PTR', 'UINT_PTR', 'WPARAM');
 for (const n of ['INT_PTR', 'ULONG_PTR', 'DWORD_PTR', 'size_t', 'SSIZE_T']) alias(n, n);
-for (const n of ['CString', 'CStringA', 'CStringW', 'CTime', 'CTimeSpan', 'COleDateTime', 'COleDateTimeSpan', 'COleCurrency', 'COleVariant', 'CPoint', 'POINT', 'CSize', 'SIZE', 'CRect', 'RECT']) alias(n, n);
+for (const n of ['CString', 'CStringA', 'CStringW', 'CTime', 'CTimeSpan', 'COleDateTime', 'COleDateTimeSpan', 'COleCurrency', 'COleVariant', ...Object.keys(GEOMETRY)]) alias(n, n);
 
 /** Collection classes whose layout the grammar names itself (format §3.2). */
 const BUILTIN_COLLECTIONS = new Set(['CStringArray', 'CStringList', 'CDWordArray', 'CWordArray', 'CByteArray', 'CObArray', 'CObList', 'CMapStringToString', 'CMapStringToOb', 'CMapWordToOb']);
