@@ -9,7 +9,7 @@ import { TypeRegistry } from '../../src/archive/index.js';
 import { DEFAULT_BUILD, type BuildConfig } from '../../src/import-cpp/build-config.js';
 import type { Profile } from '../../src/archive/index.js';
 import { importCpp, type ImportResult } from '../../src/import-cpp/import-cpp.js';
-import { listSourceFiles, readSources } from '../../src/import-cpp/source-set.js';
+import { listSourceFiles, withSources } from '../../src/import-cpp/source-set.js';
 
 export const FIXTURES = fileURLToPath(new URL('./fixtures/', import.meta.url));
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -21,9 +21,8 @@ export function fixture(name: string): string {
 /** Drafts the type file of a fixture folder, paths in notes relative to the repository. */
 export async function draft(name: string, options: { profile?: Partial<Profile>; classes?: string[]; build?: Partial<BuildConfig> } = {}): Promise<ImportResult> {
   const files = await listSourceFiles([fixture(name)]);
-  const sources = await readSources(files, ROOT);
   const build: BuildConfig = { ...DEFAULT_BUILD, ...options.build, profile: { ...DEFAULT_BUILD.profile, ...options.profile } };
-  return importCpp(sources, { build, ...(options.classes ? { classes: options.classes } : {}) });
+  return withSources(files, (sources) => importCpp(sources, { build, ...(options.classes ? { classes: options.classes } : {}) }), ROOT);
 }
 
 /** The drafted file loaded as is into a registry (JSON text, exactly as the CLI writes it). */
@@ -49,7 +48,11 @@ export async function draftText(files: Record<string, string>, options: { profil
   const { sourceFromText } = await import('../../src/import-cpp/source-set.js');
   const sources = await Promise.all(Object.entries(files).map(([path, text]) => sourceFromText(path, text)));
   const build: BuildConfig = { ...DEFAULT_BUILD, ...options.build, profile: { ...DEFAULT_BUILD.profile, ...options.profile } };
-  return importCpp(sources, { build });
+  try {
+    return importCpp(sources, { build });
+  } finally {
+    for (const s of sources) s.close();
+  }
 }
 
 /** The fields of one drafted type from a Serialize body of class C with the given members. */
