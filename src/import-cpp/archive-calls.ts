@@ -81,7 +81,7 @@ function countedBlock(name: string, keys: string[], stmt: CppNode, scope: Scope)
 }
 
 /** `sizeof(s)`, `sizeof(HEADER)`, `sizeof s`, or any constant expression. */
-export function sizeOfExpression(node: CppNode, scope: Scope): number | undefined {
+function sizeOfExpression(node: CppNode, scope: Scope): number | undefined {
   const n = unwrap(node);
   if (n.type === 'sizeof_expression') {
     const typeNode = n.childForFieldName('type');

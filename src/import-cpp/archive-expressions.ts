@@ -28,7 +28,7 @@ export function mentions(node: CppNode, name: string): boolean {
 }
 
 /** `static_cast<WORD>(x)`, `(WORD)x`, `WORD(x)`: the cast type and the operand; otherwise undefined. */
-export function castOf(node: CppNode, decls: Declarations): { type: CppType; value: CppNode } | undefined {
+function castOf(node: CppNode, decls: Declarations): { type: CppType; value: CppNode } | undefined {
   const n = unwrap(node);
   if (n.type === 'cast_expression') {
     const t = n.childForFieldName('type');

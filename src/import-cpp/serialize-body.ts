@@ -81,7 +81,7 @@ function preprocessor(node: CppNode, scope: Scope, top?: BodyResult): void {
 }
 
 /** `ar << a << b` → [a, b] with `<<`; undefined when the chain does not start at the archive. */
-export function streamChain(node: CppNode, archive: string): { op: string; operands: CppNode[] } | undefined {
+function streamChain(node: CppNode, archive: string): { op: string; operands: CppNode[] } | undefined {
   const operands: CppNode[] = [];
   let n = unwrap(node);
   let op: string | undefined;

@@ -90,7 +90,7 @@ async function walk(dir: string): Promise<string[]> {
 }
 
 /** Reads and parses files. Sources of MFC services are usually in an ANSI code page: read as latin1, one byte one character. */
-export async function readSources(paths: readonly string[], cwd = process.cwd()): Promise<SourceFile[]> {
+async function readSources(paths: readonly string[], cwd = process.cwd()): Promise<SourceFile[]> {
   const out: SourceFile[] = [];
   try {
     for (const path of paths) {
