@@ -4,7 +4,8 @@
  * `m_x.Serialize(ar)`, `Base::Serialize(ar)`, `SerializeElements(ar, p, n)` — and the assignments
  * that tell what a local holds (a count, the schema).
  */
-import { countKeys, nameOf, positionOrigin, typeOf, unwrap, valueEntry } from './archive-expressions.js';
+import { countKeys, nameOf, positionOrigin, typeOf, unwrap } from './archive-expressions.js';
+import { valueEntry } from './value-entry.js';
 import type { CppNode } from './cpp-parser.js';
 import { named, typeFromDescriptor } from './cpp-type.js';
 import type { BodyResult } from './serialize-body.js';

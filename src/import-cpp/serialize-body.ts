@@ -5,7 +5,8 @@
  * way not understood becomes an entry with a todo quoting it.
  */
 import { archiveCall, archiveMethod, assignFromArchive, assignLocal, baseSerialize, memberSerialize, serializeElements } from './archive-calls.js';
-import { conditionExpression, mentions, unwrap, valueEntry } from './archive-expressions.js';
+import { conditionExpression, mentions, unwrap } from './archive-expressions.js';
+import { valueEntry } from './value-entry.js';
 import { translateCondition } from './conditions.js';
 import type { CppNode } from './cpp-parser.js';
 import { applyDeclarator, typeFromNode } from './cpp-type.js';
