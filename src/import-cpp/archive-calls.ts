@@ -4,12 +4,13 @@
  * `m_x.Serialize(ar)`, `Base::Serialize(ar)`, `SerializeElements(ar, p, n)` — and the assignments
  * that tell what a local holds (a count, the schema).
  */
-import { countKeys, nameOf, typeOf, unwrap, valueEntry } from './archive-expressions.js';
+import { countKeys, nameOf, positionOrigin, typeOf, unwrap } from './archive-expressions.js';
+import { valueEntry } from './value-entry.js';
 import type { CppNode } from './cpp-parser.js';
 import { named, typeFromDescriptor } from './cpp-type.js';
 import type { BodyResult } from './serialize-body.js';
 import { layoutOf } from './struct-layout.js';
-import { findCount, listWithCount, push, todoEntry, type Scope } from './translation-scope.js';
+import { listWithCount, push, takeCount, todoEntry, type Scope } from './translation-scope.js';
 
 /** Bases whose Serialize is CObject's, which writes nothing (format §4.3). */
 const SILENT_BASES = new Set(['CObject', 'CCmdTarget', 'CDocument', 'CWnd', 'CView', 'CFrameWnd', 'CWinApp', 'CWinThread', 'CScrollView', 'CFormView']);
@@ -70,22 +71,18 @@ function rawBlock(pointer: CppNode, size: CppNode, stmt: CppNode, scope: Scope):
 }
 
 function countedBlock(name: string, keys: string[], stmt: CppNode, scope: Scope): void {
-  const at = findCount(scope, keys);
-  if (at === undefined) {
+  const count = takeCount(scope, keys, stmt);
+  if (count.kind === 'missing') {
     push(scope, todoEntry(scope, 'the block length is neither a constant nor a field written before it', stmt, name, { bytes: 0 }));
     return;
   }
-  const count = scope.entries[at]!;
-  if (at === scope.entries.length - 1 && count.field.todo === undefined && typeof count.field.type === 'string') {
-    scope.entries.pop();
-    push(scope, { field: { name, type: { bytes: { count: count.field.type } } }, keys: [], node: stmt });
-  } else {
-    push(scope, { field: { name, type: { bytes: { countField: count.field.name } } }, keys: [], node: stmt });
-  }
+  const bytes = count.kind === 'folded' ? { count: count.width } : { countField: count.name };
+  const todo = count.kind === 'field' ? count.todo : undefined;
+  push(scope, { field: { name, type: { bytes }, ...(todo === undefined ? {} : { todo }) }, keys: [], node: stmt });
 }
 
 /** `sizeof(s)`, `sizeof(HEADER)`, `sizeof s`, or any constant expression. */
-export function sizeOfExpression(node: CppNode, scope: Scope): number | undefined {
+function sizeOfExpression(node: CppNode, scope: Scope): number | undefined {
   const n = unwrap(node);
   if (n.type === 'sizeof_expression') {
     const typeNode = n.childForFieldName('type');
@@ -138,14 +135,8 @@ export function assignLocal(left: CppNode, right: CppNode, scope: Scope): void {
   const l = unwrap(left);
   const local = l.type === 'identifier' ? scope.locals.get(l.text) : undefined;
   if (local === undefined) return;
-  const r = unwrap(right);
-  const fn = r.type === 'call_expression' ? r.childForFieldName('function') : null;
-  if (fn?.type === 'field_expression' && /^Get(Head|Tail)Position$/.test(fn.childForFieldName('field')!.text)) {
-    local.origin = `size:${fn.childForFieldName('argument')!.text.replace(/\s+/g, '')}`;
-    return;
-  }
-  const keys = countKeys(r, scope);
-  local.origin = keys.find((k) => k.startsWith('size:')) ?? keys.at(-1);
+  const keys = countKeys(right, scope);
+  local.origin = positionOrigin(right) ?? keys.find((k) => k.startsWith('size:')) ?? keys.at(-1);
 }
 
 export function assignFromArchive(left: CppNode, right: CppNode, stmt: CppNode, scope: Scope): void {

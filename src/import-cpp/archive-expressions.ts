@@ -1,19 +1,24 @@
 /**
  * The expressions of a `Serialize` body: what static type a C++ expression has (members, locals,
- * elements of collections, casts), what field name it gives, which count it can stand for, and the
- * one field an `ar << e` / `ar >> e` operand becomes. Casts win: `ar << (WORD)m_n` writes a WORD
- * whatever `m_n` is declared as (format §1.2).
+ * elements of collections, casts), what field name it gives, which count it can stand for, whether
+ * it is a constant. Casts win: `ar << (WORD)m_n` writes a WORD whatever `m_n` is declared as
+ * (format §1.2).
  */
+import { GEOMETRY } from '../archive/values/primitive-table.js';
 import type { CppNode } from './cpp-parser.js';
 import { named, typeFromDescriptor, unreference, type CppType } from './cpp-type.js';
 import type { Declarations } from './declarations.js';
-import type { DraftField, DraftType } from './draft-type-file.js';
-import type { Entry, Scope } from './translation-scope.js';
+import type { Scope } from './translation-scope.js';
 
 export function unwrap(node: CppNode): CppNode {
   let n = node;
   while (n.type === 'parenthesized_expression' && n.namedChildren.length === 1) n = n.namedChildren[0]!;
   return n;
+}
+
+/** The expression an `if`, loop or `switch` tests, out of its `condition_clause` and parentheses. */
+export function conditionExpression(node: CppNode): CppNode {
+  return unwrap(node.type === 'condition_clause' ? (node.childForFieldName('value') ?? node.namedChildren[0]!) : node);
 }
 
 export function mentions(node: CppNode, name: string): boolean {
@@ -22,7 +27,7 @@ export function mentions(node: CppNode, name: string): boolean {
 }
 
 /** `static_cast<WORD>(x)`, `(WORD)x`, `WORD(x)`: the cast type and the operand; otherwise undefined. */
-export function castOf(node: CppNode, decls: Declarations): { type: CppType; value: CppNode } | undefined {
+function castOf(node: CppNode, decls: Declarations): { type: CppType; value: CppNode } | undefined {
   const n = unwrap(node);
   if (n.type === 'cast_expression') {
     const t = n.childForFieldName('type');
@@ -58,8 +63,7 @@ export function memberType(cls: string, name: string, decls: Declarations): CppT
     const m = decls.classes.get(c)?.members.find((x) => x.name === name);
     if (m !== undefined) return m.type;
   }
-  const geometry: Record<string, string[]> = { CPoint: ['x', 'y'], POINT: ['x', 'y'], CSize: ['cx', 'cy'], SIZE: ['cx', 'cy'], CRect: ['left', 'top', 'right', 'bottom'], RECT: ['left', 'top', 'right', 'bottom'] };
-  if (geometry[cls]?.includes(name)) return named('LONG');
+  if (Object.hasOwn(GEOMETRY, cls) && GEOMETRY[cls]!.includes(name)) return named('LONG'); // CPoint, CRect…: LONGs
   return undefined;
 }
 
@@ -156,16 +160,29 @@ function literalType(text: string): string {
   return 'int';
 }
 
+/** An operand of `<<` without its casts and byte swaps: the outermost cast (the width written) and swap. */
+export interface Peeled {
+  value: CppNode;
+  cast?: CppType;
+  /** The width a byte swap (`htonl`…) writes big-endian. */
+  swap?: string;
+}
+
+/** Takes casts and byte swaps off, outermost first: the first cast met is the width written. */
+export function peel(node: CppNode, decls: Declarations): Peeled {
+  const out: Peeled = { value: unwrap(node) };
+  for (;;) {
+    const cast = castOf(out.value, decls);
+    if (cast !== undefined) { out.cast ??= cast.type; out.value = unwrap(cast.value); continue; }
+    const swap = byteSwapOf(out.value);
+    if (swap !== undefined) { out.swap ??= swap.width; out.value = unwrap(swap.value); continue; }
+    return out;
+  }
+}
+
 /** The expression whose value is written, without casts, byte swaps and parentheses. */
 export function core(node: CppNode, decls: Declarations): CppNode {
-  let n = unwrap(node);
-  for (;;) {
-    const cast = castOf(n, decls);
-    if (cast !== undefined) { n = unwrap(cast.value); continue; }
-    const swap = byteSwapOf(n);
-    if (swap !== undefined) { n = unwrap(swap.value); continue; }
-    return n;
-  }
+  return peel(node, decls).value;
 }
 
 function byteSwapOf(node: CppNode): { width: string; value: CppNode } | undefined {
@@ -211,6 +228,19 @@ function stripMember(name: string): string {
   return /^m_[A-Za-z_]/.test(name) ? name.slice(2) : name;
 }
 
+/** The count key of a collection: `size:m_arr` for `m_arr`. */
+export function sizeKey(collection: CppNode): string {
+  return `size:${collection.text.replace(/\s+/g, '')}`;
+}
+
+/** `m_list.GetHeadPosition()` / `GetTailPosition()`: a POSITION that walks the whole list, so its count key. */
+export function positionOrigin(value: CppNode): string | undefined {
+  const v = unwrap(value);
+  const fn = v.type === 'call_expression' ? v.childForFieldName('function') : null;
+  if (fn?.type !== 'field_expression' || !/^Get(Head|Tail)Position$/.test(fn.childForFieldName('field')!.text)) return undefined;
+  return sizeKey(fn.childForFieldName('argument')!);
+}
+
 /** The count keys an expression can stand for: `m_arr.GetSize()` → `size:m_arr`; `n` → `id:n` or what n holds. */
 export function countKeys(node: CppNode, scope: Scope): string[] {
   const n = core(node, scope.ctx.decls);
@@ -221,59 +251,10 @@ export function countKeys(node: CppNode, scope: Scope): string[] {
   if (n.type === 'call_expression') {
     const fn = n.childForFieldName('function');
     if (fn?.type === 'field_expression' && SIZE_GETTERS.has(fn.childForFieldName('field')!.text)) {
-      return [`size:${fn.childForFieldName('argument')!.text.replace(/\s+/g, '')}`];
+      return [sizeKey(fn.childForFieldName('argument')!)];
     }
   }
   return [`id:${n.text.replace(/\s+/g, '')}`];
-}
-
-/** The one field for the operand of `ar << e` or `ar >> e`, with a todo when it has no translation. */
-export function valueEntry(operand: CppNode, statement: CppNode, scope: Scope): Entry {
-  const { decls, types, file } = scope.ctx;
-  let n = unwrap(operand);
-  let written: CppType | undefined;
-  let byteOrder: 'big' | undefined;
-  let swapWidth: string | undefined;
-  // Outer casts and byte swaps, outermost first: the outermost cast is the width written.
-  for (;;) {
-    const cast = castOf(n, decls);
-    if (cast !== undefined) { written ??= cast.type; n = unwrap(cast.value); continue; }
-    const swap = byteSwapOf(n);
-    if (swap !== undefined) { byteOrder = 'big'; swapWidth ??= swap.width; n = unwrap(swap.value); continue; }
-    break;
-  }
-  const name = nameOf(n, decls) ?? 'value';
-  const keys = countKeys(n, scope);
-  const entry = (type: DraftType, extra: Partial<DraftField> = {}): Entry => ({
-    field: { name, type, ...(byteOrder ? { byteOrder } : {}), ...extra, ...(scope.when ? { when: scope.when } : {}), ...(scope.todo ? { todo: file.note(scope.todo, statement) } : {}) },
-    keys,
-    node: statement,
-  });
-  const todo = (why: string, type: DraftType = 'TODO'): Entry => ({
-    field: { name, type, ...(scope.when ? { when: scope.when } : {}), todo: file.note(why, statement) },
-    keys,
-    node: statement,
-  });
-  if (n.type === 'string_literal' || n.type === 'concatenated_string') return todo('a string literal is a raw pointer: MFC 7+ writes it as a 1-byte bool, VC6 as a CString (format §1.2)');
-  // `ar << &m_obj`: an embedded CObject written with its class tag.
-  if (n.type === 'pointer_expression' && n.child(0)?.text === '&' && written === undefined) {
-    const t = typeOf(n.childForFieldName('argument')!, scope);
-    const r = t === undefined ? undefined : decls.resolve(t);
-    if (r?.kind === 'named' && decls.serial.has(r.name)) return entry({ object: r.name });
-    return todo(`&${n.childForFieldName('argument')!.text} is not an IMPLEMENT_SERIAL object the importer can name`);
-  }
-  const isConstant = isConstantExpression(n, scope);
-  const staticType = written ?? (swapWidth !== undefined ? named(swapWidth) : typeOf(n, scope));
-  if (staticType === undefined) return todo(`the type of ${n.text} is not declared in the sources read`);
-  const mapped = types.streamed(staticType);
-  if (mapped.type === undefined) return todo(mapped.why);
-  if (isConstant && scope.direction === 'store') {
-    const value = decls.evaluate(n.text);
-    if (value !== undefined && typeof mapped.type === 'string' && !['float', 'double', 'CString', 'CStringA', 'CStringW'].includes(mapped.type)) {
-      return entry(mapped.type, { name: /^[A-Za-z_]\w*$/.test(n.text) ? n.text : 'constant', const: mapped.type === 'bool' ? value !== 0 : value });
-    }
-  }
-  return entry(mapped.type);
 }
 
 /** A literal, an enumerator, a `#define` or `const` — not a member or local of the same name. */

@@ -6,22 +6,22 @@
  * a field one side lacks — stays in the draft with a todo naming both lines.
  */
 import type { Entry } from './translation-scope.js';
-import type { Condition, DraftField, DraftType } from './draft-type-file.js';
-import { COMPARE_OPS, sameType } from './draft-type-file.js';
+import type { Comparisons, ConditionDecl, ConditionValue, FieldDecl, TypeExpr } from '../archive/types/type-file.js';
+import { sameCondition, sameType } from './draft-type-file.js';
 import type { SourceFile } from './source-set.js';
 
 export interface Merged {
-  fields: DraftField[];
+  fields: FieldDecl[];
   /** One line per difference, for the report. */
   differences: string[];
 }
 
 export function mergeDirections(store: Entry[], load: Entry[], file: SourceFile, schema: number | undefined): Merged {
-  const fields: DraftField[] = [];
+  const fields: FieldDecl[] = [];
   const differences: string[] = [];
   const renames = new Map<string, string>();
   const consts = new Map<string, number | boolean>();
-  const diff = (field: DraftField, why: string) => {
+  const diff = (field: FieldDecl, why: string) => {
     differences.push(why);
     if (field.todo === undefined) field.todo = why;
   };
@@ -31,7 +31,7 @@ export function mergeDirections(store: Entry[], load: Entry[], file: SourceFile,
     const s = store[i];
     const l = load[j] === undefined ? undefined : renamed(load[j]!.field, renames);
     if (s !== undefined && l !== undefined && sameType(s.field.type, l.type)) {
-      const field: DraftField = { ...s.field };
+      const field: FieldDecl = { ...s.field };
       if (l.todo !== undefined && field.todo === undefined) field.todo = l.todo;
       if (!sameCondition(s.field.when, l.when)) {
         const storeHolds = l.when === undefined ? undefined : holds(l.when, schema, consts);
@@ -52,19 +52,19 @@ export function mergeDirections(store: Entry[], load: Entry[], file: SourceFile,
       continue;
     }
     if (s !== undefined && l !== undefined) {
-      const field: DraftField = { ...s.field };
+      const field: FieldDecl = { ...s.field };
       diff(field, file.note(`storing writes ${show(s.field.type)} but loading reads ${show(l.type)} at ${file.where(load[j]!.node)}`, s.node));
       renames.set(load[j]!.field.name, field.name);
       fields.push(field);
       i++;
       j++;
     } else if (s !== undefined) {
-      const field: DraftField = { ...s.field };
+      const field: FieldDecl = { ...s.field };
       diff(field, file.note('storing writes it but loading reads nothing here', s.node));
       fields.push(field);
       i++;
     } else {
-      const field: DraftField = { ...l! };
+      const field: FieldDecl = { ...l! };
       diff(field, file.note('loading reads it but storing writes nothing here', load[j]!.node));
       fields.push(field);
       j++;
@@ -73,26 +73,22 @@ export function mergeDirections(store: Entry[], load: Entry[], file: SourceFile,
   return { fields, differences };
 }
 
-function show(t: DraftType): string {
+function show(t: TypeExpr): string {
   return typeof t === 'string' ? t : JSON.stringify(t);
 }
 
-function describe(c: Condition | undefined): string {
+function describe(c: ConditionDecl | undefined): string {
   return c === undefined ? 'always' : `when ${JSON.stringify(c)}`;
 }
 
-function sameCondition(a: Condition | undefined, b: Condition | undefined): boolean {
-  return JSON.stringify(a) === JSON.stringify(b);
-}
-
 /** The loading branch's field with references to earlier fields renamed to the storing branch's names. */
-function renamed(f: DraftField, renames: ReadonlyMap<string, string>): DraftField {
-  const out: DraftField = { ...f, type: renameType(f.type, renames) };
+function renamed(f: FieldDecl, renames: ReadonlyMap<string, string>): FieldDecl {
+  const out: FieldDecl = { ...f, type: renameType(f.type, renames) };
   if (f.when !== undefined) out.when = renameCondition(f.when, renames);
   return out;
 }
 
-function renameType(t: DraftType, r: ReadonlyMap<string, string>): DraftType {
+function renameType(t: TypeExpr, r: ReadonlyMap<string, string>): TypeExpr {
   if (typeof t === 'string') return t;
   if ('list' in t) return t.countField === undefined ? { ...t, list: renameType(t.list, r) } : { ...t, list: renameType(t.list, r), countField: r.get(t.countField) ?? t.countField };
   if ('bytes' in t && typeof t.bytes === 'object' && 'countField' in t.bytes) return { bytes: { countField: r.get(t.bytes.countField) ?? t.bytes.countField } };
@@ -100,7 +96,7 @@ function renameType(t: DraftType, r: ReadonlyMap<string, string>): DraftType {
   return t;
 }
 
-function renameCondition(c: Condition, r: ReadonlyMap<string, string>): Condition {
+function renameCondition(c: ConditionDecl, r: ReadonlyMap<string, string>): ConditionDecl {
   if ('field' in c) return { ...c, field: r.get(c.field) ?? c.field };
   if ('all' in c) return { all: c.all.map((x) => renameCondition(x, r)) };
   if ('any' in c) return { any: c.any.map((x) => renameCondition(x, r)) };
@@ -109,7 +105,7 @@ function renameCondition(c: Condition, r: ReadonlyMap<string, string>): Conditio
 }
 
 /** Whether a condition holds for what the storing branch writes: its class schema and its constants. */
-export function holds(c: Condition, schema: number | undefined, consts: ReadonlyMap<string, number | boolean>): boolean | undefined {
+export function holds(c: ConditionDecl, schema: number | undefined, consts: ReadonlyMap<string, number | boolean>): boolean | undefined {
   if ('all' in c) {
     const v = c.all.map((x) => holds(x, schema, consts));
     return v.includes(false) ? false : v.includes(undefined) ? undefined : true;
@@ -122,18 +118,30 @@ export function holds(c: Condition, schema: number | undefined, consts: Readonly
     const v = holds(c.not, schema, consts);
     return v === undefined ? undefined : !v;
   }
-  const [value, tests] = 'schema' in c ? [schema, c.schema] : [consts.get(c.field), c as Record<string, unknown>];
+  const [value, tests]: [number | boolean | undefined, Comparisons] = 'schema' in c ? [schema, c.schema] : [consts.get(c.field), c];
   if (value === undefined) return undefined;
-  const x = typeof value === 'boolean' ? Number(value) : value;
-  for (const op of COMPARE_OPS) {
-    const raw = (tests as Record<string, unknown>)[op];
-    if (raw === undefined) continue;
-    const y = typeof raw === 'boolean' ? Number(raw) : raw;
-    const ok =
-      op === 'eq' ? x === y : op === 'ne' ? x !== y : op === 'lt' ? x < (y as number) : op === 'le' ? x <= (y as number)
-        : op === 'gt' ? x > (y as number) : op === 'ge' ? x >= (y as number) : op === 'in' ? (y as number[]).includes(x)
-          : op === 'allBits' ? (x & (y as number)) === y : (x & (y as number)) !== 0;
-    if (!ok) return false;
+  for (const key of Object.keys(tests)) {
+    if (key === 'field') continue;
+    const op = key as keyof Comparisons;
+    const y = tests[op];
+    if (y !== undefined && !passes(op, Number(value), y)) return false;
   }
   return true;
+}
+
+/** One comparison of a known value; booleans count as 0 and 1, decimal strings as their numbers. */
+function passes(op: keyof Comparisons, x: number, y: ConditionValue | ConditionValue[]): boolean {
+  if (Array.isArray(y)) return y.some((v) => x === Number(v));
+  const n = Number(y);
+  switch (op) {
+    case 'eq': case 'in': return x === n;
+    case 'ne': return x !== n;
+    case 'lt': return x < n;
+    case 'le': return x <= n;
+    case 'gt': return x > n;
+    case 'ge': return x >= n;
+    // `>>> 0`: `&` gives a signed 32-bit result, negative for masks with bit 31.
+    case 'allBits': return ((x & n) >>> 0) === n;
+    case 'anyBits': return (x & n) !== 0;
+  }
 }

@@ -4,10 +4,10 @@
  * the sources are decided from these; anything else is unknown, and code under an unknown
  * condition becomes a todo rather than a guess.
  */
-import type { DraftProfile } from './draft-type-file.js';
+import { DEFAULT_PROFILE, type Profile } from '../archive/values/profile.js';
 
 export interface BuildConfig {
-  profile: DraftProfile;
+  profile: Profile;
   /** `--define NAME` (value "1") or `--define NAME=VALUE`. */
   defines: ReadonlyMap<string, string>;
   /** `--undefine NAME`: known not to be defined. */
@@ -15,7 +15,7 @@ export interface BuildConfig {
 }
 
 export const DEFAULT_BUILD: BuildConfig = {
-  profile: { mfc: 14, unicode: false, win64: false },
+  profile: DEFAULT_PROFILE,
   defines: new Map(),
   undefines: new Set(),
 };
@@ -46,17 +46,17 @@ export function predefined(build: BuildConfig): Map<string, string | null> {
 }
 
 /** Parses `mfc=14,unicode=false,win64=false` (any subset, any order). */
-export function parseProfile(text: string): DraftProfile {
-  const profile: DraftProfile = { ...DEFAULT_BUILD.profile };
+export function parseProfile(text: string): Profile {
+  let profile: Profile = DEFAULT_BUILD.profile;
   for (const part of text.split(',').map((p) => p.trim()).filter((p) => p !== '')) {
     const [key, value] = part.split('=').map((s) => s.trim());
     if (key === 'mfc') {
       const n = Number(value);
       if (value === undefined || !/^\d+(\.\d+)?$/.test(value) || n < 4 || n >= 15) throw new Error(`mfc must be an MFC version from 4 to 14 (6, 7.1, 14…), got '${value ?? ''}'`);
-      profile.mfc = n;
+      profile = { ...profile, mfc: n };
     } else if (key === 'unicode' || key === 'win64') {
       if (value !== 'true' && value !== 'false') throw new Error(`${key} must be true or false, got '${value ?? ''}'`);
-      profile[key] = value === 'true';
+      profile = { ...profile, [key]: value === 'true' };
     } else {
       throw new Error(`unknown profile key '${key}' (known: mfc, unicode, win64)`);
     }

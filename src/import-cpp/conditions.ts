@@ -4,18 +4,20 @@
  * local holding it), bit tests, and `!`, `&&`, `||` of those. A condition on anything the archive
  * does not carry (a member never written, a function result) cannot be a `when`.
  */
-import { countKeys, isConstantExpression, unwrap } from './archive-expressions.js';
+import { conditionExpression, countKeys, isConstantExpression, unwrap } from './archive-expressions.js';
 import type { Scope } from './translation-scope.js';
 import type { CppNode } from './cpp-parser.js';
-import type { CompareOp, Condition } from './draft-type-file.js';
+import type { Comparisons, ConditionDecl } from '../archive/types/type-file.js';
 
-export type Translated = { cond: Condition; why?: undefined } | { cond?: undefined; why: string };
+type CompareOp = keyof Comparisons;
+
+export type Translated = { cond: ConditionDecl; why?: undefined } | { cond?: undefined; why: string };
 
 const OPS: Record<string, CompareOp> = { '==': 'eq', '!=': 'ne', '<': 'lt', '<=': 'le', '>': 'gt', '>=': 'ge' };
 const MIRRORED: Record<CompareOp, CompareOp> = { eq: 'eq', ne: 'ne', lt: 'gt', le: 'ge', gt: 'lt', ge: 'le', in: 'in', allBits: 'allBits', anyBits: 'anyBits' };
 
 export function translateCondition(node: CppNode, scope: Scope): Translated {
-  const n = unwrap(node.type === 'condition_clause' ? (node.childForFieldName('value') ?? node.namedChildren[0]!) : node);
+  const n = conditionExpression(node);
   if (n.type === 'unary_expression' && n.child(0)?.text === '!') {
     const inner = translateCondition(n.childForFieldName('argument')!, scope);
     return inner.cond === undefined ? inner : { cond: { not: inner.cond } };
@@ -30,7 +32,7 @@ export function translateCondition(node: CppNode, scope: Scope): Translated {
       if (a.cond === undefined) return a;
       if (b.cond === undefined) return b;
       const key = op === '&&' ? 'all' : 'any';
-      const parts = [a.cond, b.cond].flatMap((c) => (key in c ? (c as Record<string, Condition[]>)[key]! : [c]));
+      const parts = [a.cond, b.cond].flatMap((c) => (key in c ? (c as Record<string, ConditionDecl[]>)[key]! : [c]));
       return { cond: key === 'all' ? { all: parts } : { any: parts } };
     }
     const cmp = OPS[op];
@@ -41,24 +43,21 @@ export function translateCondition(node: CppNode, scope: Scope): Translated {
       const [operand, constant, opFinal] = rightConst ? [left, right, cmp] : [right, left, MIRRORED[cmp]];
       const value = scope.ctx.decls.evaluate(constant.text);
       if (value === undefined) return { why: `the value of ${constant.text} is not known` };
-      return compare(operand, opFinal, value, scope);
+      return compare(n, operand, opFinal, value, scope);
     }
-    if (op === '&') return bitTest(left, right, 'anyBits', scope);
+    if (op === '&') {
+      const test = bitTest(left, right, scope);
+      return test.why !== undefined ? test : { cond: { field: test.field, anyBits: test.mask } };
+    }
   }
   return truthy(n, scope);
 }
 
-function compare(operand: CppNode, op: CompareOp, value: number, scope: Scope): Translated {
+/** `whole` is the comparison as written, for notes. */
+function compare(whole: CppNode, operand: CppNode, op: CompareOp, value: number, scope: Scope): Translated {
   const o = unwrap(operand);
   if (isSchema(o, scope)) return { cond: { schema: { [op]: value } } };
-  // `(m_flags & F) == F` / `(m_flags & F) != 0`
-  if (o.type === 'binary_expression' && o.childForFieldName('operator')!.text === '&') {
-    if ((op === 'ne' && value === 0) || op === 'eq') {
-      const test = bitTest(o.childForFieldName('left')!, o.childForFieldName('right')!, op === 'eq' && value !== 0 ? 'allBits' : 'anyBits', scope);
-      if (test.cond === undefined || !(op === 'eq' && value === 0)) return test;
-      return { cond: { not: test.cond } };
-    }
-  }
+  if (o.type === 'binary_expression' && o.childForFieldName('operator')!.text === '&') return maskedCompare(whole, o, op, value, scope);
   const field = fieldFor(o, scope);
   if (field === undefined) return { why: `the condition tests ${o.text}, which is not a field written before it` };
   if (field.isBool && (op === 'eq' || op === 'ne') && (value === 0 || value === 1)) {
@@ -67,12 +66,38 @@ function compare(operand: CppNode, op: CompareOp, value: number, scope: Scope): 
   return { cond: { field: field.name, [op]: value } };
 }
 
-function bitTest(a: CppNode, b: CppNode, op: 'allBits' | 'anyBits', scope: Scope): Translated {
-  const [operand, mask] = isConstantExpression(b, scope) ? [a, b] : [b, a];
-  const value = scope.ctx.decls.evaluate(mask.text);
+/**
+ * `(m & MASK) == VALUE`: VALUE's bits set and MASK's other bits clear — allBits alone when VALUE is
+ * MASK, `not anyBits` alone when VALUE is 0, both under `all` otherwise; `!=` is its negation.
+ */
+function maskedCompare(whole: CppNode, masked: CppNode, op: CompareOp, value: number, scope: Scope): Translated {
+  const test = bitTest(masked.childForFieldName('left')!, masked.childForFieldName('right')!, scope);
+  if (test.why !== undefined) return test;
+  const { field, mask } = test;
+  const shown = `the condition ${whole.text}`;
+  if (op !== 'eq' && op !== 'ne') return { why: `${shown} orders masked bits, which a condition cannot say` };
+  if (!isMask(value) || (value & ~mask) !== 0) return { why: `${shown} never holds: ${value} has bits outside the mask ${mask}` };
+  const clear = (mask & ~value) >>> 0;
+  const parts: ConditionDecl[] = [];
+  if (value !== 0) parts.push({ field, allBits: value });
+  if (clear !== 0) parts.push({ not: { field, anyBits: clear } });
+  const cond: ConditionDecl = parts.length === 1 ? parts[0]! : { all: parts };
+  if (op === 'eq') return { cond };
+  return { cond: 'not' in cond ? cond.not : { not: cond } };
+}
+
+/** A value a 32-bit bit test can use (the codec's allBits and anyBits stop at bit 31). */
+function isMask(n: number): boolean {
+  return Number.isInteger(n) && n >= 0 && n <= 0xffffffff;
+}
+
+function bitTest(a: CppNode, b: CppNode, scope: Scope): { field: string; mask: number; why?: undefined } | { why: string } {
+  const [operand, maskNode] = isConstantExpression(b, scope) ? [a, b] : [b, a];
+  const mask = scope.ctx.decls.evaluate(maskNode.text);
   const field = fieldFor(operand, scope);
-  if (value === undefined || field === undefined) return { why: `the bit test ${a.text} & ${b.text} is not on a field written before it with a known mask` };
-  return { cond: { field: field.name, [op]: value } };
+  if (mask === undefined || field === undefined) return { why: `the bit test ${a.text} & ${b.text} is not on a field written before it with a known mask` };
+  if (!isMask(mask) || mask === 0) return { why: `the bit test ${a.text} & ${b.text} has the mask ${mask}; allBits and anyBits take 1 to 0xFFFFFFFF` };
+  return { field: field.name, mask };
 }
 
 function truthy(n: CppNode, scope: Scope): Translated {

@@ -60,8 +60,8 @@ const LEVELS: string[][] = [['||'], ['&&'], ['|'], ['^'], ['&'], ['==', '!='], [
 /** Type names a cast may name inside an expression: `(WORD)2`, `(int)sizeof(x)`. */
 const CAST_WORDS = /^(BYTE|WORD|DWORD|UINT|INT|LONG|ULONG|SHORT|USHORT|int|long|short|char|unsigned|signed|size_t|INT_PTR|UINT_PTR|DWORD_PTR|LONG_PTR|ULONG_PTR|__int64|LONGLONG|ULONGLONG)$/;
 
-export function evaluate(text: string, names: NameValues, depth = 0): number | undefined {
-  if (depth > 32) return undefined; // a macro that refers to itself
+/** The value of a constant expression; names are looked up in `names`, which guards against a macro that refers to itself. */
+export function evaluate(text: string, names: NameValues): number | undefined {
   const tokens = tokenize(text);
   if (tokens === undefined || tokens.length === 0) return undefined;
   let pos = 0;

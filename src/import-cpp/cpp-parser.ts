@@ -4,9 +4,9 @@
  * fetched at run time. Loaded on first use only, so the other CLI commands never pay for the wasm.
  */
 import { createRequire } from 'node:module';
-import type { Node, Parser } from 'web-tree-sitter';
+import type { Parser, Tree } from 'web-tree-sitter';
 
-export type { Node as CppNode } from 'web-tree-sitter';
+export type { Node as CppNode, Tree as CppTree } from 'web-tree-sitter';
 
 let loading: Promise<Parser> | undefined;
 
@@ -21,11 +21,15 @@ async function load(): Promise<Parser> {
   return parser;
 }
 
-/** Parses one translation unit's text; the tree stays valid while its root node is in use. */
-export async function parseCpp(text: string): Promise<Node> {
+/**
+ * Parses one translation unit's text. The tree lives in the parser's WebAssembly memory, which the
+ * collector does not see (it frees a tree only if it ever finalizes the object, and the wasm heap
+ * never shrinks): the caller frees it with `tree.delete()` when done.
+ */
+export async function parseCpp(text: string): Promise<Tree> {
   loading ??= load();
   const parser = await loading;
   const tree = parser.parse(text);
   if (tree === null) throw new Error('the C++ parser returned no tree');
-  return tree.rootNode;
+  return tree;
 }

@@ -5,11 +5,10 @@
  * `Serialize(CArchive&)` definitions themselves and `SerializeElements` specialisations. Collected
  * from every file first, because a `.cpp` uses what the headers declare.
  */
-import { evaluate, type NameValues } from './constant-expression.js';
+import { ConstantTable } from './constant-table.js';
 import type { CppNode } from './cpp-parser.js';
 import { archiveFunction } from './archive-functions.js';
 import { applyDeclarator, named, typeFromDescriptor, typeFromNode, type CppType } from './cpp-type.js';
-import { predefined, type BuildConfig } from './build-config.js';
 import type { SourceFile } from './source-set.js';
 import { preprocessorBranches } from './preprocessor-branches.js';
 
@@ -51,66 +50,16 @@ export interface SerializeDef {
   params: MemberDecl[];
 }
 
-export class Declarations implements NameValues {
+/** The constants of the sources (ConstantTable) and what else they declare. */
+export class Declarations extends ConstantTable {
   readonly classes = new Map<string, ClassDecl>();
   readonly typedefs = new Map<string, CppType>();
   readonly enums = new Map<string, { underlying: CppType | undefined }>();
-  /** Enumerator → its value expression and the enum it belongs to. */
-  private readonly enumerators = new Map<string, { text: string; enumName: string | undefined }>();
-  private readonly macros = new Map<string, string>();
-  private readonly consts = new Map<string, string>();
   readonly serial = new Map<string, SerialDecl>();
   /** Classes implemented with IMPLEMENT_DYNAMIC / IMPLEMENT_DYNCREATE: never written as objects. */
   readonly dynamic = new Set<string>();
   readonly serializeDefs: SerializeDef[] = [];
   readonly elementSerializers = new Map<string, SerializeDef>();
-  private readonly predefined: Map<string, string | null>;
-  sizeOf?: (typeText: string) => number | undefined;
-
-  constructor(readonly build: BuildConfig) {
-    this.predefined = predefined(build);
-  }
-
-  value(name: string, depth = 0): number | undefined {
-    const text = this.build.defines.get(name) ?? this.predefinedValue(name) ?? this.macros.get(name) ?? this.consts.get(name);
-    if (text !== undefined) return evaluate(text, { ...this.bound(), value: (n) => this.value(n, depth + 1) }, depth + 1);
-    const e = this.enumerators.get(name);
-    if (e !== undefined) return evaluate(e.text, { ...this.bound(), value: (n) => this.value(n, depth + 1) }, depth + 1);
-    return undefined;
-  }
-
-  defined(name: string): boolean | undefined {
-    if (this.build.undefines.has(name)) return false;
-    if (this.build.defines.has(name)) return true;
-    if (this.predefined.has(name)) return this.predefined.get(name) !== null;
-    if (this.macros.has(name)) return true;
-    return undefined;
-  }
-
-  /** The enum an enumerator belongs to (`KIND_LOGIN` → `MsgKind`). */
-  enumOf(enumerator: string): string | undefined {
-    return this.enumerators.get(enumerator)?.enumName;
-  }
-
-  isEnumerator(name: string): boolean {
-    return this.enumerators.has(name);
-  }
-
-  isConstant(name: string): boolean {
-    return this.enumerators.has(name) || this.macros.has(name) || this.consts.has(name) || this.build.defines.has(name);
-  }
-
-  private predefinedValue(name: string): string | undefined {
-    return this.predefined.get(name) ?? undefined;
-  }
-
-  private bound(): NameValues {
-    return { value: (n) => this.value(n), defined: (n) => this.defined(n), sizeOf: (t) => this.sizeOf?.(t) };
-  }
-
-  evaluate(text: string): number | undefined {
-    return evaluate(text, this.bound());
-  }
 
   /** Classes that `name` derives from, nearest first (only those the sources declare, plus the names written). */
   ancestors(name: string): string[] {
@@ -150,8 +99,9 @@ export class Declarations implements NameValues {
     // A #define inside a function body is still a file-wide macro from there on.
     for (const d of file.root.descendantsOfType('preproc_def')) {
       const name = d.childForFieldName('name')?.text;
-      if (name !== undefined && !this.macros.has(name)) this.macros.set(name, d.childForFieldName('value')?.text.trim() || '1');
+      if (name !== undefined) this.addMacro(name, d.childForFieldName('value')?.text.trim() || '1');
     }
+    this.forget(); // the file's classes and typedefs change what a `sizeof` in a constant gives
   }
 
   private collectMacro(use: { name: string; args: string[]; line: number }, file: SourceFile): void {
@@ -187,7 +137,7 @@ export class Declarations implements NameValues {
         return;
       case 'preproc_def': {
         const name = node.childForFieldName('name')?.text;
-        if (name !== undefined && !this.macros.has(name)) this.macros.set(name, node.childForFieldName('value')?.text.trim() || '1');
+        if (name !== undefined) this.addMacro(name, node.childForFieldName('value')?.text.trim() || '1');
         return;
       }
       case 'preproc_call':
@@ -259,16 +209,17 @@ export class Declarations implements NameValues {
     const base = node.childForFieldName('base');
     if (name !== undefined && !this.enums.has(name)) this.enums.set(name, { underlying: base === null ? undefined : typeFromNode(base) });
     const list = node.childForFieldName('body');
-    let previous: string | undefined;
+    let given = '0';
+    let offset = -1;
     for (const e of list?.namedChildren ?? []) {
       if (e.type !== 'enumerator') continue;
       const id = e.childForFieldName('name')?.text;
       if (id === undefined) continue;
       const value = e.childForFieldName('value')?.text;
       // An enumerator without a value is the previous one plus one (the first is 0).
-      const text = value ?? (previous === undefined ? '0' : `(${previous}) + 1`);
-      if (!this.enumerators.has(id)) this.enumerators.set(id, { text, enumName: name });
-      previous = id;
+      if (value !== undefined) [given, offset] = [value, 0];
+      else offset++;
+      this.addEnumerator(id, given, offset, name);
     }
   }
 
@@ -316,7 +267,7 @@ export class Declarations implements NameValues {
       if (name === undefined || isFunction) continue;
       if (d.type === 'init_declarator' && isConst) {
         const value = d.childForFieldName('value');
-        if (value !== null && !this.consts.has(name)) this.consts.set(name, value.text.replace(/^\{|\}$/g, ''));
+        if (value !== null) this.addConst(name, value.text.replace(/^\{|\}$/g, ''));
       }
       if (owner !== undefined && !isStatic) owner.members.push({ name, type });
     }

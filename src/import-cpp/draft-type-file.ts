@@ -1,67 +1,21 @@
 /**
- * The type file `import-cpp` drafts: the message-type grammar of SPEC §2, part one and part two,
- * plus the `"todo"` field property that marks what the importer could not translate. These are the
- * importer's own declarations of that grammar's JSON shape (the codec's `TypeExpr` knows part one
- * only while part two is being built), and the one place that fixes the order of keys in the output.
+ * The type file `import-cpp` drafts: the message-type grammar of SPEC §2 (the archive's own
+ * `TypeExpr`, `ConditionDecl`, `FieldDecl` and `TypeDecl`, the `"todo"` field property included),
+ * always with a profile, and the one place that fixes the order of keys in the output.
  */
-
-/** How many elements or bytes follow: `"WriteCount"` (MFC's own) or an integer type written before them. */
-export type CountWidth = string;
-
-export type DraftType =
-  | string
-  | { list: DraftType; count?: CountWidth; countField?: string }
-  | { fixed: DraftType; length: number }
-  | { map: [DraftType, DraftType] }
-  | { object: string | string[] }
-  | { bytes: number | { count: CountWidth } | { countField: string } }
-  | { switch: string; cases: Record<string, DraftType>; default?: DraftType };
-
-export const COMPARE_OPS = ['eq', 'ne', 'lt', 'le', 'gt', 'ge', 'in', 'allBits', 'anyBits'] as const;
-export type CompareOp = (typeof COMPARE_OPS)[number];
-export type ConditionValue = number | boolean | number[];
-
-export type Condition =
-  | ({ field: string } & { [K in CompareOp]?: ConditionValue })
-  | { schema: { [K in CompareOp]?: ConditionValue } }
-  | { all: Condition[] }
-  | { any: Condition[] }
-  | { not: Condition };
-
-export interface DraftField {
-  name: string;
-  type: DraftType;
-  const?: number | string | boolean;
-  byteOrder?: 'big';
-  when?: Condition;
-  /** What could not be translated: `<why> — <C++ line> (file:line)`. */
-  todo?: string;
-}
-
-export interface DraftTypeDecl {
-  class?: string;
-  schema?: number;
-  versionable?: boolean;
-  extends?: string;
-  fields: DraftField[];
-}
-
-export interface DraftProfile {
-  mfc: number;
-  unicode: boolean;
-  win64: boolean;
-}
+import type { Profile } from '../archive/values/profile.js';
+import type { ConditionDecl, FieldDecl, TypeDecl, TypeExpr } from '../archive/types/type-file.js';
 
 export interface DraftTypeFile {
-  profile: DraftProfile;
-  types: Record<string, DraftTypeDecl>;
+  profile: Profile;
+  types: Record<string, TypeDecl>;
 }
 
 /** Rebuilds objects with their keys in the order SPEC writes them, so the output reads the same every run. */
 export function orderedTypeFile(file: DraftTypeFile): DraftTypeFile {
-  const types: Record<string, DraftTypeDecl> = {};
+  const types: Record<string, TypeDecl> = {};
   for (const [name, decl] of Object.entries(file.types)) {
-    const out: DraftTypeDecl = {} as DraftTypeDecl;
+    const out: TypeDecl = {} as TypeDecl;
     if (decl.class !== undefined) out.class = decl.class;
     if (decl.schema !== undefined) out.schema = decl.schema;
     if (decl.versionable !== undefined) out.versionable = decl.versionable;
@@ -72,8 +26,8 @@ export function orderedTypeFile(file: DraftTypeFile): DraftTypeFile {
   return { profile: { mfc: file.profile.mfc, unicode: file.profile.unicode, win64: file.profile.win64 }, types };
 }
 
-function orderedField(f: DraftField): DraftField {
-  const out: DraftField = { name: f.name, type: f.type };
+function orderedField(f: FieldDecl): FieldDecl {
+  const out: FieldDecl = { name: f.name, type: f.type };
   if (f.const !== undefined) out.const = f.const;
   if (f.byteOrder !== undefined) out.byteOrder = f.byteOrder;
   if (f.when !== undefined) out.when = f.when;
@@ -81,8 +35,18 @@ function orderedField(f: DraftField): DraftField {
   return out;
 }
 
+/** Field names made unique the way a reader would: the second `n` is `n2`, the third `n3`. */
+export function uniqueFieldNames(fields: FieldDecl[]): FieldDecl[] {
+  const seen = new Map<string, number>();
+  return fields.map((f) => {
+    const n = (seen.get(f.name) ?? 0) + 1;
+    seen.set(f.name, n);
+    return n === 1 ? f : { ...f, name: `${f.name}${n}` };
+  });
+}
+
 /** Whether a type expression needs grammar part two (counts of other widths, raw blocks, switches…). */
-export function usesPartTwo(t: DraftType): boolean {
+export function usesPartTwo(t: TypeExpr): boolean {
   if (typeof t === 'string') return PART_TWO_NAMES.has(t);
   if ('list' in t) return t.count !== undefined || t.countField !== undefined || usesPartTwo(t.list);
   if ('fixed' in t) return usesPartTwo(t.fixed);
@@ -95,7 +59,12 @@ export function usesPartTwo(t: DraftType): boolean {
 export const PART_TWO_NAMES: ReadonlySet<string> = new Set(['INT_PTR', 'UINT_PTR', 'LONG_PTR', 'ULONG_PTR', 'DWORD_PTR', 'size_t', 'SSIZE_T']);
 
 /** Structural equality of two type expressions (key order ignored). */
-export function sameType(a: DraftType | undefined, b: DraftType | undefined): boolean {
+export function sameType(a: TypeExpr | undefined, b: TypeExpr | undefined): boolean {
+  return canonical(a) === canonical(b);
+}
+
+/** Structural equality of two conditions (key order ignored). */
+export function sameCondition(a: ConditionDecl | undefined, b: ConditionDecl | undefined): boolean {
   return canonical(a) === canonical(b);
 }
 

@@ -8,7 +8,8 @@ import type { Entry, TranslationContext } from './translation-scope.js';
 import { mergeDirections } from './branch-merge.js';
 import { DEFAULT_BUILD, type BuildConfig } from './build-config.js';
 import { Declarations, type SerializeDef } from './declarations.js';
-import { orderedTypeFile, type DraftField, type DraftType, type DraftTypeDecl, type DraftTypeFile } from './draft-type-file.js';
+import type { FieldDecl, TypeDecl, TypeExpr } from '../archive/types/type-file.js';
+import { orderedTypeFile, uniqueFieldNames, type DraftTypeFile } from './draft-type-file.js';
 import { MfcTypes } from './mfc-types.js';
 import { translateBody } from './serialize-body.js';
 import type { SourceFile } from './source-set.js';
@@ -50,7 +51,7 @@ export function importCpp(sources: readonly SourceFile[], options: ImportOptions
   for (const s of sources) decls.collect(s);
   decls.finish();
   const types = new MfcTypes(decls);
-  const drafted = new Map<string, DraftTypeDecl>();
+  const drafted = new Map<string, TypeDecl>();
   const differences: string[] = [];
   const seen = new Set<string>();
   for (const def of decls.serializeDefs) {
@@ -68,7 +69,7 @@ export function importCpp(sources: readonly SourceFile[], options: ImportOptions
     drafted.set(s.className, { ...classInfo(s.className, decls), ...(base !== undefined ? { extends: base } : {}), fields: [] });
   }
   const wanted = options.classes === undefined || options.classes.length === 0 ? undefined : closure(options.classes, drafted);
-  const out: Record<string, DraftTypeDecl> = {};
+  const out: Record<string, TypeDecl> = {};
   for (const [name, decl] of drafted) if (wanted === undefined || wanted.has(name)) out[name] = decl;
   const file = orderedTypeFile({ profile: build.profile, types: out });
   const todos: TodoLine[] = [];
@@ -93,15 +94,15 @@ export function importCpp(sources: readonly SourceFile[], options: ImportOptions
   };
 }
 
-function classInfo(name: string, decls: Declarations): Omit<DraftTypeDecl, 'fields'> {
+function classInfo(name: string, decls: Declarations): Omit<TypeDecl, 'fields'> {
   const s = decls.serial.get(name);
   if (s === undefined) return {};
   return { class: name, ...(s.schema !== undefined ? { schema: s.schema } : {}), ...(s.versionable ? { versionable: true } : {}) };
 }
 
-function translateSerialize(def: SerializeDef, decls: Declarations, types: MfcTypes): { decl: DraftTypeDecl; aux: Map<string, DraftTypeDecl>; diffs: string[] } {
+function translateSerialize(def: SerializeDef, decls: Declarations, types: MfcTypes): { decl: TypeDecl; aux: Map<string, TypeDecl>; diffs: string[] } {
   const run = (direction: 'store' | 'load') => {
-    const aux = new Map<string, DraftTypeDecl>();
+    const aux = new Map<string, TypeDecl>();
     const ctx: TranslationContext = {
       decls, types, file: def.file, def, owner: def.className, typeName: def.className,
       addAux(name, fields) {
@@ -120,7 +121,7 @@ function translateSerialize(def: SerializeDef, decls: Declarations, types: MfcTy
   const schema = decls.serial.get(def.className)?.schema;
   const merged = mergeDirections(store.entries, load.entries, def.file, schema);
   const diffs = [...merged.differences];
-  const decl: DraftTypeDecl = { ...classInfo(def.className, decls), fields: uniqueFieldNames(merged.fields) };
+  const decl: TypeDecl = { ...classInfo(def.className, decls), fields: uniqueFieldNames(merged.fields) };
   const base = store.extends ?? load.extends;
   if (base !== undefined) {
     decl.extends = base;
@@ -143,7 +144,7 @@ function translateSerialize(def: SerializeDef, decls: Declarations, types: MfcTy
   return { decl, aux, diffs };
 }
 
-function asEntry(def: SerializeDef): (f: DraftField) => Entry {
+function asEntry(def: SerializeDef): (f: FieldDecl) => Entry {
   return (f) => ({ field: f, keys: [], node: def.node });
 }
 
@@ -157,20 +158,11 @@ function finishCounts(entries: Entry[], def: SerializeDef): void {
   }
 }
 
-function uniqueFieldNames(fields: DraftField[]): DraftField[] {
-  const seen = new Map<string, number>();
-  return fields.map((f) => {
-    const n = (seen.get(f.name) ?? 0) + 1;
-    seen.set(f.name, n);
-    return n === 1 ? f : { ...f, name: `${f.name}${n}` };
-  });
-}
-
 /** The named types and every declared type they reach (bases, objects, lists, switch cases). */
-function closure(roots: readonly string[], types: ReadonlyMap<string, DraftTypeDecl>): Set<string> {
+function closure(roots: readonly string[], types: ReadonlyMap<string, TypeDecl>): Set<string> {
   const out = new Set<string>();
   const stack = roots.filter((r) => types.has(r));
-  const visitType = (t: DraftType) => {
+  const visitType = (t: TypeExpr) => {
     if (typeof t === 'string') { if (types.has(t)) stack.push(t); return; }
     if ('list' in t) visitType(t.list);
     else if ('fixed' in t) visitType(t.fixed);

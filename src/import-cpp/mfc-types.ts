@@ -7,15 +7,16 @@
  *   unless MFC or the sources specialise it (§3.3).
  * A type with no translation comes back with the reason, which becomes the todo note.
  */
+import { GEOMETRY } from '../archive/values/primitive-table.js';
 import type { CppType } from './cpp-type.js';
 import { typeText } from './cpp-type.js';
 import type { Declarations } from './declarations.js';
-import type { DraftType } from './draft-type-file.js';
+import type { TypeExpr } from '../archive/types/type-file.js';
 import { layoutOf } from './struct-layout.js';
 
-export type Mapped = { type: DraftType; why?: undefined } | { type?: undefined; why: string };
+export type Mapped = { type: TypeExpr; why?: undefined } | { type?: undefined; why: string };
 
-const ok = (type: DraftType): Mapped => ({ type });
+const ok = (type: TypeExpr): Mapped => ({ type });
 const no = (why: string): Mapped => ({ why });
 
 /** Static type names → the grammar's name for what `ar << v` writes. */
@@ -39,7 +40,7 @@ alias('double', 'double', 'DOUBLE', 'DATE');
 alias('LONG_PTR', 'LONG_PTR', 'LPARAM', 'LRESULT');
 alias('UINT_PTR', 'UINT_PTR', 'WPARAM');
 for (const n of ['INT_PTR', 'ULONG_PTR', 'DWORD_PTR', 'size_t', 'SSIZE_T']) alias(n, n);
-for (const n of ['CString', 'CStringA', 'CStringW', 'CTime', 'CTimeSpan', 'COleDateTime', 'COleDateTimeSpan', 'COleCurrency', 'COleVariant', 'CPoint', 'POINT', 'CSize', 'SIZE', 'CRect', 'RECT']) alias(n, n);
+for (const n of ['CString', 'CStringA', 'CStringW', 'CTime', 'CTimeSpan', 'COleDateTime', 'COleDateTimeSpan', 'COleCurrency', 'COleVariant', ...Object.keys(GEOMETRY)]) alias(n, n);
 
 /** Collection classes whose layout the grammar names itself (format §3.2). */
 const BUILTIN_COLLECTIONS = new Set(['CStringArray', 'CStringList', 'CDWordArray', 'CWordArray', 'CByteArray', 'CObArray', 'CObList', 'CMapStringToString', 'CMapStringToOb', 'CMapWordToOb']);

@@ -5,7 +5,8 @@
  * way not understood becomes an entry with a todo quoting it.
  */
 import { archiveCall, archiveMethod, assignFromArchive, assignLocal, baseSerialize, memberSerialize, serializeElements } from './archive-calls.js';
-import { mentions, unwrap, valueEntry } from './archive-expressions.js';
+import { conditionExpression, mentions, unwrap } from './archive-expressions.js';
+import { valueEntry } from './value-entry.js';
 import { translateCondition } from './conditions.js';
 import type { CppNode } from './cpp-parser.js';
 import { applyDeclarator, typeFromNode } from './cpp-type.js';
@@ -81,7 +82,7 @@ function preprocessor(node: CppNode, scope: Scope, top?: BodyResult): void {
 }
 
 /** `ar << a << b` → [a, b] with `<<`; undefined when the chain does not start at the archive. */
-export function streamChain(node: CppNode, archive: string): { op: string; operands: CppNode[] } | undefined {
+function streamChain(node: CppNode, archive: string): { op: string; operands: CppNode[] } | undefined {
   const operands: CppNode[] = [];
   let n = unwrap(node);
   let op: string | undefined;
@@ -170,7 +171,7 @@ function ifStatement(node: CppNode, scope: Scope, top?: BodyResult): void {
 
 /** `ar.IsStoring()` → store, `ar.IsLoading()` / `!ar.IsStoring()` → load; anything else undefined. */
 function storingTest(condition: CppNode, ar: string): 'store' | 'load' | undefined {
-  let n = unwrap(condition.type === 'condition_clause' ? (condition.childForFieldName('value') ?? condition.namedChildren[0]!) : condition);
+  let n = conditionExpression(condition);
   let negate = false;
   while (n.type === 'unary_expression' && n.child(0)?.text === '!') { negate = !negate; n = unwrap(n.childForFieldName('argument')!); }
   if (n.type === 'binary_expression' && /^[=!]=$/.test(n.childForFieldName('operator')!.text)) {

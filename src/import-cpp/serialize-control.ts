@@ -4,12 +4,13 @@
  * with a constant bound a fixed array; a `switch` on a kind written before becomes a tagged union.
  * Several values per element or per case make a helper type named after the field.
  */
-import { countKeys, memberType, nameOf, unwrap } from './archive-expressions.js';
+import { conditionExpression, countKeys, memberType, nameOf, positionOrigin, sizeKey, unwrap } from './archive-expressions.js';
 import type { Entry, Scope } from './translation-scope.js';
 import { translateCondition } from './conditions.js';
 import type { CppNode } from './cpp-parser.js';
 import { applyDeclarator, typeFromNode } from './cpp-type.js';
-import type { DraftField, DraftType } from './draft-type-file.js';
+import type { TypeExpr } from '../archive/types/type-file.js';
+import { uniqueFieldNames } from './draft-type-file.js';
 import { listWithCount, push, todoEntry } from './translation-scope.js';
 import { headOf, type Span } from './source-set.js';
 
@@ -66,23 +67,14 @@ function collectionIn(body: CppNode, scope: Scope): string | undefined {
   return undefined;
 }
 
-function elementType(entries: Entry[], listName: string, scope: Scope): { type: DraftType; todo?: string } {
+function elementType(entries: Entry[], listName: string, scope: Scope): { type: TypeExpr; todo?: string } {
   const first = entries[0]!;
   const todo = entries.find((e) => e.field.todo !== undefined)?.field.todo;
   if (entries.length === 1 && first.field.when === undefined && first.field.const === undefined && first.field.byteOrder === undefined) {
     return { type: first.field.type, ...(todo ? { todo } : {}) };
   }
-  const aux = scope.ctx.addAux(`${scope.ctx.typeName}_${listName}`, uniqueNames(entries.map((e) => e.field)));
+  const aux = scope.ctx.addAux(`${scope.ctx.typeName}_${listName}`, uniqueFieldNames(entries.map((e) => e.field)));
   return { type: aux, ...(todo ? { todo } : {}) };
-}
-
-export function uniqueNames(fields: DraftField[]): DraftField[] {
-  const seen = new Map<string, number>();
-  return fields.map((f) => {
-    const n = (seen.get(f.name) ?? 0) + 1;
-    seen.set(f.name, n);
-    return n === 1 ? f : { ...f, name: `${f.name}${n}` };
-  });
 }
 
 function loopBound(node: CppNode, scope: Scope): Bound {
@@ -113,7 +105,7 @@ function loopBound(node: CppNode, scope: Scope): Bound {
   }
   const condition = node.childForFieldName('condition');
   if (condition === null) return { kind: 'unknown', why: 'the loop has no condition the importer can count' };
-  let c = unwrap(condition.type === 'condition_clause' ? (condition.childForFieldName('value') ?? condition.namedChildren[0]!) : condition);
+  let c = conditionExpression(condition);
   // `pos != NULL`, `pos`: a walk over the list whose head position `pos` holds.
   if (c.type === 'binary_expression' && /^(!=)$/.test(c.childForFieldName('operator')!.text) && /^(NULL|nullptr|0)$/.test(unwrap(c.childForFieldName('right')!).text)) c = unwrap(c.childForFieldName('left')!);
   if (c.type === 'identifier' || (c.type === 'update_expression' && c.text.endsWith('--'))) {
@@ -137,7 +129,7 @@ function loopBound(node: CppNode, scope: Scope): Bound {
     const fn = other.type === 'call_expression' ? other.childForFieldName('function') : null;
     if (fn?.type === 'field_expression' && fn.childForFieldName('field')!.text === 'GetUpperBound') {
       const target = fn.childForFieldName('argument')!;
-      return { kind: 'count', keys: [`size:${target.text.replace(/\s+/g, '')}`], collection: nameOf(target, decls) ?? 'items' };
+      return { kind: 'count', keys: [sizeKey(target)], collection: nameOf(target, decls) ?? 'items' };
     }
     const n = decls.evaluate(other.text);
     if (n !== undefined) return { kind: 'fixed', length: n + 1 };
@@ -171,18 +163,13 @@ function sizeTarget(n: CppNode): CppNode | undefined {
 
 /** `POSITION pos = m_list.GetHeadPosition()` in a loop header. */
 function collectionIterator(name: string, value: CppNode, scope: Scope): void {
-  const v = unwrap(value);
-  const fn = v.type === 'call_expression' ? v.childForFieldName('function') : null;
-  const local = scope.locals.get(name) ?? { type: undefined };
-  if (fn?.type === 'field_expression' && /^Get(Head|Tail)Position$/.test(fn.childForFieldName('field')!.text)) {
-    local.origin = `size:${fn.childForFieldName('argument')!.text.replace(/\s+/g, '')}`;
-    scope.locals.set(name, local);
-  }
+  const origin = positionOrigin(value);
+  if (origin !== undefined) scope.locals.set(name, { ...(scope.locals.get(name) ?? { type: undefined }), origin });
 }
 
 export function switchStatement(node: CppNode, scope: Scope, statements: Walk): void {
   const condition = node.childForFieldName('condition')!;
-  const value = unwrap(condition.type === 'condition_clause' ? (condition.childForFieldName('value') ?? condition.namedChildren[0]!) : condition);
+  const value = conditionExpression(condition);
   const header = headOf(node, condition.endIndex);
   // The tag must be a field written before: reuse the condition translator to find it.
   const probe = translateCondition(value, scope);
@@ -209,8 +196,8 @@ export function switchStatement(node: CppNode, scope: Scope, statements: Walk): 
     open.labels.push(label === null ? undefined : label.text);
     open.nodes.push(...stmts);
   }
-  const cases: Record<string, DraftType> = {};
-  let fallback: DraftType | undefined;
+  const cases: Record<string, TypeExpr> = {};
+  let fallback: TypeExpr | undefined;
   let todo: string | undefined;
   for (const g of groups) {
     const inner: Scope = { ...scope, locals: new Map(scope.locals), entries: [], when: undefined };
@@ -220,14 +207,14 @@ export function switchStatement(node: CppNode, scope: Scope, statements: Walk): 
       const key = label === undefined ? 'default' : String(scope.ctx.decls.evaluate(label) ?? '');
       if (key === '') { todo ??= scope.ctx.file.note(`the value of case ${label} is not known`, g.at); continue; }
       const only = inner.entries[0];
-      const type: DraftType = inner.entries.length === 1 && only!.field.when === undefined && only!.field.const === undefined
+      const type: TypeExpr = inner.entries.length === 1 && only!.field.when === undefined && only!.field.const === undefined
         ? only!.field.type
-        : scope.ctx.addAux(`${scope.ctx.typeName}_${label === undefined ? 'default' : /^\w+$/.test(label) ? label : `case${key}`}`, uniqueNames(inner.entries.map((e) => e.field)));
+        : scope.ctx.addAux(`${scope.ctx.typeName}_${label === undefined ? 'default' : /^\w+$/.test(label) ? label : `case${key}`}`, uniqueFieldNames(inner.entries.map((e) => e.field)));
       if (label === undefined) fallback = type;
       else cases[key] = type;
     }
   }
-  const type: DraftType = fallback === undefined ? { switch: tag, cases } : { switch: tag, cases, default: fallback };
+  const type: TypeExpr = fallback === undefined ? { switch: tag, cases } : { switch: tag, cases, default: fallback };
   push(scope, { field: { name: `${tag}Body`, type, ...(todo ? { todo } : {}) }, keys: [], node: header });
 }
 

@@ -5,7 +5,7 @@
  */
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { extname, join, relative } from 'node:path';
-import { parseCpp, type CppNode } from './cpp-parser.js';
+import { parseCpp, type CppNode, type CppTree } from './cpp-parser.js';
 import { blankMfcMacros, type MacroUse } from './mfc-macros.js';
 
 /** Extensions read when walking a folder (a file named on the command line is read whatever it is called). */
@@ -24,14 +24,23 @@ export function headOf(node: CppNode, end: number): Span {
 }
 
 export class SourceFile {
+  readonly root: CppNode;
+
   constructor(
     /** As shown in notes: relative to the working folder when inside it. */
     readonly path: string,
     /** The text as read; notes quote it, not the macro-blanked text the parser saw. */
     readonly text: string,
-    readonly root: CppNode,
+    private readonly tree: CppTree,
     readonly macros: readonly MacroUse[],
-  ) {}
+  ) {
+    this.root = tree.rootNode;
+  }
+
+  /** Frees the parse tree; no node of this file may be used after. */
+  close(): void {
+    this.tree.delete();
+  }
 
   where(node: Span): string {
     return `${this.path}:${node.startPosition.row + 1}`;
@@ -81,12 +90,31 @@ async function walk(dir: string): Promise<string[]> {
 }
 
 /** Reads and parses files. Sources of MFC services are usually in an ANSI code page: read as latin1, one byte one character. */
-export async function readSources(paths: readonly string[], cwd = process.cwd()): Promise<SourceFile[]> {
+async function readSources(paths: readonly string[], cwd = process.cwd()): Promise<SourceFile[]> {
   const out: SourceFile[] = [];
-  for (const path of paths) {
-    const raw = await readFile(path, 'latin1');
-    const shown = relative(cwd, path);
-    out.push(await sourceFromText(shown.startsWith('..') || shown === '' ? path : shown, raw));
+  try {
+    for (const path of paths) {
+      const raw = await readFile(path, 'latin1');
+      const shown = relative(cwd, path);
+      out.push(await sourceFromText(shown.startsWith('..') || shown === '' ? path : shown, raw));
+    }
+  } catch (err) {
+    closeAll(out);
+    throw err;
   }
   return out;
+}
+
+/** Reads and parses files for `use`, then frees their parse trees, whether `use` returns or throws. */
+export async function withSources<T>(paths: readonly string[], use: (sources: readonly SourceFile[]) => T, cwd = process.cwd()): Promise<T> {
+  const sources = await readSources(paths, cwd);
+  try {
+    return use(sources);
+  } finally {
+    closeAll(sources);
+  }
+}
+
+function closeAll(sources: readonly SourceFile[]): void {
+  for (const s of sources) s.close();
 }

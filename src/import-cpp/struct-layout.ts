@@ -5,6 +5,7 @@
  * up to its alignment. Anything with a vtable, bit-fields, a union or a member of unknown layout
  * (a `CString` is a pointer to a heap block) has no size the importer will vouch for.
  */
+import { GEOMETRY } from '../archive/values/primitive-table.js';
 import type { CppType } from './cpp-type.js';
 import { named } from './cpp-type.js';
 import type { Declarations } from './declarations.js';
@@ -22,11 +23,8 @@ for (const n of ['double', 'DOUBLE', 'DATE', 'long double', '__int64', 'unsigned
 
 const POINTER_SIZED = new Set(['INT_PTR', 'UINT_PTR', 'LONG_PTR', 'ULONG_PTR', 'DWORD_PTR', 'size_t', 'SSIZE_T', 'ptrdiff_t', 'LPARAM', 'WPARAM', 'LRESULT', 'HANDLE', 'HWND']);
 
-/** Windows structs with LONG/WORD members (format §5.4, §5.5). */
+/** Windows structs other than the geometry ones (format §5.5). */
 const WINDOWS_STRUCTS: Record<string, Layout> = {
-  POINT: { size: 8, align: 4 }, CPoint: { size: 8, align: 4 },
-  SIZE: { size: 8, align: 4 }, CSize: { size: 8, align: 4 },
-  RECT: { size: 16, align: 4 }, CRect: { size: 16, align: 4 },
   GUID: { size: 16, align: 4 }, CLSID: { size: 16, align: 4 }, IID: { size: 16, align: 4 },
   FILETIME: { size: 8, align: 4 }, SYSTEMTIME: { size: 16, align: 2 },
 };
@@ -49,6 +47,8 @@ export function layoutOf(t: CppType, decls: Declarations, depth = 0): Layout | u
   if (name === 'TCHAR') return decls.build.profile.unicode ? { size: 2, align: 2 } : { size: 1, align: 1 };
   if (name === 'time_t' || name === '__time64_t') return decls.build.profile.mfc >= 8 || name === '__time64_t' ? { size: 8, align: 8 } : { size: 4, align: 4 };
   if (POINTER_SIZED.has(name)) return { size: win64 ? 8 : 4, align: win64 ? 8 : 4 };
+  // CPoint, CSize, CRect and their Windows structs: LONG members (format §5.4).
+  if (Object.hasOwn(GEOMETRY, name)) return { size: 4 * GEOMETRY[name]!.length, align: 4 };
   const windows = WINDOWS_STRUCTS[name];
   if (windows !== undefined) return windows;
   const e = decls.enums.get(name);

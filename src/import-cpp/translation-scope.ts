@@ -6,13 +6,14 @@
  */
 import type { CppType } from './cpp-type.js';
 import type { Declarations, SerializeDef } from './declarations.js';
-import type { Condition, DraftField, DraftType } from './draft-type-file.js';
+import type { ConditionDecl, FieldDecl, TypeExpr } from '../archive/types/type-file.js';
+import { sameCondition } from './draft-type-file.js';
 import type { MfcTypes } from './mfc-types.js';
 import type { SourceFile, Span } from './source-set.js';
 
 /** One thing the archive carries, with what later statements may refer to it by. */
 export interface Entry {
-  field: DraftField;
+  field: FieldDecl;
   /** `id:m_n` (the member or local read or written), `size:m_arr` (a count of that collection). */
   keys: string[];
   /** Written with `ar.WriteCount` / read with `ar.ReadCount` (the grammar's default count). */
@@ -36,7 +37,7 @@ export interface TranslationContext {
   /** The type being drafted (aux types are named after it). */
   readonly typeName: string;
   /** Registers a helper type (a list element, a switch case); returns its unique name. */
-  addAux(name: string, fields: DraftField[]): string;
+  addAux(name: string, fields: FieldDecl[]): string;
 }
 
 export interface Scope {
@@ -44,7 +45,7 @@ export interface Scope {
   readonly direction: 'store' | 'load';
   readonly locals: Map<string, Local>;
   entries: Entry[];
-  when: Condition | undefined;
+  when: ConditionDecl | undefined;
   /** A todo every entry of this scope carries (code under an undecided `#ifdef`). */
   todo: string | undefined;
 }
@@ -55,46 +56,58 @@ export function push(scope: Scope, entry: Entry): void {
   scope.entries.push(entry);
 }
 
-export function todoEntry(scope: Scope, why: string, node: Span, name = 'todo', type: DraftType = 'TODO'): Entry {
+export function todoEntry(scope: Scope, why: string, node: Span, name = 'todo', type: TypeExpr = 'TODO'): Entry {
   return { field: { name, type, todo: scope.ctx.file.note(why, node) }, keys: [], node };
 }
 
 /** The latest entry of this scope that a count expression's keys name. */
-export function findCount(scope: Scope, keys: readonly string[]): number | undefined {
+function findCount(scope: Scope, keys: readonly string[]): number | undefined {
   for (let i = scope.entries.length - 1; i >= 0; i--) {
     if (scope.entries[i]!.keys.some((k) => keys.includes(k))) return i;
   }
   return undefined;
 }
 
+/** How a list or raw block refers to its count: folded in, by countField, or not found. */
+export type CountRef =
+  | { kind: 'folded'; width: string; writeCount: boolean }
+  | { kind: 'field'; name: string; todo?: string }
+  | { kind: 'missing' };
+
 /**
- * A list whose count is an earlier entry: folded in when it comes just before, else named by
- * countField. `elementTodo` is the note of an element that could not be translated.
+ * The count of a list or raw block, an earlier entry that `keys` name. Folded in (its entry
+ * removed) only when it comes just before and is as plain as the elements: the same condition, no
+ * constant, no byte order, no todo — each of those would be lost. Otherwise named by countField,
+ * with a todo where the grammar cannot follow: a count that may be absent, a WriteCount elsewhere.
  */
-export function listWithCount(name: string, elem: DraftType, keys: string[], stmt: Span, scope: Scope, elementTodo?: string): void {
+export function takeCount(scope: Scope, keys: readonly string[], stmt: Span): CountRef {
   const at = findCount(scope, keys);
-  if (at === undefined) {
-    const todo = elementTodo ?? scope.ctx.file.note('the element count is not a field written before the elements', stmt);
-    push(scope, { field: { name, type: { list: elem }, todo }, keys: [], node: stmt });
-    return;
-  }
+  if (at === undefined) return { kind: 'missing' };
   const count = scope.entries[at]!;
-  const withTodo = (e: Entry) => {
-    if (elementTodo !== undefined) e.field.todo ??= elementTodo;
-    return e;
-  };
-  if (at === scope.entries.length - 1 && count.field.todo === undefined && count.field.when === scope.when && typeof count.field.type === 'string' && count.field.const === undefined) {
+  const f = count.field;
+  const plain = f.todo === undefined && f.const === undefined && f.byteOrder === undefined && typeof f.type === 'string';
+  if (at === scope.entries.length - 1 && plain && sameCondition(f.when, scope.when)) {
     scope.entries.pop();
-    const type: DraftType = count.writeCount ? { list: elem } : { list: elem, count: count.field.type };
-    push(scope, withTodo({ field: { name, type }, keys: [], node: stmt }));
-    return;
+    return { kind: 'folded', width: f.type as string, writeCount: count.writeCount === true };
   }
-  const entry: Entry = { field: { name, type: { list: elem, countField: count.field.name } }, keys: [], node: stmt };
-  if (count.writeCount) entry.field.todo = scope.ctx.file.note('the WriteCount of these elements is not just before them', stmt);
-  push(scope, withTodo(entry));
+  const why = f.when !== undefined
+    ? `the count ${f.name} is written only when ${JSON.stringify(f.when)}, but a countField must always be present`
+    : count.writeCount ? 'the WriteCount of these elements is not just before them' : undefined;
+  return why === undefined ? { kind: 'field', name: f.name } : { kind: 'field', name: f.name, todo: scope.ctx.file.note(why, stmt) };
 }
 
-export function conditionScope(scope: Scope, cond: Condition | undefined, todo?: string): Scope {
+/** A list whose count is an earlier entry. `elementTodo` is the note of an element that could not be translated. */
+export function listWithCount(name: string, elem: TypeExpr, keys: string[], stmt: Span, scope: Scope, elementTodo?: string): void {
+  const count = takeCount(scope, keys, stmt);
+  const type: TypeExpr = count.kind === 'folded'
+    ? (count.writeCount ? { list: elem } : { list: elem, count: count.width })
+    : count.kind === 'field' ? { list: elem, countField: count.name } : { list: elem };
+  const countTodo = count.kind === 'missing' ? scope.ctx.file.note('the element count is not a field written before the elements', stmt) : count.kind === 'field' ? count.todo : undefined;
+  const todo = countTodo ?? elementTodo;
+  push(scope, { field: { name, type, ...(todo === undefined ? {} : { todo }) }, keys: [], node: stmt });
+}
+
+export function conditionScope(scope: Scope, cond: ConditionDecl | undefined, todo?: string): Scope {
   const when = cond === undefined ? scope.when : scope.when === undefined ? cond : 'all' in scope.when ? { all: [...scope.when.all, cond] } : { all: [scope.when, cond] };
   return { ...scope, when, todo: scope.todo ?? todo };
 }

@@ -7,9 +7,9 @@ import { join } from 'node:path';
 import { expect } from 'vitest';
 import { TypeRegistry } from '../../src/archive/index.js';
 import { DEFAULT_BUILD, type BuildConfig } from '../../src/import-cpp/build-config.js';
-import type { DraftProfile } from '../../src/import-cpp/draft-type-file.js';
+import type { Profile } from '../../src/archive/index.js';
 import { importCpp, type ImportResult } from '../../src/import-cpp/import-cpp.js';
-import { listSourceFiles, readSources } from '../../src/import-cpp/source-set.js';
+import { listSourceFiles, withSources } from '../../src/import-cpp/source-set.js';
 
 export const FIXTURES = fileURLToPath(new URL('./fixtures/', import.meta.url));
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -19,11 +19,10 @@ export function fixture(name: string): string {
 }
 
 /** Drafts the type file of a fixture folder, paths in notes relative to the repository. */
-export async function draft(name: string, options: { profile?: Partial<DraftProfile>; classes?: string[]; build?: Partial<BuildConfig> } = {}): Promise<ImportResult> {
+export async function draft(name: string, options: { profile?: Partial<Profile>; classes?: string[]; build?: Partial<BuildConfig> } = {}): Promise<ImportResult> {
   const files = await listSourceFiles([fixture(name)]);
-  const sources = await readSources(files, ROOT);
   const build: BuildConfig = { ...DEFAULT_BUILD, ...options.build, profile: { ...DEFAULT_BUILD.profile, ...options.profile } };
-  return importCpp(sources, { build, ...(options.classes ? { classes: options.classes } : {}) });
+  return withSources(files, (sources) => importCpp(sources, { build, ...(options.classes ? { classes: options.classes } : {}) }), ROOT);
 }
 
 /** The drafted file loaded as is into a registry (JSON text, exactly as the CLI writes it). */
@@ -45,15 +44,19 @@ export function expectGolden(registry: TypeRegistry, type: string, value: unknow
 }
 
 /** Drafts C++ given as text (one or more files), for small cases written in the test itself. */
-export async function draftText(files: Record<string, string>, options: { profile?: Partial<DraftProfile>; build?: Partial<BuildConfig> } = {}): Promise<ImportResult> {
+export async function draftText(files: Record<string, string>, options: { profile?: Partial<Profile>; build?: Partial<BuildConfig> } = {}): Promise<ImportResult> {
   const { sourceFromText } = await import('../../src/import-cpp/source-set.js');
   const sources = await Promise.all(Object.entries(files).map(([path, text]) => sourceFromText(path, text)));
   const build: BuildConfig = { ...DEFAULT_BUILD, ...options.build, profile: { ...DEFAULT_BUILD.profile, ...options.profile } };
-  return importCpp(sources, { build });
+  try {
+    return importCpp(sources, { build });
+  } finally {
+    for (const s of sources) s.close();
+  }
 }
 
 /** The fields of one drafted type from a Serialize body of class C with the given members. */
-export async function fieldsOf(members: string, body: string, extra = '', options: { profile?: Partial<DraftProfile>; build?: Partial<BuildConfig> } = {}): Promise<unknown[]> {
+export async function fieldsOf(members: string, body: string, extra = '', options: { profile?: Partial<Profile>; build?: Partial<BuildConfig> } = {}): Promise<unknown[]> {
   const text = `${extra}\nclass C : public CObject {\npublic:\n${members}\n  virtual void Serialize(CArchive& ar);\n};\nIMPLEMENT_SERIAL(C, CObject, 1)\nvoid C::Serialize(CArchive& ar)\n{\n${body}\n}\n`;
   const result = await draftText({ 'c.cpp': text }, options);
   return result.file.types.C?.fields ?? [];

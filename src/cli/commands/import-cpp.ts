@@ -65,13 +65,13 @@ export const command: Command = {
     for (const u of values.undefine ?? []) if (!/^[A-Za-z_]\w*$/.test(u)) throw usage(`--undefine expects a macro name, got '${u}'`, SYNOPSIS);
     try {
       // Loaded here, not at the top: the parser's wasm is for this command only.
-      const { listSourceFiles, readSources } = await import('../../import-cpp/source-set.js');
+      const { listSourceFiles, withSources } = await import('../../import-cpp/source-set.js');
       const { importCpp } = await import('../../import-cpp/import-cpp.js');
       const { summaryLines } = await import('../../import-cpp/import-summary.js');
       const files = await listSourceFiles(inputs);
       if (files.length === 0) return reportFailure('import-cpp', new Error(`no C++ files under ${inputs.join(', ')}`));
-      const sources = await readSources(files);
-      const result = importCpp(sources, { build: { profile, defines, undefines: new Set(values.undefine ?? []) }, classes: values.class ?? [] });
+      const build = { profile, defines, undefines: new Set(values.undefine ?? []) };
+      const result = await withSources(files, (sources) => importCpp(sources, { build, classes: values.class ?? [] }));
       if (result.report.unknownClasses.length > 0) {
         return reportFailure('import-cpp', new Error(`no Serialize or IMPLEMENT_SERIAL for --class ${result.report.unknownClasses.join(', ')} in the sources`));
       }
