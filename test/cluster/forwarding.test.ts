@@ -11,7 +11,7 @@ import type { SessionInfo, SessionList, Stored, TestGateway } from '../support/g
 import { startGateway } from '../support/gateway-harness.js';
 import { expectProblem } from '../support/gateway-routes.js';
 import { within } from '../support/until.js';
-import { openSocket } from '../support/ws-client.js';
+import { openSocket, refusedHandshake } from '../support/ws-client.js';
 
 let redis: RedisServer;
 let a: TestGateway;
@@ -131,6 +131,23 @@ describe('a session is reached through any instance', () => {
     // An unknown session through the non-owner: the refusal of a single gateway (after the upgrade).
     const none = await openSocket(`${b.base.replace('http', 'ws')}/sessions/fw-none/ws`);
     expect((await within(none.closed, 5000, 'the refusal')).code).toBe(4404);
+  });
+
+  it("a page of the instance's own origin opens the WebSocket and the event stream of another instance's session", async () => {
+    const peer = await acceptedOn(a, 'fw-origin');
+    // The page was served by b: its Origin is b's, as is the Host it sends (no CORS origin is listed).
+    const origin = { origin: b.base };
+    const ws = await openSocket(`${b.base.replace('http', 'ws')}/sessions/fw-origin/ws?mode=binary`, { protocols: ['binary'], headers: origin });
+    peer.write(Buffer.from([4, 5]));
+    expect((await ws.next()).data).toEqual(Buffer.from([4, 5]));
+    ws.ws.close();
+    await ws.closed;
+    const res = await request(`${b.base}/sessions/fw-origin/events`, { headers: origin });
+    expect(res.statusCode).toBe(200);
+    res.body.destroy();
+    // A page of another origin is still refused by the owner.
+    expect((await refusedHandshake(`${b.base.replace('http', 'ws')}/sessions/fw-origin/ws`, { origin: 'http://127.0.0.1:1' })).status).toBe(403);
+    peer.destroy();
   });
 
   it('takes hop-by-hop headers and a chunked body from the client as HTTP allows (raw HTTP/1.1)', async () => {
