@@ -10,6 +10,7 @@ import { startRedis, type RedisServer } from '../../scripts/cluster/redis-server
 import type { SessionInfo, SessionList, Stored, TestGateway } from '../support/gateway-harness.js';
 import { startGateway } from '../support/gateway-harness.js';
 import { expectProblem } from '../support/gateway-routes.js';
+import { rawExchange, statusOf } from '../support/raw-http.js';
 import { within } from '../support/until.js';
 import { openSocket, refusedHandshake } from '../support/ws-client.js';
 
@@ -166,6 +167,24 @@ describe('a session is reached through any instance', () => {
     expect(answer.toLowerCase()).toContain('x-archway-instance: a.');
     expect(await within(got, 5000, 'the stored DWORD at the peer')).toEqual(Buffer.from([2, 1, 0, 0]));
     raw.destroy();
+    peer.destroy();
+  });
+
+  it('only a WebSocket handshake is tunnelled: a POST offering h2c is forwarded as the POST it is', async () => {
+    const peer = await acceptedOn(a, 'fw-h2c');
+    const got = new Promise<Buffer>((resolve) => peer.once('data', resolve));
+    const body = JSON.stringify({ type: 'DWORD', value: 258 });
+    const post = (connection: string) =>
+      `POST /sessions/fw-h2c/store HTTP/1.1\r\nHost: 127.0.0.1\r\n${connection}Upgrade: h2c\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body}`;
+    // `Upgrade` without `Connection: upgrade`: no upgrade at all (Node answers it as HTTP).
+    const plain = await rawExchange(b.base, post('Connection: close\r\n'));
+    expect(statusOf(plain), plain).toBe(200);
+    expect(plain.toLowerCase()).toContain('x-archway-instance: a.');
+    expect(await within(got, 5000, 'the stored DWORD at the peer')).toEqual(Buffer.from([2, 1, 0, 0]));
+    // A real upgrade to something else: answered where it landed, as one gateway answers it, never tunnelled.
+    const h2c = await rawExchange(b.base, post('Connection: Upgrade\r\n'));
+    expect(statusOf(h2c), h2c).toBe(400);
+    expect(h2c.toLowerCase()).toContain('x-archway-instance: b.');
     peer.destroy();
   });
 

@@ -9,13 +9,16 @@
  *   a dead one (SESSION_OWNER_DOWN), or nobody (served here: SESSION_NOT_FOUND, as with one gateway);
  * - `PUT /sessions/{name}` creates here: its name is claimed in the directory, so a balancer that
  *   hashes names routes the creation and every later request to the same instance.
- * A WebSocket upgrade for another instance's session is tunnelled to its owner (upgrade-forwarder.ts).
+ * A WebSocket handshake for another instance's session is tunnelled to its owner (upgrade-forwarder.ts);
+ * only that (plugins/websocket-upgrade.ts): a request with an `Upgrade` header Node did not take as
+ * an upgrade is forwarded as plain HTTP.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { SessionRegistry } from '../sessions/session-registry.js';
 import { ERR_DIRECTORY_UNAVAILABLE, ERR_SESSION_OWNER_DOWN } from './cluster-errors.js';
 import { ERR_UNAUTHORIZED } from '../errors.js';
 import { authRefusal, refuseAfterUpgrade, ticketDeferred } from '../plugins/bearer-auth.js';
+import { isUpgrade, isWebSocketUpgrade } from '../plugins/websocket-upgrade.js';
 import type { UpgradeForwarder } from './upgrade-forwarder.js';
 import { ANSWERED_BY, FORWARDED_TO } from './hop-headers.js';
 import type { OwnerForwarder } from './owner-forwarder.js';
@@ -52,7 +55,9 @@ export function clusterRouting(app: FastifyInstance, { sessions, directory, forw
       if (!directory.holdsLease) throw noLease();
       return;
     }
-    const upgrade = req.headers.upgrade !== undefined;
+    const upgrade = isWebSocketUpgrade(req);
+    // Any other upgrade reaches no route's handler (the WebSocket layer refuses it): answered here, as one gateway answers it.
+    if (isUpgrade(req) && !upgrade) return;
     const owner = await directory.lookup(name);
     if (owner.kind === 'none' || owner.owner === directory.id || (owner.kind === 'down' && ticketDeferred(req))) {
       // A ticket let through for the owner to redeem, and no live instance holds the session: refused

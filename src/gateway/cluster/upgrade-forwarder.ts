@@ -40,7 +40,7 @@ export class UpgradeForwarder {
     // The client's Host goes on (hop-headers.ts): the owner checks the page's Origin against it.
     const headers = requestHeaders(req.raw.headers, target.owner, req.ip);
     headers.host ??= url.host;
-    const lines = [`GET ${req.raw.url ?? req.url} HTTP/1.1`, 'connection: Upgrade', `upgrade: ${String(req.headers.upgrade)}`];
+    const lines = [`GET ${req.raw.url ?? req.url} HTTP/1.1`, 'connection: Upgrade', 'upgrade: websocket'];
     for (const [name, value] of Object.entries(headers)) for (const v of [value].flat()) lines.push(`${name}: ${v}`);
     upstream.write(`${lines.join('\r\n')}\r\n\r\n`);
     const head = headOf(req.raw);

@@ -20,6 +20,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ArchwayError } from '../../core/index.js';
 import { ERR_UNAUTHORIZED } from '../errors.js';
 import type { TicketBook } from './ticket-book.js';
+import { isWebSocketUpgrade, WEBSOCKET_ROUTE } from './websocket-upgrade.js';
 
 const digest = (s: string) => createHash('sha256').update(s).digest();
 
@@ -30,10 +31,7 @@ const digest = (s: string) => createHash('sha256').update(s).digest();
 export const OPEN_PATHS: readonly string[] = ['/health', '/openapi.json', '/docs', '/docs/', '/playground', '/playground/'];
 
 /** Routes that take `?ticket=`: a session's streams. */
-export const TICKET_ROUTES: readonly string[] = ['/sessions/:name/events', '/sessions/:name/ws'];
-
-/** The WebSocket route, whose handshakes are refused after the upgrade. */
-const WEBSOCKET_ROUTE = '/sessions/:name/ws';
+export const TICKET_ROUTES: readonly string[] = ['/sessions/:name/events', WEBSOCKET_ROUTE];
 
 const refusals = new WeakMap<FastifyRequest, ArchwayError>();
 const deferred = new WeakSet<FastifyRequest>();
@@ -79,7 +77,7 @@ export function bearerAuth(app: FastifyInstance, token: string, tickets: TicketB
       if (refused === undefined) return;
       err = refused;
     }
-    if (route === WEBSOCKET_ROUTE && req.headers.upgrade?.toLowerCase() === 'websocket') {
+    if (isWebSocketUpgrade(req)) {
       refusals.set(req, err);
       return;
     }

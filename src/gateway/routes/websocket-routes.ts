@@ -18,6 +18,7 @@ import { ERR_SHUTTING_DOWN, ERR_UPGRADE_REQUIRED } from '../errors.js';
 import type { GatewayContext } from '../gateway-context.js';
 import { authRefusal } from '../plugins/bearer-auth.js';
 import { allowedOriginsOnly } from '../plugins/cors-origins.js';
+import { WEBSOCKET_ROUTE } from '../plugins/websocket-upgrade.js';
 import { toProblem, type ProblemJson } from '../plugins/problem.js';
 import { NameParams } from '../schemas/shared-schemas.js';
 import { WebSocketQuery } from '../schemas/stream-schemas.js';
@@ -51,7 +52,7 @@ export const websocketRoutes: FastifyPluginAsync<GatewayContext> = async (plain,
 
   app.route({
     method: 'GET',
-    url: '/sessions/:name/ws',
+    url: WEBSOCKET_ROUTE,
     schema: {
       operationId: 'sessionWebSocket',
       tags: ['sessions'],
