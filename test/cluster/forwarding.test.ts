@@ -3,7 +3,9 @@
  * request for a session reaches its owner from either, byte for byte and streaming (SPEC §8).
  * When redis-server is missing the suite fails with the install command (never a silent skip).
  */
+import { once } from 'node:events';
 import net from 'node:net';
+import { Redis } from 'ioredis';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRedis, type RedisServer } from '../../scripts/cluster/redis-server.js';
@@ -11,7 +13,7 @@ import type { SessionInfo, SessionList, Stored, TestGateway } from '../support/g
 import { startGateway } from '../support/gateway-harness.js';
 import { expectProblem } from '../support/gateway-routes.js';
 import { rawExchange, statusOf } from '../support/raw-http.js';
-import { within } from '../support/until.js';
+import { until, within } from '../support/until.js';
 import { openSocket, refusedHandshake } from '../support/ws-client.js';
 
 let redis: RedisServer;
@@ -132,6 +134,32 @@ describe('a session is reached through any instance', () => {
     // An unknown session through the non-owner: the refusal of a single gateway (after the upgrade).
     const none = await openSocket(`${b.base.replace('http', 'ws')}/sessions/fw-none/ws`);
     expect((await within(none.closed, 5000, 'the refusal')).code).toBe(4404);
+  });
+
+  it('a client cut while its tunnel waits for the owner (a shutdown) leaves no connection to the owner, and the WebSocket free', async () => {
+    const peer = await acceptedOn(a, 'fw-gone');
+    const c = await startGateway({ redisUrl: redis.url, heartbeatMs: 100, leaseMs: 1000, instance: 'c' });
+    const toOwner: net.Socket[] = [];
+    const track = (s: net.Socket) => toOwner.push(s);
+    a.app.server.on('connection', track);
+    const upgraded = once(c.app.server, 'upgrade');
+    // Redis holds c's lookup of the owner while c shuts down (and cuts the client's connection).
+    const admin = new Redis(redis.url);
+    await admin.call('CLIENT', 'PAUSE', '500', 'WRITE');
+    const raw = net.connect(Number(new URL(c.base).port), '127.0.0.1');
+    raw.on('error', () => undefined);
+    raw.write('GET /sessions/fw-gone/ws?mode=binary HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n');
+    await upgraded;
+    await c.close();
+    admin.disconnect();
+    await until(() => toOwner.length > 0 && toOwner.every((s) => s.destroyed), 'the connection to the owner closed');
+    a.app.server.off('connection', track);
+    const ws = await openSocket(`${b.base.replace('http', 'ws')}/sessions/fw-gone/ws?mode=binary`, { protocols: ['binary'] });
+    peer.write(Buffer.from([6]));
+    expect((await ws.next()).data).toEqual(Buffer.from([6]));
+    ws.ws.close();
+    raw.destroy();
+    peer.destroy();
   });
 
   it("a page of the instance's own origin opens the WebSocket and the event stream of another instance's session", async () => {

@@ -37,6 +37,11 @@ export class UpgradeForwarder {
     const upstream = await this.connect(url, target, session);
     const client = req.raw.socket;
     void reply.hijack();
+    // The client's connection was cut while this waited (a shutdown cuts it): no tunnel for nobody.
+    if (client.destroyed) {
+      upstream.destroy();
+      return;
+    }
     // The client's Host goes on (hop-headers.ts): the owner checks the page's Origin against it.
     const headers = requestHeaders(req.raw.headers, target.owner, req.ip);
     headers.host ??= url.host;
