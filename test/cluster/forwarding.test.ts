@@ -283,4 +283,16 @@ describe('a stream ticket in a cluster with a token', () => {
     // A made-up ticket for a session no instance holds is refused as any bad credential is.
     expectProblem(await d.call('GET', '/sessions/tk-none/events?ticket=made-up'), 401, 'UNAUTHORIZED');
   });
+
+  it('a ticket let through for the owner is never served here: not with a loop guard naming this instance, nor with a name the routes refuse', async () => {
+    // Any client can set the guard: the instance id is in every answer.
+    const guard = { 'x-archway-forwarded-to': String((await d.call('GET', '/health')).headers['x-archway-instance']) };
+    const long = 'n'.repeat(65);
+    for (const [name, headers] of [['tk-guard', guard], [long, {}]] as const) {
+      expectProblem(await d.call('GET', `/sessions/${name}/events?ticket=made-up&lastEventId=1`, undefined, headers), 401, 'UNAUTHORIZED');
+      const ws = await openSocket(`${d.base.replace('http', 'ws')}/sessions/${name}/ws?ticket=made-up`, { headers });
+      expect(await ws.json()).toMatchObject({ error: { code: 'UNAUTHORIZED' } });
+      expect((await within(ws.closed, 5000, 'the refusal')).code, name).toBe(4401);
+    }
+  });
 });

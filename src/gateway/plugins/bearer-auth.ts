@@ -16,7 +16,7 @@
  * after the upgrade) if no live instance holds the session.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ArchwayError } from '../../core/index.js';
 import { ERR_UNAUTHORIZED } from '../errors.js';
 import type { TicketBook } from './ticket-book.js';
@@ -46,9 +46,17 @@ export function authRefusal(req: FastifyRequest): ArchwayError | undefined {
   return refusals.get(req);
 }
 
-/** Marks a WebSocket handshake to be refused by its route after the upgrade (close code 4401). */
-export function refuseAfterUpgrade(req: FastifyRequest, err: ArchwayError): void {
-  refusals.set(req, err);
+/**
+ * Refuses a request's credentials: a WebSocket handshake is marked, to be refused by its route
+ * after the upgrade (close code 4401); anything else is a 401 with the challenge.
+ */
+export function refuseCredentials(req: FastifyRequest, reply: FastifyReply, err: ArchwayError = new ERR_UNAUTHORIZED()): void {
+  if (isWebSocketUpgrade(req)) {
+    refusals.set(req, err);
+    return;
+  }
+  void reply.header('www-authenticate', 'Bearer realm="archway"');
+  throw err;
 }
 
 export function isOpenRoute(route: string | undefined): boolean {
@@ -77,11 +85,6 @@ export function bearerAuth(app: FastifyInstance, token: string, tickets: TicketB
       if (refused === undefined) return;
       err = refused;
     }
-    if (isWebSocketUpgrade(req)) {
-      refusals.set(req, err);
-      return;
-    }
-    void reply.header('www-authenticate', 'Bearer realm="archway"');
-    throw err;
+    refuseCredentials(req, reply, err);
   });
 }
