@@ -7,7 +7,7 @@ import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startRedis, type RedisServer } from '../../scripts/cluster/redis-server.js';
 import { SessionDirectory } from '../../src/gateway/cluster/session-directory.js';
-import { EPOCH_KEY } from '../../src/gateway/cluster/directory-scripts.js';
+import { EPOCH_KEY, KEY_PREFIX } from '../../src/gateway/cluster/directory-scripts.js';
 import { until } from '../support/until.js';
 
 const LEASE_MS = 500;
@@ -25,8 +25,8 @@ afterEach(async () => {
 });
 
 /** A started directory holding the names in `held` (what its gateway would hold). */
-async function directory(instance: string, held = new Set<string>(), evicted: string[] = []): Promise<SessionDirectory> {
-  const d = new SessionDirectory({ redisUrl: redis.url, instance, heartbeatMs: 100, leaseMs: LEASE_MS });
+async function directory(instance: string, held = new Set<string>(), evicted: string[] = [], timing = { heartbeatMs: 100, leaseMs: LEASE_MS }): Promise<SessionDirectory> {
+  const d = new SessionDirectory({ redisUrl: redis.url, instance, ...timing });
   open.push(d);
   await d.connect();
   await d.start(`http://127.0.0.1:1/${instance}`, { names: () => held.values(), evict: (name) => evicted.push(name) }, { info: () => undefined, warn: () => undefined });
@@ -107,5 +107,23 @@ describe('the session directory', () => {
     admin.disconnect();
     await until(() => evicted.includes('both'), 'a closed its session of the name b now holds');
     expect(await b.lookup('both')).toMatchObject({ kind: 'up', owner: b.id });
+  });
+
+  it('a release that failed in a Redis blip is not retried over the same name claimed here again', async () => {
+    const admin = new Redis(redis.url);
+    await admin.set(EPOCH_KEY, '0'); // no rebuilding window left from the restart above
+    // No heartbeat during the test: the only retry of the release is the next release's.
+    const a = await directory('a', new Set(), [], { heartbeatMs: 60_000, leaseMs: 120_000 });
+    const b = await directory('b');
+    await a.claim('blip');
+    await a.claim('other');
+    await admin.call('CLIENT', 'PAUSE', '1500', 'WRITE');
+    a.release('blip'); // times out within the pause: kept, to be retried
+    await admin.set(`${KEY_PREFIX}test-probe`, '1'); // a write: answered once the pause is over
+    admin.disconnect();
+    await a.claim('blip'); // the session is made here again
+    a.release('other'); // which retries what is kept
+    await until(async () => (await b.lookup('other')).kind === 'none', 'the later release reached Redis');
+    expect(await b.lookup('blip')).toMatchObject({ kind: 'up', owner: a.id });
   });
 });

@@ -125,6 +125,8 @@ export class SessionDirectory {
 
   /** Claims `name` for this instance, or SESSION_EXISTS (any instance holds it) or a 503. */
   async claim(name: string): Promise<void> {
+    // A release of an earlier session of this name still waiting for Redis must not undo this claim.
+    this.unreleased.delete(name);
     await this.firstRegistration();
     const answer = await this.call('claim', () => CLAIM.run(this.redis, [KEY_PREFIX, this.id, name, this.options.leaseMs]));
     if (answer === 'OK') return;
