@@ -126,4 +126,17 @@ describe('the session directory', () => {
     await until(async () => (await b.lookup('other')).kind === 'none', 'the later release reached Redis');
     expect(await b.lookup('blip')).toMatchObject({ kind: 'up', owner: a.id });
   });
+
+  it('a claim whose answer was lost in a Redis blip is released: the name is not left to an instance without its session', async () => {
+    const admin = new Redis(redis.url);
+    await admin.set(EPOCH_KEY, '0');
+    const a = await directory('a', new Set(), [], { heartbeatMs: 60_000, leaseMs: 120_000 });
+    const b = await directory('b');
+    await admin.call('CLIENT', 'PAUSE', '1500', 'WRITE');
+    // Refused in time (REDIS_CALL_MS), though Redis runs the claim once the pause is over.
+    expect(await code(a.claim('lost'))).toBe('DIRECTORY_UNAVAILABLE');
+    await admin.set(`${KEY_PREFIX}test-probe`, '1');
+    admin.disconnect();
+    await until(async () => (await code(b.claim('lost'))) === 'OK', 'the name came free for another instance');
+  });
 });

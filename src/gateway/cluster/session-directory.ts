@@ -128,7 +128,11 @@ export class SessionDirectory {
     // A release of an earlier session of this name still waiting for Redis must not undo this claim.
     this.unreleased.delete(name);
     await this.firstRegistration();
-    const answer = await this.call('claim', () => CLAIM.run(this.redis, [KEY_PREFIX, this.id, name, this.options.leaseMs]));
+    const answer = await this.call('claim', () => CLAIM.run(this.redis, [KEY_PREFIX, this.id, name, this.options.leaseMs])).catch((err: unknown) => {
+      // Redis may have run the claim and only its answer been lost: released, or the name stays this instance's.
+      this.release(name);
+      throw err;
+    });
     if (answer === 'OK') return;
     if (answer === 'TAKEN') throw new ERR_SESSION_EXISTS(name);
     if (answer === 'NO_LEASE') this.leaseUntil = 0;
