@@ -139,4 +139,23 @@ describe('the session directory', () => {
     admin.disconnect();
     await until(async () => (await code(b.claim('lost'))) === 'OK', 'the name came free for another instance');
   });
+
+  it('a re-registration that failed partway is tried again at the next heartbeat, though the lease is back by then', async () => {
+    const admin = new Redis(redis.url);
+    await admin.set(EPOCH_KEY, '0');
+    const key = (name: string) => `${KEY_PREFIX}session:${name}`;
+    const held = new Set(['rr-1', 'rr-2']);
+    const a = await directory('a', held);
+    for (const name of held) await a.claim(name);
+    // The lease is gone (the heartbeat makes it anew and registers the names again), and rr-1's
+    // entry is of a type the re-registration cannot read: it fails at the first name.
+    await admin.multi().del(`${KEY_PREFIX}lease:${a.id}`, key('rr-1'), key('rr-2')).lpush(key('rr-1'), 'not a name').exec();
+    await until(async () => (await admin.exists(`${KEY_PREFIX}lease:${a.id}`)) === 1, 'a heartbeat made the lease anew');
+    const beat = Number(await admin.zscore(`${KEY_PREFIX}owners`, a.id));
+    await until(async () => Number(await admin.zscore(`${KEY_PREFIX}owners`, a.id)) > beat, 'the next heartbeat, with the lease there');
+    await admin.del(key('rr-1'));
+    await until(async () => (await admin.get(key('rr-1'))) === a.id, 'rr-1 registered again');
+    expect(await admin.get(key('rr-2'))).toBe(a.id);
+    admin.disconnect();
+  });
 });

@@ -68,6 +68,8 @@ export class SessionDirectory {
   /** Names closed here whose release did not reach Redis yet (retried at each heartbeat). */
   private readonly unreleased = new Set<string>();
   private timer: NodeJS.Timeout | undefined;
+  /** The lease was made anew and this instance's names are not all registered again yet. */
+  private needsReregister = false;
   private stopped = false;
   private reachable = true;
   /** Resolves at the first registration: claims and lookups made before it wait for it. */
@@ -190,15 +192,21 @@ export class SessionDirectory {
 
   /**
    * One heartbeat: renews the lease (made anew when Redis lost it: then every name held here is
-   * registered again, and a name another instance took meanwhile is closed here), retries
-   * releases, then schedules the next. The lease counts from when the heartbeat was sent.
+   * registered again, at each heartbeat until that succeeds, and a name another instance took
+   * meanwhile is closed here), retries releases, then schedules the next. The lease counts from
+   * when the heartbeat was sent.
    */
   private async beat(): Promise<void> {
     if (this.stopped) return;
     const sent = performance.now();
     try {
       const had = await HEARTBEAT.run(this.redis, [KEY_PREFIX, this.id, this.url, this.options.leaseMs, Math.max(OWNER_RETENTION_MS, 10 * this.options.leaseMs)]);
-      if (had === 0) await this.reregister();
+      // Until a re-registration completes: the next heartbeat finds the lease it made and would skip it.
+      if (had === 0) this.needsReregister = true;
+      if (this.needsReregister) {
+        await this.reregister();
+        this.needsReregister = false;
+      }
       this.leaseUntil = sent + this.options.leaseMs;
       this.markRegistered();
       await this.flushReleases();
