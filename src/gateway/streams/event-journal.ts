@@ -42,8 +42,9 @@ export class EventJournal {
     const id = ++this.lastId;
     const e: JournalEvent = { id, event, text: `id: ${id}\nevent: ${event}\ndata: ${JSON.stringify(data)}\n\n` };
     this.kept.push(e);
-    this.keptBytes += e.text.length;
-    while (this.keptBytes > this.replayBytes && this.kept.length > 0) this.keptBytes -= this.kept.shift()!.text.length;
+    // Bytes, as the streams write them (a character of non-ASCII text is up to three).
+    this.keptBytes += Buffer.byteLength(e.text);
+    while (this.keptBytes > this.replayBytes && this.kept.length > 0) this.keptBytes -= Buffer.byteLength(this.kept.shift()!.text);
     for (const fn of this.subscribers) fn(e);
     return e;
   }

@@ -60,14 +60,20 @@ export class EventStream {
       if (missed !== undefined) this.write(`event: gap\ndata: ${JSON.stringify(missed)}\n\n`);
       for (const e of events) this.write(e.text);
     }
+    // Cut already (past its cutoff), or at once by a journal that has ended: nothing to follow.
+    if (!this.ended) this.offs.push(this.journal.onEnd(() => this.close()));
+    if (this.ended) return;
     this.offs.push(this.journal.subscribe((e: JournalEvent) => this.write(e.text)));
-    this.offs.push(this.journal.onEnd(() => this.close()));
     this.heartbeat = setInterval(() => this.write(': keep-alive\n\n'), HEARTBEAT_MS);
     this.heartbeat.unref();
   }
 
   /** Reads the session's messages as `codec` into the journal until the stream ends or reading fails. */
   read(claim: ReaderClaim, codec: MessageCodec, form: JsonForm = 'canonical'): void {
+    if (this.ended) {
+      claim.release();
+      return;
+    }
     this.claim = claim;
     void this.readLoop(claim, codec, form);
   }
