@@ -4,7 +4,8 @@
  * from the first event stream opened on it. Every event stream of the session gets every event;
  * the recent ones (up to ARCHWAY_EVENT_REPLAY_BYTES of them) are kept so that a stream that
  * reconnects with `Last-Event-ID` gets what it missed. Past the window a reconnect is told what it
- * cannot get (a `gap` event) rather than nothing.
+ * cannot get (a `gap` event) rather than nothing. With no stream open and no window, an event is
+ * only counted: it is never made.
  */
 
 export interface JournalEvent {
@@ -38,15 +39,16 @@ export class EventJournal {
   }
 
   /** Numbers, keeps and sends an event to every stream of the session. */
-  append(event: string, data: unknown): JournalEvent {
+  append(event: string, data: unknown): void {
     const id = ++this.lastId;
+    // Nobody listens and nothing is kept (every socket chunk comes here): the id alone counts.
+    if (this.subscribers.size === 0 && this.replayBytes === 0) return;
     const e: JournalEvent = { id, event, text: `id: ${id}\nevent: ${event}\ndata: ${JSON.stringify(data)}\n\n` };
     this.kept.push(e);
     // Bytes, as the streams write them (a character of non-ASCII text is up to three).
     this.keptBytes += Buffer.byteLength(e.text);
     while (this.keptBytes > this.replayBytes && this.kept.length > 0) this.keptBytes -= Buffer.byteLength(this.kept.shift()!.text);
     for (const fn of this.subscribers) fn(e);
-    return e;
   }
 
   /**
