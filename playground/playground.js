@@ -42,7 +42,8 @@ async function connect(options = {}) {
   await client.call('POST', '/sessions', { kind: 'stream', name: session });
   const connected = await client.call('POST', `/sessions/${session}/connect`, { host, port });
   show('info', `session ${session} connected to ${connected.remote.address}:${connected.remote.port}`);
-  events = client.openEvents(session, {}, (name, data, id) => show('event', `#${id || '-'} ${name} ${JSON.stringify(data)}`), () => show('info', 'event stream ended'));
+  const onEvent = (name, data, id) => show('event', `#${id || '-'} ${name} ${JSON.stringify(data)}`);
+  events = client.openEvents(session, {}, onEvent, (err) => (err === undefined ? show('info', 'event stream ended') : show('info', `event stream stopped: ${err.message}`, 'error')));
   ws = await client.openWebSocket(session, { send: 'Order', receive: 'OrderAck' });
   ws.addEventListener('message', (e) => {
     const frame = JSON.parse(e.data);
