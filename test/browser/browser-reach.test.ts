@@ -141,6 +141,10 @@ describe('the playground on another origin (headless Chromium)', () => {
     const { page, errors, close } = await open(app.origin);
     try {
       expect(await page.inputValue('#port')).toBe(String(demo.port)); // from the gateway's settings
+      // `?gateway=` points the page elsewhere: the page says where the token goes, beside it.
+      const target = page.locator('#token-target');
+      expect(await target.innerText()).toContain(`the token goes to ${gw.base}, not this page's origin`);
+      expect(await target.getAttribute('class')).toContain('elsewhere');
       await page.fill('#token', TOKEN);
       await page.fill('#session', 'pg-person');
       await page.click('#connect-button');
