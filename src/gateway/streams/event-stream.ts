@@ -11,7 +11,7 @@ import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import { ArchwayError, ERR_INTERNAL } from '../../core/index.js';
 import type { JsonForm, MessageCodec } from '../../archive/index.js';
 import type { GatewayMetrics } from '../plugins/gateway-metrics.js';
-import { problemOf } from '../plugins/problem.js';
+import { bareProblem } from '../plugins/problem.js';
 import type { SessionInfoJson } from '../sessions/session.js';
 import type { EventJournal, JournalEvent } from './event-journal.js';
 import type { ReaderClaim } from './reader-claim.js';
@@ -115,8 +115,7 @@ export class EventStream {
       // A peer that closed between messages is told by the `close` event; anything else stops
       // reading with the reason, the bytes left in the session.
       if (e.code === 'PEER_CLOSED' && e.details.buffered === 0) return;
-      const { statusCode: _status, ...problem } = problemOf(e);
-      this.write(`event: problem\ndata: ${JSON.stringify(problem)}\n\n`);
+      this.write(`event: problem\ndata: ${JSON.stringify(bareProblem(e))}\n\n`);
     }
   }
 
