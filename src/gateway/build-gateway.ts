@@ -5,7 +5,6 @@
  */
 import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
-import { isIP } from 'node:net';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import addFormats from 'ajv-formats';
@@ -45,6 +44,7 @@ import { SHARED_SCHEMAS } from './schemas/shared-schemas.js';
 import { SessionRegistry } from './sessions/session-registry.js';
 import { TargetPolicy } from './sessions/target-policy.js';
 import { SessionStreams } from './streams/session-streams.js';
+import { selfUrl } from './self-url.js';
 
 // ajv-formats is CommonJS: its default export arrives as `default` under some loaders.
 const formatsPlugin = ((addFormats as unknown as { default?: unknown }).default ?? addFormats) as (ajv: unknown) => unknown;
@@ -183,11 +183,4 @@ export async function buildGateway(config: Config, options: GatewayOptions = {})
   });
   app.log.debug({ types: types.names(), codes: Object.keys(CODES).length }, 'gateway built');
   return { app, ctx };
-}
-
-/** The gateway's own address as configured (the port it really got when it asked for any). */
-function selfUrl(app: FastifyInstance, config: Config): string {
-  const address = app.server.address();
-  const port = typeof address === 'object' && address !== null ? address.port : config.port;
-  return `http://${isIP(config.host) === 6 ? `[${config.host}]` : config.host}:${port}`;
 }
