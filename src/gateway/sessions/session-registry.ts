@@ -11,7 +11,7 @@ import type { ArchiveLifetime } from '../../archive-io/index.js';
 import { DatagramSocket, StreamSocket, type CloseResult } from '../../sockets/index.js';
 import type { Config } from '../config.js';
 import { ERR_SESSION_EXISTS, ERR_SESSION_NOT_FOUND, ERR_SHUTTING_DOWN, ERR_TOO_MANY_SESSIONS } from '../errors.js';
-import { Session, type ByteCounter, type SessionLimits, type SessionOptions } from './session.js';
+import { Session, type ByteCounter, type SessionInfoJson, type SessionLimits, type SessionOptions } from './session.js';
 import type { TargetPolicy } from './target-policy.js';
 
 export interface CreateSession {
@@ -70,6 +70,11 @@ export class SessionRegistry {
   /** Live sessions (not the names reserved by creates in progress). */
   *all(): IterableIterator<Session> {
     for (const s of this.sessions.values()) if (s !== RESERVED) yield s;
+  }
+
+  /** What `GET /sessions` lists of this instance: every live session's info. */
+  list(): SessionInfoJson[] {
+    return [...this.all()].map((s) => s.info());
   }
 
   /** Every name held here: live sessions and those being created. */
