@@ -87,10 +87,9 @@ export async function buildGateway(config: Config, options: GatewayOptions = {})
   const metrics = new GatewayMetrics();
   // Several gateways: names are claimed in the session directory (Redis) before sockets are made.
   const directory = sessionDirectory(config);
-  const sessions = new SessionRegistry(config, policy, types, metrics.bytes, directory);
-  metrics.watch(sessions);
   const streams = new SessionStreams(config.eventReplayBytes);
-  sessions.heldOpen = (s) => streams.isHeld(s);
+  const sessions = new SessionRegistry(config, policy, types, { counter: metrics.bytes, claims: directory, heldOpen: (s) => streams.isHeld(s) });
+  metrics.watch(sessions);
   const tickets = new TicketBook(config.ticketTtlMs);
   const ctx: GatewayContext = { config, sessions, types, policy, metrics, streams, tickets, openapi: () => ({}) };
 

@@ -36,6 +36,15 @@ export interface NameClaims {
   release(name: string): void;
 }
 
+export interface RegistryOptions {
+  /** Counts the bytes the sessions move (the metrics). */
+  counter?: ByteCounter;
+  /** Several gateways: the session directory. */
+  claims?: NameClaims;
+  /** True for a session held open by a client other than HTTP requests (a WebSocket, an event stream): never idle. */
+  heldOpen?: (s: Session) => boolean;
+}
+
 export class SessionRegistry {
   private readonly sessions = new Map<string, Session | typeof RESERVED>();
   private readonly config: Config;
@@ -46,17 +55,17 @@ export class SessionRegistry {
   /** Bytes held for all sessions' peers: received and unread, queued and unsent (SPEC §5). */
   readonly budget: ByteBudget;
   private readonly limits: SessionLimits;
-  /** True for a session held open by a client other than HTTP requests (a WebSocket, an event stream): never idle. */
-  heldOpen: (s: Session) => boolean = () => false;
+  private readonly heldOpen: (s: Session) => boolean;
   private readonly claims: NameClaims | undefined;
 
-  constructor(config: Config, policy: TargetPolicy, types: TypeRegistry, counter?: ByteCounter, claims?: NameClaims) {
+  constructor(config: Config, policy: TargetPolicy, types: TypeRegistry, options: RegistryOptions = {}) {
     this.config = config;
-    this.claims = claims;
+    this.claims = options.claims;
+    this.heldOpen = options.heldOpen ?? (() => false);
     this.policy = policy;
     this.types = types;
     this.budget = new ByteBudget(config.maxMemoryBytes);
-    this.limits = { maxBufferedBytes: config.maxBufferedBytes, maxQueuedBytes: config.maxQueuedBytes, budget: this.budget, counter };
+    this.limits = { maxBufferedBytes: config.maxBufferedBytes, maxQueuedBytes: config.maxQueuedBytes, budget: this.budget, counter: options.counter };
     if (config.idleTimeoutMs > 0) {
       this.sweeper = setInterval(() => this.sweep(), Math.min(30_000, Math.max(100, config.idleTimeoutMs / 4)));
       this.sweeper.unref();
