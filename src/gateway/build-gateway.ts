@@ -157,7 +157,10 @@ export async function buildGateway(config: Config, options: GatewayOptions = {})
   await useCors(app, config.corsOrigins);
   bearerAuth(app, config.token, tickets, directory === undefined ? undefined : (name) => !sessions.has(name));
   if (directory !== undefined) await useCluster(app, { config, sessions, metrics, directory });
-  await useWebSockets(app, config, streams);
+  // At shutdown every stream ends first (WebSockets with 1001), before the WebSocket server closes
+  // (its hook, registered after this one, waits for their closes) and before the sessions do.
+  app.addHook('preClose', async () => streams.shutdown());
+  await useWebSockets(app, config);
   await app.register(serviceRoutes, ctx);
   await app.register(typeRoutes, ctx);
   await app.register(sessionRoutes, ctx);
