@@ -22,9 +22,9 @@ import { ERR_DIRECTORY_UNAVAILABLE } from './cluster-errors.js';
 import { CLAIM, HEARTBEAT, KEY_PREFIX, LEAVE, LOOKUP, MEMBERS, RECLAIM, RELEASE } from './directory-scripts.js';
 
 /** Longest wait of one Redis call: past it the request is answered 503. */
-export const REDIS_CALL_MS = 1000;
+const REDIS_CALL_MS = 1000;
 /** How long a dead owner's names answer SESSION_OWNER_DOWN before they are forgotten (then 404). */
-export const OWNER_RETENTION_MS = 10 * 60_000;
+const OWNER_RETENTION_MS = 10 * 60_000;
 /** Names sent per re-registration call. */
 const RECLAIM_BATCH = 1000;
 

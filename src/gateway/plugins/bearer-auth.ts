@@ -28,10 +28,10 @@ const digest = (s: string) => createHash('sha256').update(s).digest();
  * Routes open without a token: exact, or (ending in `/`) every route under them. Matched against
  * the route a request found, never its raw URL (`/docs/../sessions` finds no route: it is not open).
  */
-export const OPEN_PATHS: readonly string[] = ['/health', '/openapi.json', '/docs', '/docs/', '/playground', '/playground/'];
+const OPEN_PATHS: readonly string[] = ['/health', '/openapi.json', '/docs', '/docs/', '/playground', '/playground/'];
 
 /** Routes that take `?ticket=`: a session's streams. */
-export const TICKET_ROUTES: readonly string[] = ['/sessions/:name/events', WEBSOCKET_ROUTE];
+const TICKET_ROUTES: readonly string[] = ['/sessions/:name/events', WEBSOCKET_ROUTE];
 
 const refusals = new WeakMap<FastifyRequest, ArchwayError>();
 const deferred = new WeakSet<FastifyRequest>();
@@ -59,7 +59,7 @@ export function refuseCredentials(req: FastifyRequest, reply: FastifyReply, err:
   throw err;
 }
 
-export function isOpenRoute(route: string | undefined): boolean {
+function isOpenRoute(route: string | undefined): boolean {
   return route !== undefined && OPEN_PATHS.some((p) => (p.endsWith('/') ? route.startsWith(p) : route === p));
 }
 

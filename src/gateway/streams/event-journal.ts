@@ -19,7 +19,7 @@ type Subscriber = (e: JournalEvent) => void;
 
 export class EventJournal {
   /** The id of the latest event (0: none yet). */
-  lastId = 0;
+  private lastId = 0;
   private readonly kept: JournalEvent[] = [];
   private keptBytes = 0;
   private readonly subscribers = new Set<Subscriber>();
@@ -27,16 +27,6 @@ export class EventJournal {
   private ended = false;
 
   constructor(private readonly replayBytes: number) {}
-
-  /** Events kept for replay now. */
-  get size(): number {
-    return this.kept.length;
-  }
-
-  /** True once the session closed: no event follows. */
-  get isEnded(): boolean {
-    return this.ended;
-  }
 
   /** Numbers, keeps and sends an event to every stream of the session. */
   append(event: string, data: unknown): void {
