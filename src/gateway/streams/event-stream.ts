@@ -46,6 +46,11 @@ export class EventStream {
     this.cutoff = o.window + o.replayBytes;
     this.metrics = o.metrics;
     res.on('close', () => this.end());
+    // An answer pipelined behind another has no socket yet: its 'close' would not come if the client left.
+    const connection = res.req.socket;
+    const gone = () => this.end();
+    connection.once('close', gone);
+    this.offs.push(() => connection.off('close', gone));
   }
 
   /**
