@@ -56,28 +56,39 @@ export class GatewayClient {
   /**
    * The event stream of `session`, followed across dropped connections: `on(name, data, id)` gets
    * every event once, in order. With a token each connection needs a fresh ticket, so a dropped one
-   * is reopened here with `lastEventId` (an EventSource's own retry would present a used ticket);
-   * without one the EventSource resumes by itself with the Last-Event-ID header. `ended()` runs
-   * once the session is gone. Returns `close()`.
+   * is reopened here with `lastEventId` (an EventSource's own retry would present a used ticket),
+   * after `retryMs`, doubled after each failure up to `maxRetryMs`; after `maxFailures` failures in
+   * a row with no event between them (a refusal: the session's reader is taken, the origin is not
+   * allowed…) it gives up. Without a token the EventSource resumes by itself with the Last-Event-ID
+   * header. `ended(err)` runs once the stream stops for good: the session is gone (no `err`), a
+   * ticket was refused, or the failures. Returns `close()`.
    */
-  openEvents(session, params, on, ended = () => {}) {
+  openEvents(session, params, on, ended = () => {}, { retryMs = 250, maxRetryMs = 10_000, maxFailures = 8 } = {}) {
     const names = ['session', 'accept', 'receive', 'connect', 'close', 'message', 'problem', 'gap'];
     let lastId;
     let source;
     let stopped = false;
+    let failures = 0;
+    let wait = retryMs;
+    const stop = (err) => {
+      stopped = true;
+      ended(err);
+    };
     const open = async () => {
       let ticket;
       try {
         ticket = await this.ticketParam(session);
       } catch (err) {
-        stopped = true;
-        return ended(err);
+        return stop(err);
       }
       if (stopped) return;
       const query = new URLSearchParams({ ...params, ...ticket, ...(lastId === undefined ? {} : { lastEventId: String(lastId) }) });
       source = new EventSource(`${this.base}/sessions/${encodeURIComponent(session)}/events?${query}`);
       for (const name of names) {
         source.addEventListener(name, (e) => {
+          // An event: the connection works, the next failure starts the count again.
+          failures = 0;
+          wait = retryMs;
           if (e.lastEventId !== '') lastId = Number(e.lastEventId);
           on(name, JSON.parse(e.data), e.lastEventId);
         });
@@ -87,11 +98,11 @@ export class GatewayClient {
         const retrying = source.readyState === EventSource.CONNECTING;
         if (this.token === '' && retrying) return; // it resumes by itself, with Last-Event-ID
         source.close();
-        if (this.token === '') {
-          stopped = true; // 204 (the session is gone) or a refusal: the EventSource gave up
-          return ended();
-        }
-        setTimeout(() => void open(), 250);
+        // 204 (the session is gone) or a refusal: the EventSource gave up
+        if (this.token === '') return stop();
+        if (++failures >= maxFailures) return stop(new Error(`the event stream of '${session}' failed ${failures} times in a row: stopped retrying`));
+        setTimeout(() => void open(), wait);
+        wait = Math.min(wait * 2, maxRetryMs);
       });
     };
     void open();

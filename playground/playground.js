@@ -27,6 +27,23 @@ function status(text) {
   $('status').textContent = text;
 }
 
+/**
+ * Where the token goes, beside the token field: `?gateway=` may point the page at any gateway,
+ * and one that is not this page's origin is marked as such.
+ */
+function showTarget() {
+  const base = $('gateway').value;
+  let origin = base;
+  try {
+    origin = new URL(base).origin;
+  } catch {
+    // not a URL yet: shown as typed
+  }
+  const elsewhere = origin !== location.origin;
+  $('token-target').textContent = elsewhere ? `the token goes to ${origin}, not this page's origin` : `the token goes to ${origin}, this page's origin`;
+  $('token-target').classList.toggle('elsewhere', elsewhere);
+}
+
 let client;
 let ws;
 let events;
@@ -34,15 +51,18 @@ let session;
 
 /** Creates the session, connects it to the service, opens its WebSocket and its event stream. */
 async function connect(options = {}) {
-  const base = options.gateway ?? $('gateway').value;
-  client = new GatewayClient(base, options.token ?? $('token').value);
+  // The gateway in use is always the one the page shows beside the token.
+  if (options.gateway !== undefined) $('gateway').value = options.gateway;
+  showTarget();
+  client = new GatewayClient($('gateway').value, options.token ?? $('token').value);
   session = options.session ?? ($('session').value || `pg-${Math.random().toString(36).slice(2, 8)}`);
   const host = options.host ?? $('host').value;
   const port = Number(options.port ?? $('port').value);
   await client.call('POST', '/sessions', { kind: 'stream', name: session });
   const connected = await client.call('POST', `/sessions/${session}/connect`, { host, port });
-  show('info', `session ${session} connected to ${connected.remote.address}:${connected.remote.port}`);
-  events = client.openEvents(session, {}, (name, data, id) => show('event', `#${id || '-'} ${name} ${JSON.stringify(data)}`), () => show('info', 'event stream ended'));
+  show('info', `session ${session} (gateway ${client.base}) connected to ${connected.remote.address}:${connected.remote.port}`);
+  const onEvent = (name, data, id) => show('event', `#${id || '-'} ${name} ${JSON.stringify(data)}`);
+  events = client.openEvents(session, {}, onEvent, (err) => (err === undefined ? show('info', 'event stream ended') : show('info', `event stream stopped: ${err.message}`, 'error')));
   ws = await client.openWebSocket(session, { send: 'Order', receive: 'OrderAck' });
   ws.addEventListener('message', (e) => {
     const frame = JSON.parse(e.data);
@@ -83,6 +103,8 @@ function setConnected(on) {
 async function init() {
   const base = params.get('gateway') ?? location.origin;
   $('gateway').value = base;
+  showTarget();
+  $('gateway').addEventListener('input', showTarget);
   const settings = await fetch(`${base}/playground/settings.json`).then((r) => r.json()).catch(() => ({ demo: null }));
   $('port').value = params.get('port') ?? settings.demo?.port ?? 7000;
   if (settings.demo?.host !== undefined) $('host').value = settings.demo.host;

@@ -33,6 +33,11 @@ function deliveryDetails(delivery: Delivery) {
   return { sent: delivery !== 'withdrawn', delivery, ...(delivery === 'partial' ? { sessionClosed: true } : {}) };
 }
 
+/** Who reads a channel's messages alone: `kind` names it in the refusals of other reads. */
+export interface ReadsOwner {
+  readonly kind: string;
+}
+
 export class ArchiveChannel {
   readonly socket: StreamSocket;
   readonly file: SocketFile;
@@ -45,7 +50,7 @@ export class ArchiveChannel {
    * §1 "Browser reach"): `read`, `readBytes` and `exchange` are then refused, since a message or an
    * answer would go to whichever of them asked first. The owner reads through `load` itself.
    */
-  readsOwner: string | undefined;
+  readsOwner: ReadsOwner | undefined;
 
   constructor(socket: StreamSocket, options: ArchiveChannelOptions = {}) {
     this.socket = socket;
@@ -185,7 +190,7 @@ export class ArchiveChannel {
   }
 
   private ownedError(): ArchwayError {
-    return new ERR_INVALID_STATE(`the messages of this session go to its ${this.readsOwner ?? 'reader'} (one reader per session): close that to load, read or exchange here; stores are open`);
+    return new ERR_INVALID_STATE(`the messages of this session go to its ${this.readsOwner?.kind ?? 'reader'} (one reader per session): close that to load, read or exchange here; stores are open`);
   }
 
   /**

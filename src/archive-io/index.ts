@@ -6,7 +6,7 @@
  * `ArchiveChannel` pairs them for request/answer exchanges.
  */
 export { Archive, type ArchiveLifetime, type ArchiveMode, type ArchiveOptions } from './archive.js';
-export { ArchiveChannel, MAX_PIPELINE, type ArchiveChannelOptions } from './archive-channel.js';
+export { ArchiveChannel, MAX_PIPELINE, type ArchiveChannelOptions, type ReadsOwner } from './archive-channel.js';
 export {
   VALUE_TYPE_NAMES, type ReadValue, type ReadValues, type StringValue, type WriteValue, type WriteValues,
 } from './archive-values.js';

@@ -5,7 +5,6 @@
  */
 import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
-import { isIP } from 'node:net';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import addFormats from 'ajv-formats';
@@ -45,6 +44,7 @@ import { SHARED_SCHEMAS } from './schemas/shared-schemas.js';
 import { SessionRegistry } from './sessions/session-registry.js';
 import { TargetPolicy } from './sessions/target-policy.js';
 import { SessionStreams } from './streams/session-streams.js';
+import { selfUrl } from './self-url.js';
 
 // ajv-formats is CommonJS: its default export arrives as `default` under some loaders.
 const formatsPlugin = ((addFormats as unknown as { default?: unknown }).default ?? addFormats) as (ajv: unknown) => unknown;
@@ -87,10 +87,9 @@ export async function buildGateway(config: Config, options: GatewayOptions = {})
   const metrics = new GatewayMetrics();
   // Several gateways: names are claimed in the session directory (Redis) before sockets are made.
   const directory = sessionDirectory(config);
-  const sessions = new SessionRegistry(config, policy, types, metrics.bytes, directory);
-  metrics.watch(sessions);
   const streams = new SessionStreams(config.eventReplayBytes);
-  sessions.heldOpen = (s) => streams.isHeld(s);
+  const sessions = new SessionRegistry(config, policy, types, { counter: metrics.bytes, claims: directory, heldOpen: (s) => streams.isHeld(s) });
+  metrics.watch(sessions);
   const tickets = new TicketBook(config.ticketTtlMs);
   const ctx: GatewayContext = { config, sessions, types, policy, metrics, streams, tickets, openapi: () => ({}) };
 
@@ -158,7 +157,10 @@ export async function buildGateway(config: Config, options: GatewayOptions = {})
   await useCors(app, config.corsOrigins);
   bearerAuth(app, config.token, tickets, directory === undefined ? undefined : (name) => !sessions.has(name));
   if (directory !== undefined) await useCluster(app, { config, sessions, metrics, directory });
-  await useWebSockets(app, config, streams);
+  // At shutdown every stream ends first (WebSockets with 1001), before the WebSocket server closes
+  // (its hook, registered after this one, waits for their closes) and before the sessions do.
+  app.addHook('preClose', async () => streams.shutdown());
+  await useWebSockets(app, config);
   await app.register(serviceRoutes, ctx);
   await app.register(typeRoutes, ctx);
   await app.register(sessionRoutes, ctx);
@@ -183,11 +185,4 @@ export async function buildGateway(config: Config, options: GatewayOptions = {})
   });
   app.log.debug({ types: types.names(), codes: Object.keys(CODES).length }, 'gateway built');
   return { app, ctx };
-}
-
-/** The gateway's own address as configured (the port it really got when it asked for any). */
-function selfUrl(app: FastifyInstance, config: Config): string {
-  const address = app.server.address();
-  const port = typeof address === 'object' && address !== null ? address.port : config.port;
-  return `http://${isIP(config.host) === 6 ? `[${config.host}]` : config.host}:${port}`;
 }

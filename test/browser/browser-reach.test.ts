@@ -55,7 +55,13 @@ interface PageSocket {
 interface PageClient {
   call(method: string, path: string, body?: unknown): Promise<unknown>;
   openWebSocket(session: string, params: Record<string, string>): Promise<PageSocket>;
-  openEvents(session: string, params: Record<string, string>, on: (name: string, data: { value: { id: number } }, id: string) => void): unknown;
+  openEvents(
+    session: string,
+    params: Record<string, string>,
+    on: (name: string, data: { value: { id: number } }, id: string) => void,
+    ended?: (err?: Error) => void,
+    retry?: { retryMs?: number; maxRetryMs?: number; maxFailures?: number },
+  ): unknown;
 }
 interface PageWindow {
   playground?: { ready: boolean; GatewayClient: new (base: string, token: string) => PageClient };
@@ -69,7 +75,7 @@ let echo: DemoService;
 let app: { origin: string; server: Server };
 let evil: { origin: string; server: Server };
 /** The gateway's side of every event-stream connection, to cut them as a network would. */
-const eventSockets: { url: string; socket: Socket }[] = [];
+const eventSockets: { url: string; socket: Socket; at: number }[] = [];
 
 beforeAll(async () => {
   // Without the browser the tests themselves fail (below), with the reason: they are never skipped.
@@ -77,7 +83,7 @@ beforeAll(async () => {
   [app, evil, demo, echo] = await Promise.all([pageServer(), pageServer(), startDemoService({ port: 0, udp: false }), startDemoService({ port: 0, mode: 'echo', udp: false })]);
   gw = await startGateway({ token: TOKEN, corsOrigins: [app.origin], demo: true, demoPort: demo.port });
   gw.app.server.on('request', (req: IncomingMessage) => {
-    if (req.url?.includes('/events')) eventSockets.push({ url: req.url, socket: req.socket });
+    if (req.url?.includes('/events')) eventSockets.push({ url: req.url, socket: req.socket, at: Date.now() });
   });
 }, 30_000);
 afterAll(async () => {
@@ -135,6 +141,10 @@ describe('the playground on another origin (headless Chromium)', () => {
     const { page, errors, close } = await open(app.origin);
     try {
       expect(await page.inputValue('#port')).toBe(String(demo.port)); // from the gateway's settings
+      // `?gateway=` points the page elsewhere: the page says where the token goes, beside it.
+      const target = page.locator('#token-target');
+      expect(await target.innerText()).toContain(`the token goes to ${gw.base}, not this page's origin`);
+      expect(await target.getAttribute('class')).toContain('elsewhere');
       await page.fill('#token', TOKEN);
       await page.fill('#session', 'pg-person');
       await page.click('#connect-button');
@@ -256,6 +266,32 @@ describe('the playground on another origin (headless Chromium)', () => {
       await close();
     }
   }, 45_000);
+
+  it('an event stream refused at every reconnect backs off, then stops and says so', async () => {
+    const { page, close } = await open(app.origin);
+    try {
+      const before = eventSockets.length;
+      const stopped = await page.evaluate(async ({ base, token, demoPort }) => {
+        const { GatewayClient } = (globalThis as unknown as PageWindow).playground!;
+        const client = new GatewayClient(base, token);
+        await client.call('POST', '/sessions', { kind: 'stream', name: 'pg-taken' });
+        await client.call('POST', '/sessions/pg-taken/connect', { host: '127.0.0.1', port: demoPort });
+        // The session's messages go to this WebSocket: a reading event stream is refused (409).
+        await client.openWebSocket('pg-taken', { send: 'Order', receive: 'OrderAck' });
+        return new Promise<string>((resolve) => {
+          client.openEvents('pg-taken', { receive: 'OrderAck' }, () => undefined, (err?: Error) => resolve(err?.message ?? 'ended'), { retryMs: 100, maxFailures: 4 });
+        });
+      }, { base: gw.base, token: TOKEN, demoPort: demo.port });
+      expect(stopped).toMatch(/failed 4 times in a row/);
+      const tries = eventSockets.slice(before).filter((e) => e.url.includes('pg-taken'));
+      expect(tries).toHaveLength(4);
+      // Each wait twice the one before: 100, 200, 400 ms.
+      const gaps = tries.slice(1).map((t, i) => t.at - tries[i]!.at);
+      gaps.forEach((gap, i) => expect(gap, JSON.stringify(gaps)).toBeGreaterThanOrEqual(100 * 2 ** i - 20));
+    } finally {
+      await close();
+    }
+  }, 30_000);
 
   it('a page of an origin not listed gets nothing: no fetch, no WebSocket, no EventSource', async () => {
     const { page, close } = await open(evil.origin);

@@ -3,15 +3,18 @@
  * request for a session reaches its owner from either, byte for byte and streaming (SPEC §8).
  * When redis-server is missing the suite fails with the install command (never a silent skip).
  */
+import { once } from 'node:events';
 import net from 'node:net';
+import { Redis } from 'ioredis';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRedis, type RedisServer } from '../../scripts/cluster/redis-server.js';
 import type { SessionInfo, SessionList, Stored, TestGateway } from '../support/gateway-harness.js';
 import { startGateway } from '../support/gateway-harness.js';
 import { expectProblem } from '../support/gateway-routes.js';
-import { within } from '../support/until.js';
-import { openSocket } from '../support/ws-client.js';
+import { rawExchange, statusOf } from '../support/raw-http.js';
+import { until, within } from '../support/until.js';
+import { openSocket, refusedHandshake } from '../support/ws-client.js';
 
 let redis: RedisServer;
 let a: TestGateway;
@@ -133,6 +136,49 @@ describe('a session is reached through any instance', () => {
     expect((await within(none.closed, 5000, 'the refusal')).code).toBe(4404);
   });
 
+  it('a client cut while its tunnel waits for the owner (a shutdown) leaves no connection to the owner, and the WebSocket free', async () => {
+    const peer = await acceptedOn(a, 'fw-gone');
+    const c = await startGateway({ redisUrl: redis.url, heartbeatMs: 100, leaseMs: 1000, instance: 'c' });
+    const toOwner: net.Socket[] = [];
+    const track = (s: net.Socket) => toOwner.push(s);
+    a.app.server.on('connection', track);
+    const upgraded = once(c.app.server, 'upgrade');
+    // Redis holds c's lookup of the owner while c shuts down (and cuts the client's connection).
+    const admin = new Redis(redis.url);
+    await admin.call('CLIENT', 'PAUSE', '500', 'WRITE');
+    const raw = net.connect(Number(new URL(c.base).port), '127.0.0.1');
+    raw.on('error', () => undefined);
+    raw.write('GET /sessions/fw-gone/ws?mode=binary HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n');
+    await upgraded;
+    await c.close();
+    admin.disconnect();
+    await until(() => toOwner.length > 0 && toOwner.every((s) => s.destroyed), 'the connection to the owner closed');
+    a.app.server.off('connection', track);
+    const ws = await openSocket(`${b.base.replace('http', 'ws')}/sessions/fw-gone/ws?mode=binary`, { protocols: ['binary'] });
+    peer.write(Buffer.from([6]));
+    expect((await ws.next()).data).toEqual(Buffer.from([6]));
+    ws.ws.close();
+    raw.destroy();
+    peer.destroy();
+  });
+
+  it("a page of the instance's own origin opens the WebSocket and the event stream of another instance's session", async () => {
+    const peer = await acceptedOn(a, 'fw-origin');
+    // The page was served by b: its Origin is b's, as is the Host it sends (no CORS origin is listed).
+    const origin = { origin: b.base };
+    const ws = await openSocket(`${b.base.replace('http', 'ws')}/sessions/fw-origin/ws?mode=binary`, { protocols: ['binary'], headers: origin });
+    peer.write(Buffer.from([4, 5]));
+    expect((await ws.next()).data).toEqual(Buffer.from([4, 5]));
+    ws.ws.close();
+    await ws.closed;
+    const res = await request(`${b.base}/sessions/fw-origin/events`, { headers: origin });
+    expect(res.statusCode).toBe(200);
+    res.body.destroy();
+    // A page of another origin is still refused by the owner.
+    expect((await refusedHandshake(`${b.base.replace('http', 'ws')}/sessions/fw-origin/ws`, { origin: 'http://127.0.0.1:1' })).status).toBe(403);
+    peer.destroy();
+  });
+
   it('takes hop-by-hop headers and a chunked body from the client as HTTP allows (raw HTTP/1.1)', async () => {
     const peer = await acceptedOn(a, 'fw-raw');
     const got = new Promise<Buffer>((resolve) => peer.once('data', resolve));
@@ -149,6 +195,24 @@ describe('a session is reached through any instance', () => {
     expect(answer.toLowerCase()).toContain('x-archway-instance: a.');
     expect(await within(got, 5000, 'the stored DWORD at the peer')).toEqual(Buffer.from([2, 1, 0, 0]));
     raw.destroy();
+    peer.destroy();
+  });
+
+  it('only a WebSocket handshake is tunnelled: a POST offering h2c is forwarded as the POST it is', async () => {
+    const peer = await acceptedOn(a, 'fw-h2c');
+    const got = new Promise<Buffer>((resolve) => peer.once('data', resolve));
+    const body = JSON.stringify({ type: 'DWORD', value: 258 });
+    const post = (connection: string) =>
+      `POST /sessions/fw-h2c/store HTTP/1.1\r\nHost: 127.0.0.1\r\n${connection}Upgrade: h2c\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body}`;
+    // `Upgrade` without `Connection: upgrade`: no upgrade at all (Node answers it as HTTP).
+    const plain = await rawExchange(b.base, post('Connection: close\r\n'));
+    expect(statusOf(plain), plain).toBe(200);
+    expect(plain.toLowerCase()).toContain('x-archway-instance: a.');
+    expect(await within(got, 5000, 'the stored DWORD at the peer')).toEqual(Buffer.from([2, 1, 0, 0]));
+    // A real upgrade to something else: answered where it landed, as one gateway answers it, never tunnelled.
+    const h2c = await rawExchange(b.base, post('Connection: Upgrade\r\n'));
+    expect(statusOf(h2c), h2c).toBe(400);
+    expect(h2c.toLowerCase()).toContain('x-archway-instance: b.');
     peer.destroy();
   });
 
@@ -218,5 +282,17 @@ describe('a stream ticket in a cluster with a token', () => {
     expect((await within(forged.closed, 5000, 'the refusal')).code).toBe(4401);
     // A made-up ticket for a session no instance holds is refused as any bad credential is.
     expectProblem(await d.call('GET', '/sessions/tk-none/events?ticket=made-up'), 401, 'UNAUTHORIZED');
+  });
+
+  it('a ticket let through for the owner is never served here: not with a loop guard naming this instance, nor with a name the routes refuse', async () => {
+    // Any client can set the guard: the instance id is in every answer.
+    const guard = { 'x-archway-forwarded-to': String((await d.call('GET', '/health')).headers['x-archway-instance']) };
+    const long = 'n'.repeat(65);
+    for (const [name, headers] of [['tk-guard', guard], [long, {}]] as const) {
+      expectProblem(await d.call('GET', `/sessions/${name}/events?ticket=made-up&lastEventId=1`, undefined, headers), 401, 'UNAUTHORIZED');
+      const ws = await openSocket(`${d.base.replace('http', 'ws')}/sessions/${name}/ws?ticket=made-up`, { headers });
+      expect(await ws.json()).toMatchObject({ error: { code: 'UNAUTHORIZED' } });
+      expect((await within(ws.closed, 5000, 'the refusal')).code, name).toBe(4401);
+    }
   });
 });

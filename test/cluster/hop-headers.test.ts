@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { answerHeaders, FORWARDED_TO, requestHeaders } from '../../src/gateway/cluster/hop-headers.js';
 
 describe('hop-by-hop headers', () => {
-  it('a forwarded request keeps the end-to-end headers and names its owner', () => {
+  it('a forwarded request keeps the end-to-end headers and the client\'s Host, and names its owner', () => {
     const out = requestHeaders(
       {
         host: 'lb:8080', connection: 'keep-alive, x-private', 'keep-alive': 'timeout=5', 'x-private': 'hop', te: 'trailers', 'transfer-encoding': 'chunked',
@@ -14,7 +14,7 @@ describe('hop-by-hop headers', () => {
       '127.0.0.1',
     );
     expect(out).toEqual({
-      authorization: 'Bearer t', 'content-type': 'application/json', 'content-length': '12', 'set-cookie': ['a=1', 'b=2'],
+      host: 'lb:8080', authorization: 'Bearer t', 'content-type': 'application/json', 'content-length': '12', 'set-cookie': ['a=1', 'b=2'],
       'x-forwarded-for': '10.0.0.1, 127.0.0.1', [FORWARDED_TO]: 'g2.abcd',
     });
   });

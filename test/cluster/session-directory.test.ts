@@ -7,7 +7,7 @@ import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startRedis, type RedisServer } from '../../scripts/cluster/redis-server.js';
 import { SessionDirectory } from '../../src/gateway/cluster/session-directory.js';
-import { EPOCH_KEY } from '../../src/gateway/cluster/directory-scripts.js';
+import { EPOCH_KEY, KEY_PREFIX } from '../../src/gateway/cluster/directory-scripts.js';
 import { until } from '../support/until.js';
 
 const LEASE_MS = 500;
@@ -25,8 +25,8 @@ afterEach(async () => {
 });
 
 /** A started directory holding the names in `held` (what its gateway would hold). */
-async function directory(instance: string, held = new Set<string>(), evicted: string[] = []): Promise<SessionDirectory> {
-  const d = new SessionDirectory({ redisUrl: redis.url, instance, heartbeatMs: 100, leaseMs: LEASE_MS });
+async function directory(instance: string, held = new Set<string>(), evicted: string[] = [], timing = { heartbeatMs: 100, leaseMs: LEASE_MS }): Promise<SessionDirectory> {
+  const d = new SessionDirectory({ redisUrl: redis.url, instance, ...timing });
   open.push(d);
   await d.connect();
   await d.start(`http://127.0.0.1:1/${instance}`, { names: () => held.values(), evict: (name) => evicted.push(name) }, { info: () => undefined, warn: () => undefined });
@@ -107,5 +107,55 @@ describe('the session directory', () => {
     admin.disconnect();
     await until(() => evicted.includes('both'), 'a closed its session of the name b now holds');
     expect(await b.lookup('both')).toMatchObject({ kind: 'up', owner: b.id });
+  });
+
+  it('a release that failed in a Redis blip is not retried over the same name claimed here again', async () => {
+    const admin = new Redis(redis.url);
+    await admin.set(EPOCH_KEY, '0'); // no rebuilding window left from the restart above
+    // No heartbeat during the test: the only retry of the release is the next release's.
+    const a = await directory('a', new Set(), [], { heartbeatMs: 60_000, leaseMs: 120_000 });
+    const b = await directory('b');
+    await a.claim('blip');
+    await a.claim('other');
+    await admin.call('CLIENT', 'PAUSE', '1500', 'WRITE');
+    a.release('blip'); // times out within the pause: kept, to be retried
+    await admin.set(`${KEY_PREFIX}test-probe`, '1'); // a write: answered once the pause is over
+    admin.disconnect();
+    await a.claim('blip'); // the session is made here again
+    a.release('other'); // which retries what is kept
+    await until(async () => (await b.lookup('other')).kind === 'none', 'the later release reached Redis');
+    expect(await b.lookup('blip')).toMatchObject({ kind: 'up', owner: a.id });
+  });
+
+  it('a claim whose answer was lost in a Redis blip is released: the name is not left to an instance without its session', async () => {
+    const admin = new Redis(redis.url);
+    await admin.set(EPOCH_KEY, '0');
+    const a = await directory('a', new Set(), [], { heartbeatMs: 60_000, leaseMs: 120_000 });
+    const b = await directory('b');
+    await admin.call('CLIENT', 'PAUSE', '1500', 'WRITE');
+    // Refused in time (REDIS_CALL_MS), though Redis runs the claim once the pause is over.
+    expect(await code(a.claim('lost'))).toBe('DIRECTORY_UNAVAILABLE');
+    await admin.set(`${KEY_PREFIX}test-probe`, '1');
+    admin.disconnect();
+    await until(async () => (await code(b.claim('lost'))) === 'OK', 'the name came free for another instance');
+  });
+
+  it('a re-registration that failed partway is tried again at the next heartbeat, though the lease is back by then', async () => {
+    const admin = new Redis(redis.url);
+    await admin.set(EPOCH_KEY, '0');
+    const key = (name: string) => `${KEY_PREFIX}session:${name}`;
+    const held = new Set(['rr-1', 'rr-2']);
+    const a = await directory('a', held);
+    for (const name of held) await a.claim(name);
+    // The lease is gone (the heartbeat makes it anew and registers the names again), and rr-1's
+    // entry is of a type the re-registration cannot read: it fails at the first name.
+    await admin.multi().del(`${KEY_PREFIX}lease:${a.id}`, key('rr-1'), key('rr-2')).lpush(key('rr-1'), 'not a name').exec();
+    await until(async () => (await admin.exists(`${KEY_PREFIX}lease:${a.id}`)) === 1, 'a heartbeat made the lease anew');
+    const beat = Number(await admin.zscore(`${KEY_PREFIX}owners`, a.id));
+    await until(async () => Number(await admin.zscore(`${KEY_PREFIX}owners`, a.id)) > beat, 'the next heartbeat, with the lease there');
+    await admin.del(key('rr-1'));
+    await until(async () => (await admin.get(key('rr-1'))) === a.id, 'rr-1 registered again');
+    expect(await admin.get(key('rr-2'))).toBe(a.id);
+    admin.disconnect();
   });
 });

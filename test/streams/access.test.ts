@@ -42,7 +42,7 @@ const ticket = async (session = 'shop') => (await gw.call<{ ticket: string; expi
 
 describe('CORS (ARCHWAY_CORS_ORIGINS)', () => {
   it('a listed origin: the preflight of any route is answered without the token, answers carry the CORS headers', async () => {
-    for (const [method, path] of [['POST', '/sessions'], ['DELETE', '/sessions/shop'], ['GET', '/sessions/shop/events'], ['POST', '/sessions/shop/ops/placeOrder']]) {
+    for (const [method, path] of [['POST', '/sessions'], ['PUT', '/sessions/made-by-put'], ['DELETE', '/sessions/shop'], ['GET', '/sessions/shop/events'], ['POST', '/sessions/shop/ops/placeOrder']]) {
       const pre = await request(gw.base + path, { method: 'OPTIONS', headers: { origin: PAGE, 'access-control-request-method': method!, 'access-control-request-headers': 'authorization,content-type' } });
       await pre.body.dump();
       expect(pre.statusCode, path).toBe(204);

@@ -12,7 +12,7 @@ import { E } from '../error-catalog.js';
 export const ON_NAMED_SESSION: readonly Code[] = [E.SESSION_OWNER_DOWN, E.DIRECTORY_UNAVAILABLE];
 
 /** The cluster's codes of a route, by method and Fastify path. */
-export function clusterCodes(method: string, url: string): readonly Code[] {
+function clusterCodes(method: string, url: string): readonly Code[] {
   if (url === '/sessions') return [E.DIRECTORY_UNAVAILABLE, ...(method === 'GET' ? [E.SESSION_OWNER_DOWN] : [])];
   if (method === 'PUT' && url === '/sessions/:name') return [E.DIRECTORY_UNAVAILABLE];
   // A ticket is issued by its session's owner (ticket-routing.ts).

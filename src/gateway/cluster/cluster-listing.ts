@@ -28,12 +28,11 @@ export function clusterListing(app: FastifyInstance, parts: { sessions: SessionR
     const members = await directory.members();
     const headers: Record<string, string> = {};
     if (req.headers.authorization !== undefined) headers.authorization = req.headers.authorization;
-    const local = () => [...sessions.all()].map((s) => s.info());
     const lists = await Promise.all(
-      members.map(async (m) => (m.owner === directory.id ? local() : sessionsOf(await forwarder.ask(m, '/sessions', headers, LIST_WITHIN_MS)))),
+      members.map(async (m) => (m.owner === directory.id ? sessions.list() : sessionsOf(await forwarder.ask(m, '/sessions', headers, LIST_WITHIN_MS)))),
     );
     // This instance lists its own even when the directory has not seen its first heartbeat yet.
-    if (!members.some((m) => m.owner === directory.id)) lists.push(local());
+    if (!members.some((m) => m.owner === directory.id)) lists.push(sessions.list());
     const all = lists.flat().sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.name.localeCompare(b.name));
     return reply.send({ sessions: all });
   });

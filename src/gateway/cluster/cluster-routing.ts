@@ -9,20 +9,24 @@
  *   a dead one (SESSION_OWNER_DOWN), or nobody (served here: SESSION_NOT_FOUND, as with one gateway);
  * - `PUT /sessions/{name}` creates here: its name is claimed in the directory, so a balancer that
  *   hashes names routes the creation and every later request to the same instance.
- * A WebSocket upgrade for another instance's session is tunnelled to its owner (upgrade-forwarder.ts).
+ * A WebSocket handshake for another instance's session is tunnelled to its owner (upgrade-forwarder.ts);
+ * only that (plugins/websocket-upgrade.ts): a request with an `Upgrade` header Node did not take as
+ * an upgrade is forwarded as plain HTTP. Whatever is served here, a stream ticket the token check
+ * let through for the owner to redeem is refused here (401, or 4401 after the upgrade).
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { SessionRegistry } from '../sessions/session-registry.js';
+import { SESSION_NAME_PATTERN } from '../schemas/shared-schemas.js';
 import { ERR_DIRECTORY_UNAVAILABLE, ERR_SESSION_OWNER_DOWN } from './cluster-errors.js';
-import { ERR_UNAUTHORIZED } from '../errors.js';
-import { authRefusal, refuseAfterUpgrade, ticketDeferred } from '../plugins/bearer-auth.js';
+import { authRefusal, refuseCredentials, ticketDeferred } from '../plugins/bearer-auth.js';
+import { isUpgrade, isWebSocketUpgrade } from '../plugins/websocket-upgrade.js';
 import type { UpgradeForwarder } from './upgrade-forwarder.js';
 import { ANSWERED_BY, FORWARDED_TO } from './hop-headers.js';
 import type { OwnerForwarder } from './owner-forwarder.js';
 import type { SessionDirectory } from './session-directory.js';
 
-/** Session names as the routes accept them (shared-schemas SessionName): anything else is theirs to refuse. */
-const NAME = /^(?!\.\.?$)[A-Za-z0-9._~-]{1,64}$/;
+/** Session names as the routes accept them (SessionName's pattern): anything else is theirs to refuse. */
+const NAME = new RegExp(SESSION_NAME_PATTERN);
 const ON_SESSION = '/sessions/:name';
 
 export interface RoutingParts {
@@ -40,29 +44,29 @@ export function clusterRouting(app: FastifyInstance, { sessions, directory, forw
     const route = req.routeOptions.url;
     if (route === undefined || !route.startsWith(ON_SESSION)) return;
     if (req.method === 'PUT' && route === ON_SESSION) return;
+    // Served here, by this instance's routes: a ticket let through for the owner to redeem (the
+    // session was not here) is refused as any bad credential is — whoever set the loop guard.
+    const here = () => {
+      if (ticketDeferred(req)) refuseCredentials(req, reply);
+    };
     const name = (req.params as { name?: string }).name;
-    if (name === undefined || !NAME.test(name)) return;
+    if (name === undefined || !NAME.test(name)) return here();
     const guard = req.headers[FORWARDED_TO];
     if (guard !== undefined) {
       if (guard !== directory.id) throw new ERR_SESSION_OWNER_DOWN(name, String(guard)).with({ session: name });
       if (!directory.holdsLease) throw noLease();
-      return;
+      return here();
     }
     if (sessions.has(name)) {
       if (!directory.holdsLease) throw noLease();
-      return;
+      return here();
     }
-    const upgrade = req.headers.upgrade !== undefined;
+    const upgrade = isWebSocketUpgrade(req);
+    // Any other upgrade reaches no route's handler (the WebSocket layer refuses it): answered here, as one gateway answers it.
+    if (isUpgrade(req) && !upgrade) return here();
     const owner = await directory.lookup(name);
-    if (owner.kind === 'none' || owner.owner === directory.id || (owner.kind === 'down' && ticketDeferred(req))) {
-      // A ticket let through for the owner to redeem, and no live instance holds the session: refused
-      // as any bad credential is (a WebSocket after its upgrade, as bearer-auth.ts does).
-      if (ticketDeferred(req)) {
-        if (!upgrade) throw new ERR_UNAUTHORIZED();
-        refuseAfterUpgrade(req, new ERR_UNAUTHORIZED());
-      }
-      return;
-    }
+    // Nobody holds the session, or a ticket is for one no live instance holds: served (or refused) here.
+    if (owner.kind === 'none' || owner.owner === directory.id || (owner.kind === 'down' && ticketDeferred(req))) return here();
     if (owner.kind === 'down') throw new ERR_SESSION_OWNER_DOWN(name, owner.owner).with({ session: name });
     // An upgrade whose credentials were already refused here is refused here (after the upgrade).
     if (upgrade && authRefusal(req) !== undefined) return;

@@ -2,7 +2,9 @@
  * Which headers cross a forwarded hop (RFC 9110 §7.6.1): the end-to-end ones do, unchanged (the
  * bearer token, content type and length, the client's own headers); the hop-by-hop ones do not
  * (they describe one connection, and undici refuses most of them anyway), nor any header the
- * `Connection` header names. The loop guard says which instance the request was sent to.
+ * `Connection` header names. The client's Host goes on too: the owner checks a page's Origin
+ * against it (and its host guard checks it) as if the request had reached it directly. The loop
+ * guard says which instance the request was sent to.
  */
 import type { IncomingHttpHeaders } from 'node:http';
 
@@ -14,8 +16,8 @@ export const ANSWERED_BY = 'x-archway-instance';
 const HOP_BY_HOP = new Set([
   'connection', 'keep-alive', 'proxy-connection', 'proxy-authenticate', 'proxy-authorization', 'te', 'trailer',
   'transfer-encoding', 'upgrade',
-  // Not hop-by-hop, but not the owner's business: its own host, and a 100-continue already handled here.
-  'host', 'expect',
+  // Not hop-by-hop, but not the owner's business: a 100-continue already handled here.
+  'expect',
 ]);
 
 function named(connection: string | string[] | undefined): Set<string> {

@@ -38,7 +38,7 @@ export interface Target {
   url: string;
 }
 
-export type Outcome = 'forwarded' | 'owner_down';
+type Outcome = 'forwarded' | 'owner_down';
 
 export class OwnerForwarder {
   private readonly agent: Agent;

@@ -22,9 +22,9 @@ import { ERR_DIRECTORY_UNAVAILABLE } from './cluster-errors.js';
 import { CLAIM, HEARTBEAT, KEY_PREFIX, LEAVE, LOOKUP, MEMBERS, RECLAIM, RELEASE } from './directory-scripts.js';
 
 /** Longest wait of one Redis call: past it the request is answered 503. */
-export const REDIS_CALL_MS = 1000;
+const REDIS_CALL_MS = 1000;
 /** How long a dead owner's names answer SESSION_OWNER_DOWN before they are forgotten (then 404). */
-export const OWNER_RETENTION_MS = 10 * 60_000;
+const OWNER_RETENTION_MS = 10 * 60_000;
 /** Names sent per re-registration call. */
 const RECLAIM_BATCH = 1000;
 
@@ -68,6 +68,8 @@ export class SessionDirectory {
   /** Names closed here whose release did not reach Redis yet (retried at each heartbeat). */
   private readonly unreleased = new Set<string>();
   private timer: NodeJS.Timeout | undefined;
+  /** The lease was made anew and this instance's names are not all registered again yet. */
+  private needsReregister = false;
   private stopped = false;
   private reachable = true;
   /** Resolves at the first registration: claims and lookups made before it wait for it. */
@@ -125,8 +127,14 @@ export class SessionDirectory {
 
   /** Claims `name` for this instance, or SESSION_EXISTS (any instance holds it) or a 503. */
   async claim(name: string): Promise<void> {
+    // A release of an earlier session of this name still waiting for Redis must not undo this claim.
+    this.unreleased.delete(name);
     await this.firstRegistration();
-    const answer = await this.call('claim', () => CLAIM.run(this.redis, [KEY_PREFIX, this.id, name, this.options.leaseMs]));
+    const answer = await this.call('claim', () => CLAIM.run(this.redis, [KEY_PREFIX, this.id, name, this.options.leaseMs])).catch((err: unknown) => {
+      // Redis may have run the claim and only its answer been lost: released, or the name stays this instance's.
+      this.release(name);
+      throw err;
+    });
     if (answer === 'OK') return;
     if (answer === 'TAKEN') throw new ERR_SESSION_EXISTS(name);
     if (answer === 'NO_LEASE') this.leaseUntil = 0;
@@ -184,15 +192,21 @@ export class SessionDirectory {
 
   /**
    * One heartbeat: renews the lease (made anew when Redis lost it: then every name held here is
-   * registered again, and a name another instance took meanwhile is closed here), retries
-   * releases, then schedules the next. The lease counts from when the heartbeat was sent.
+   * registered again, at each heartbeat until that succeeds, and a name another instance took
+   * meanwhile is closed here), retries releases, then schedules the next. The lease counts from
+   * when the heartbeat was sent.
    */
   private async beat(): Promise<void> {
     if (this.stopped) return;
     const sent = performance.now();
     try {
       const had = await HEARTBEAT.run(this.redis, [KEY_PREFIX, this.id, this.url, this.options.leaseMs, Math.max(OWNER_RETENTION_MS, 10 * this.options.leaseMs)]);
-      if (had === 0) await this.reregister();
+      // Until a re-registration completes: the next heartbeat finds the lease it made and would skip it.
+      if (had === 0) this.needsReregister = true;
+      if (this.needsReregister) {
+        await this.reregister();
+        this.needsReregister = false;
+      }
       this.leaseUntil = sent + this.options.leaseMs;
       this.markRegistered();
       await this.flushReleases();

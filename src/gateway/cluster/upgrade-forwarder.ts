@@ -1,7 +1,7 @@
 /**
  * A session's WebSocket asked of an instance that does not own it (SPEC §8, §1 "Browser reach"):
- * the handshake is sent on to the owner over a new TCP connection — the client's request line and
- * end-to-end headers, the upgrade headers, the loop guard — and from then on the two sockets are
+ * the handshake is sent on to the owner over a new TCP connection — the client's request line,
+ * Host and end-to-end headers, the upgrade headers, the loop guard — and from then on the two sockets are
  * piped both ways, byte for byte: the owner upgrades (or refuses) and speaks the WebSocket itself,
  * so close codes, backpressure (TCP's, through the pipes) and frame limits are the owner's.
  * The owner not accepting the connection is SESSION_OWNER_DOWN, before anything is sent back.
@@ -37,8 +37,15 @@ export class UpgradeForwarder {
     const upstream = await this.connect(url, target, session);
     const client = req.raw.socket;
     void reply.hijack();
+    // The client's connection was cut while this waited (a shutdown cuts it): no tunnel for nobody.
+    if (client.destroyed) {
+      upstream.destroy();
+      return;
+    }
+    // The client's Host goes on (hop-headers.ts): the owner checks the page's Origin against it.
     const headers = requestHeaders(req.raw.headers, target.owner, req.ip);
-    const lines = [`GET ${req.raw.url ?? req.url} HTTP/1.1`, `host: ${url.host}`, 'connection: Upgrade', `upgrade: ${String(req.headers.upgrade)}`];
+    headers.host ??= url.host;
+    const lines = [`GET ${req.raw.url ?? req.url} HTTP/1.1`, 'connection: Upgrade', 'upgrade: websocket'];
     for (const [name, value] of Object.entries(headers)) for (const v of [value].flat()) lines.push(`${name}: ${v}`);
     upstream.write(`${lines.join('\r\n')}\r\n\r\n`);
     const head = headOf(req.raw);

@@ -5,11 +5,11 @@
  * instances reach is known then), gone from the directory when it closes. Nothing of this exists
  * with one gateway: `npm start` has no hook, no Redis, no extra await per request.
  */
-import { isIP } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import type { Config } from '../config.js';
 import type { SessionRegistry } from '../sessions/session-registry.js';
 import type { GatewayMetrics } from '../plugins/gateway-metrics.js';
+import { selfUrl } from '../self-url.js';
 import { clusterListing } from './cluster-listing.js';
 import { clusterRouting } from './cluster-routing.js';
 import { ticketRouting } from './ticket-routing.js';
@@ -25,10 +25,7 @@ export function sessionDirectory(config: Config): SessionDirectory | undefined {
 
 /** ARCHWAY_ADVERTISE_URL, or this server's own address as it listens. */
 function advertised(app: FastifyInstance, config: Config): string {
-  if (config.advertiseUrl !== '') return config.advertiseUrl.replace(/\/+$/, '');
-  const address = app.server.address();
-  const port = typeof address === 'object' && address !== null ? address.port : config.port;
-  return `http://${isIP(config.host) === 6 ? `[${config.host}]` : config.host}:${port}`;
+  return config.advertiseUrl !== '' ? config.advertiseUrl.replace(/\/+$/, '') : selfUrl(app, config);
 }
 
 export interface ClusterParts {

@@ -16,10 +16,11 @@
  * after the upgrade) if no live instance holds the session.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ArchwayError } from '../../core/index.js';
 import { ERR_UNAUTHORIZED } from '../errors.js';
 import type { TicketBook } from './ticket-book.js';
+import { isWebSocketUpgrade, WEBSOCKET_ROUTE } from './websocket-upgrade.js';
 
 const digest = (s: string) => createHash('sha256').update(s).digest();
 
@@ -27,13 +28,10 @@ const digest = (s: string) => createHash('sha256').update(s).digest();
  * Routes open without a token: exact, or (ending in `/`) every route under them. Matched against
  * the route a request found, never its raw URL (`/docs/../sessions` finds no route: it is not open).
  */
-export const OPEN_PATHS: readonly string[] = ['/health', '/openapi.json', '/docs', '/docs/', '/playground', '/playground/'];
+const OPEN_PATHS: readonly string[] = ['/health', '/openapi.json', '/docs', '/docs/', '/playground', '/playground/'];
 
 /** Routes that take `?ticket=`: a session's streams. */
-export const TICKET_ROUTES: readonly string[] = ['/sessions/:name/events', '/sessions/:name/ws'];
-
-/** The WebSocket route, whose handshakes are refused after the upgrade. */
-const WEBSOCKET_ROUTE = '/sessions/:name/ws';
+const TICKET_ROUTES: readonly string[] = ['/sessions/:name/events', WEBSOCKET_ROUTE];
 
 const refusals = new WeakMap<FastifyRequest, ArchwayError>();
 const deferred = new WeakSet<FastifyRequest>();
@@ -48,12 +46,20 @@ export function authRefusal(req: FastifyRequest): ArchwayError | undefined {
   return refusals.get(req);
 }
 
-/** Marks a WebSocket handshake to be refused by its route after the upgrade (close code 4401). */
-export function refuseAfterUpgrade(req: FastifyRequest, err: ArchwayError): void {
-  refusals.set(req, err);
+/**
+ * Refuses a request's credentials: a WebSocket handshake is marked, to be refused by its route
+ * after the upgrade (close code 4401); anything else is a 401 with the challenge.
+ */
+export function refuseCredentials(req: FastifyRequest, reply: FastifyReply, err: ArchwayError = new ERR_UNAUTHORIZED()): void {
+  if (isWebSocketUpgrade(req)) {
+    refusals.set(req, err);
+    return;
+  }
+  void reply.header('www-authenticate', 'Bearer realm="archway"');
+  throw err;
 }
 
-export function isOpenRoute(route: string | undefined): boolean {
+function isOpenRoute(route: string | undefined): boolean {
   return route !== undefined && OPEN_PATHS.some((p) => (p.endsWith('/') ? route.startsWith(p) : route === p));
 }
 
@@ -79,11 +85,6 @@ export function bearerAuth(app: FastifyInstance, token: string, tickets: TicketB
       if (refused === undefined) return;
       err = refused;
     }
-    if (route === WEBSOCKET_ROUTE && req.headers.upgrade?.toLowerCase() === 'websocket') {
-      refusals.set(req, err);
-      return;
-    }
-    void reply.header('www-authenticate', 'Bearer realm="archway"');
-    throw err;
+    refuseCredentials(req, reply, err);
   });
 }

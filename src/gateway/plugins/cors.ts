@@ -8,7 +8,7 @@ import cors from '@fastify/cors';
 import type { FastifyInstance } from 'fastify';
 
 /** Methods the gateway's routes use. */
-const METHODS = ['GET', 'HEAD', 'POST', 'DELETE'];
+const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'DELETE'];
 /** What a page may send: its token, JSON bodies, and an EventSource's resumption point. */
 const ALLOWED_HEADERS = ['authorization', 'content-type', 'last-event-id'];
 /** What a page may read besides the safelisted headers: where a new session is, why a 401 came. */

@@ -27,11 +27,16 @@ function clip(text: string, max: number): string {
 }
 
 export function problemOf(err: ArchwayError): ProblemJson {
+  return { ...bareProblem(err), statusCode: statusOf(err.code) };
+}
+
+/** The problem without its HTTP status: what a WebSocket's error frame or an event stream's `problem` event carries. */
+export function bareProblem(err: ArchwayError): Omit<ProblemJson, 'statusCode'> {
   const details: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(err.details)) {
     if (v !== undefined) details[k] = typeof v === 'string' ? clip(v, DETAIL_MAX) : v;
   }
-  return { ...(details as ErrorDetails), statusCode: statusOf(err.code), code: err.code, message: clip(err.message, MESSAGE_MAX) };
+  return { ...(details as ErrorDetails), code: err.code, message: clip(err.message, MESSAGE_MAX) };
 }
 
 interface ValidationEntry {
@@ -91,12 +96,17 @@ function fromFastify(fe: Partial<FastifyError> & { validationContext?: string },
 }
 
 /**
- * Maps any thrown value to the problem JSON; `internal` tells the caller to log it. `contentType`
- * and `url` are the request's (Fastify's own errors do not carry them).
+ * Any thrown value as an error of the table: Fastify's own mapped, anything unknown INTERNAL (to
+ * be logged). `contentType` and `url` are the request's (Fastify's own errors do not carry them).
  */
-export function toProblem(err: unknown, bodyLimit: number, contentType?: string, url = ''): { problem: ProblemJson; internal: boolean } {
-  if (err instanceof ArchwayError) return { problem: problemOf(err), internal: err.code === E.INTERNAL };
+export function asArchwayError(err: unknown, bodyLimit: number, contentType?: string, url = ''): ArchwayError {
+  if (err instanceof ArchwayError) return err;
   const mapped = err !== null && typeof err === 'object' ? fromFastify(err as Partial<FastifyError>, bodyLimit, contentType, url) : undefined;
-  if (mapped !== undefined) return { problem: problemOf(mapped), internal: false };
-  return { problem: problemOf(new ERR_INTERNAL()), internal: true };
+  return mapped ?? new ERR_INTERNAL();
+}
+
+/** Maps any thrown value to the problem JSON; `internal` tells the caller to log it. */
+export function toProblem(err: unknown, bodyLimit: number, contentType?: string, url = ''): { problem: ProblemJson; internal: boolean } {
+  const e = asArchwayError(err, bodyLimit, contentType, url);
+  return { problem: problemOf(e), internal: e.code === E.INTERNAL };
 }

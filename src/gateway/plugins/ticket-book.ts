@@ -11,7 +11,7 @@ import { ERR_OVERLOADED, type ArchwayError } from '../../core/index.js';
 import { ERR_TICKET } from '../errors.js';
 
 /** Tickets not yet expired that the book holds at most (used ones included until they expire). */
-export const MAX_TICKETS = 10_000;
+const MAX_TICKETS = 10_000;
 
 interface Entry {
   session: string;
@@ -35,11 +35,6 @@ export class TicketBook {
     private readonly ttlMs: number,
     private readonly max = MAX_TICKETS,
   ) {}
-
-  /** Tickets held now (used ones until they expire). */
-  get size(): number {
-    return this.entries.size;
-  }
 
   /** A new ticket for `session`'s event stream or WebSocket. */
   issue(session: string, now = Date.now()): Ticket {

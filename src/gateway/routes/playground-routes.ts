@@ -22,7 +22,7 @@ const FILES: Record<string, string> = {
 const CSP = "default-src 'self'; connect-src 'self' http: https: ws: wss:; img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
 /** The `playground/` folder: beside `src/` in the package, from the sources and from `dist/` alike. */
-export function playgroundDir(): string {
+function playgroundDir(): string {
   let dir = path.dirname(fileURLToPath(import.meta.url));
   for (;;) {
     const candidate = path.join(dir, 'playground');

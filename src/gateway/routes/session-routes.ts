@@ -42,7 +42,7 @@ export const sessionRoutes: FastifyPluginAsync<GatewayContext> = async (plain, c
   app.get('/sessions', {
     schema: {
       operationId: 'listSessions', tags, summary: 'List the sessions', response: { 200: described(SessionList, 'every session of this gateway, or of every gateway of a cluster') }, errors: [], description: 'Every session with its state and counters. With several gateways (ARCHWAY_REDIS_URL), every session of every live instance, whichever instance is asked.' },
-  }, async () => ({ sessions: [...sessions.all()].map((s) => s.info()) }));
+  }, async () => ({ sessions: sessions.list() }));
 
   app.get('/sessions/:name', {
     schema: {

@@ -18,12 +18,14 @@ import { ERR_SHUTTING_DOWN, ERR_UPGRADE_REQUIRED } from '../errors.js';
 import type { GatewayContext } from '../gateway-context.js';
 import { authRefusal } from '../plugins/bearer-auth.js';
 import { allowedOriginsOnly } from '../plugins/cors-origins.js';
-import { toProblem, type ProblemJson } from '../plugins/problem.js';
+import { WEBSOCKET_ROUTE } from '../plugins/websocket-upgrade.js';
+import { asArchwayError } from '../plugins/problem.js';
 import { NameParams } from '../schemas/shared-schemas.js';
 import { WebSocketQuery } from '../schemas/stream-schemas.js';
 import type { Session } from '../sessions/session.js';
 import { BinaryRelay } from '../streams/binary-relay.js';
-import { CLOSE, CLOSE_TABLE } from '../streams/close-codes.js';
+import { CLOSE, CLOSE_TABLE, refusalClose } from '../streams/close-codes.js';
+import { errorFrame } from '../streams/json-frames.js';
 import { JsonRelay } from '../streams/json-relay.js';
 import { claimReader, type ReaderClaim } from '../streams/reader-claim.js';
 
@@ -51,7 +53,7 @@ export const websocketRoutes: FastifyPluginAsync<GatewayContext> = async (plain,
 
   app.route({
     method: 'GET',
-    url: '/sessions/:name/ws',
+    url: WEBSOCKET_ROUTE,
     schema: {
       operationId: 'sessionWebSocket',
       tags: ['sessions'],
@@ -72,21 +74,21 @@ export const websocketRoutes: FastifyPluginAsync<GatewayContext> = async (plain,
       throw new ERR_UPGRADE_REQUIRED();
     },
     wsHandler: (ws, req) => {
-      const refuse = (problem: ProblemJson, json: boolean) => {
-        const { statusCode, ...error } = problem;
-        if (json) ws.send(JSON.stringify({ error }));
-        ws.close(4000 + statusCode, problem.code);
-      };
       const query = req.query as Query;
-      const json = query.mode !== 'binary';
+      // An error frame (JSON mode), then the refusal's close code.
+      const refuse = (err: ArchwayError) => {
+        if (query.mode !== 'binary') ws.send(errorFrame(err));
+        const { code, reason } = refusalClose(err);
+        ws.close(code, reason);
+      };
       const refused = authRefusal(req) ?? req.validationError;
-      if (refused !== undefined) return refuse(toProblem(refused, config.bodyLimit).problem, json);
+      if (refused !== undefined) return refuse(asArchwayError(refused, config.bodyLimit));
       try {
         open(ws, req, query);
       } catch (err) {
-        const { problem, internal } = toProblem(err, config.bodyLimit);
-        if (internal) req.log.error({ err }, 'WebSocket open failed');
-        refuse(problem, json);
+        const e = asArchwayError(err, config.bodyLimit);
+        if (e.code === E.INTERNAL) req.log.error({ err }, 'WebSocket open failed');
+        refuse(e);
       }
     },
   });

@@ -97,7 +97,8 @@ export const Base64 = Type.String({
 export const TimeoutMs = Type.Integer({ minimum: 1, description: 'how long to wait, in ms (default ARCHWAY_DEFAULT_TIMEOUT_MS)' });
 
 /** URL-safe; `.` and `..` are refused (a client resolving `/sessions/..` would reach `/`). */
-export const SessionName = Type.String({ pattern: '^(?!\\.\\.?$)[A-Za-z0-9._~-]{1,64}$', description: 'URL-safe session name (not . or ..)' });
+export const SESSION_NAME_PATTERN = '^(?!\\.\\.?$)[A-Za-z0-9._~-]{1,64}$';
+export const SessionName = Type.String({ pattern: SESSION_NAME_PATTERN, description: 'URL-safe session name (not . or ..)' });
 
 export const NameParams = Type.Object({ name: SessionName });
 

@@ -11,7 +11,7 @@ import type { ArchiveLifetime } from '../../archive-io/index.js';
 import { DatagramSocket, StreamSocket, type CloseResult } from '../../sockets/index.js';
 import type { Config } from '../config.js';
 import { ERR_SESSION_EXISTS, ERR_SESSION_NOT_FOUND, ERR_SHUTTING_DOWN, ERR_TOO_MANY_SESSIONS } from '../errors.js';
-import { Session, type ByteCounter, type SessionLimits, type SessionOptions } from './session.js';
+import { Session, type ByteCounter, type SessionInfoJson, type SessionLimits, type SessionOptions } from './session.js';
 import type { TargetPolicy } from './target-policy.js';
 
 export interface CreateSession {
@@ -36,6 +36,15 @@ export interface NameClaims {
   release(name: string): void;
 }
 
+export interface RegistryOptions {
+  /** Counts the bytes the sessions move (the metrics). */
+  counter?: ByteCounter;
+  /** Several gateways: the session directory. */
+  claims?: NameClaims;
+  /** True for a session held open by a client other than HTTP requests (a WebSocket, an event stream): never idle. */
+  heldOpen?: (s: Session) => boolean;
+}
+
 export class SessionRegistry {
   private readonly sessions = new Map<string, Session | typeof RESERVED>();
   private readonly config: Config;
@@ -46,17 +55,17 @@ export class SessionRegistry {
   /** Bytes held for all sessions' peers: received and unread, queued and unsent (SPEC §5). */
   readonly budget: ByteBudget;
   private readonly limits: SessionLimits;
-  /** True for a session held open by a client other than HTTP requests (a WebSocket, an event stream): never idle. */
-  heldOpen: (s: Session) => boolean = () => false;
+  private readonly heldOpen: (s: Session) => boolean;
   private readonly claims: NameClaims | undefined;
 
-  constructor(config: Config, policy: TargetPolicy, types: TypeRegistry, counter?: ByteCounter, claims?: NameClaims) {
+  constructor(config: Config, policy: TargetPolicy, types: TypeRegistry, options: RegistryOptions = {}) {
     this.config = config;
-    this.claims = claims;
+    this.claims = options.claims;
+    this.heldOpen = options.heldOpen ?? (() => false);
     this.policy = policy;
     this.types = types;
     this.budget = new ByteBudget(config.maxMemoryBytes);
-    this.limits = { maxBufferedBytes: config.maxBufferedBytes, maxQueuedBytes: config.maxQueuedBytes, budget: this.budget, counter };
+    this.limits = { maxBufferedBytes: config.maxBufferedBytes, maxQueuedBytes: config.maxQueuedBytes, budget: this.budget, counter: options.counter };
     if (config.idleTimeoutMs > 0) {
       this.sweeper = setInterval(() => this.sweep(), Math.min(30_000, Math.max(100, config.idleTimeoutMs / 4)));
       this.sweeper.unref();
@@ -70,6 +79,11 @@ export class SessionRegistry {
   /** Live sessions (not the names reserved by creates in progress). */
   *all(): IterableIterator<Session> {
     for (const s of this.sessions.values()) if (s !== RESERVED) yield s;
+  }
+
+  /** What `GET /sessions` lists of this instance: every live session's info. */
+  list(): SessionInfoJson[] {
+    return [...this.all()].map((s) => s.info());
   }
 
   /** Every name held here: live sessions and those being created. */

@@ -4,7 +4,8 @@
  * from the first event stream opened on it. Every event stream of the session gets every event;
  * the recent ones (up to ARCHWAY_EVENT_REPLAY_BYTES of them) are kept so that a stream that
  * reconnects with `Last-Event-ID` gets what it missed. Past the window a reconnect is told what it
- * cannot get (a `gap` event) rather than nothing.
+ * cannot get (a `gap` event) rather than nothing. With no stream open and no window, an event is
+ * only counted: it is never made.
  */
 
 export interface JournalEvent {
@@ -18,7 +19,7 @@ type Subscriber = (e: JournalEvent) => void;
 
 export class EventJournal {
   /** The id of the latest event (0: none yet). */
-  lastId = 0;
+  private lastId = 0;
   private readonly kept: JournalEvent[] = [];
   private keptBytes = 0;
   private readonly subscribers = new Set<Subscriber>();
@@ -27,25 +28,17 @@ export class EventJournal {
 
   constructor(private readonly replayBytes: number) {}
 
-  /** Events kept for replay now. */
-  get size(): number {
-    return this.kept.length;
-  }
-
-  /** True once the session closed: no event follows. */
-  get isEnded(): boolean {
-    return this.ended;
-  }
-
   /** Numbers, keeps and sends an event to every stream of the session. */
-  append(event: string, data: unknown): JournalEvent {
+  append(event: string, data: unknown): void {
     const id = ++this.lastId;
+    // Nobody listens and nothing is kept (every socket chunk comes here): the id alone counts.
+    if (this.subscribers.size === 0 && this.replayBytes === 0) return;
     const e: JournalEvent = { id, event, text: `id: ${id}\nevent: ${event}\ndata: ${JSON.stringify(data)}\n\n` };
     this.kept.push(e);
-    this.keptBytes += e.text.length;
-    while (this.keptBytes > this.replayBytes && this.kept.length > 0) this.keptBytes -= this.kept.shift()!.text.length;
+    // Bytes, as the streams write them (a character of non-ASCII text is up to three).
+    this.keptBytes += Buffer.byteLength(e.text);
+    while (this.keptBytes > this.replayBytes && this.kept.length > 0) this.keptBytes -= Buffer.byteLength(this.kept.shift()!.text);
     for (const fn of this.subscribers) fn(e);
-    return e;
   }
 
   /**

@@ -11,7 +11,7 @@ import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import { ArchwayError, ERR_INTERNAL } from '../../core/index.js';
 import type { JsonForm, MessageCodec } from '../../archive/index.js';
 import type { GatewayMetrics } from '../plugins/gateway-metrics.js';
-import { problemOf } from '../plugins/problem.js';
+import { bareProblem } from '../plugins/problem.js';
 import type { SessionInfoJson } from '../sessions/session.js';
 import type { EventJournal, JournalEvent } from './event-journal.js';
 import type { ReaderClaim } from './reader-claim.js';
@@ -46,6 +46,11 @@ export class EventStream {
     this.cutoff = o.window + o.replayBytes;
     this.metrics = o.metrics;
     res.on('close', () => this.end());
+    // An answer pipelined behind another has no socket yet: its 'close' would not come if the client left.
+    const connection = res.req.socket;
+    const gone = () => this.end();
+    connection.once('close', gone);
+    this.offs.push(() => connection.off('close', gone));
   }
 
   /**
@@ -60,14 +65,20 @@ export class EventStream {
       if (missed !== undefined) this.write(`event: gap\ndata: ${JSON.stringify(missed)}\n\n`);
       for (const e of events) this.write(e.text);
     }
+    // Cut already (past its cutoff), or at once by a journal that has ended: nothing to follow.
+    if (!this.ended) this.offs.push(this.journal.onEnd(() => this.close()));
+    if (this.ended) return;
     this.offs.push(this.journal.subscribe((e: JournalEvent) => this.write(e.text)));
-    this.offs.push(this.journal.onEnd(() => this.close()));
     this.heartbeat = setInterval(() => this.write(': keep-alive\n\n'), HEARTBEAT_MS);
     this.heartbeat.unref();
   }
 
   /** Reads the session's messages as `codec` into the journal until the stream ends or reading fails. */
   read(claim: ReaderClaim, codec: MessageCodec, form: JsonForm = 'canonical'): void {
+    if (this.ended) {
+      claim.release();
+      return;
+    }
     this.claim = claim;
     void this.readLoop(claim, codec, form);
   }
@@ -109,8 +120,7 @@ export class EventStream {
       // A peer that closed between messages is told by the `close` event; anything else stops
       // reading with the reason, the bytes left in the session.
       if (e.code === 'PEER_CLOSED' && e.details.buffered === 0) return;
-      const { statusCode: _status, ...problem } = problemOf(e);
-      this.write(`event: problem\ndata: ${JSON.stringify(problem)}\n\n`);
+      this.write(`event: problem\ndata: ${JSON.stringify(bareProblem(e))}\n\n`);
     }
   }
 

@@ -8,7 +8,7 @@
 import { ArchwayError } from '../../core/index.js';
 import { ERR_VALIDATION, type MessageCodec } from '../../archive/index.js';
 import { MAX_JSON_DEPTH, tooDeepAt } from '../plugins/json-depth.js';
-import { problemOf } from '../plugins/problem.js';
+import { bareProblem } from '../plugins/problem.js';
 import type { Session } from '../sessions/session.js';
 
 export interface FrameMessage {
@@ -54,6 +54,6 @@ export function inFrame(err: unknown, at: string): unknown {
 
 /** The error frame of `err` (problem JSON without the HTTP status); `frame` counts the browser's frames from 1. */
 export function errorFrame(err: ArchwayError, frame?: number): string {
-  const { statusCode: _status, ...problem } = problemOf(err);
+  const problem = bareProblem(err);
   return JSON.stringify(frame === undefined ? { error: problem } : { error: problem, frame });
 }

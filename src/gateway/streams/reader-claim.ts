@@ -13,13 +13,12 @@
  */
 import type { WaitOptions } from '../../core/index.js';
 import type { JsonForm, MessageCodec, ReadOptions } from '../../archive/index.js';
-import type { ArchiveChannel } from '../../archive-io/index.js';
+import type { ArchiveChannel, ReadsOwner } from '../../archive-io/index.js';
 import { ERR_INVALID_STATE } from '../../sockets/index.js';
 
 export type ReaderKind = 'WebSocket' | 'event stream';
 
 export interface ReaderClaim {
-  readonly kind: ReaderKind;
   /** A whole message of `codec` (atomic: a wait that ends consumes nothing). */
   read(codec: MessageCodec, options: ReadOptions): Promise<unknown>;
   /** A whole message of `codec` if all of its bytes are here already, without waiting. */
@@ -31,13 +30,14 @@ export interface ReaderClaim {
   release(): void;
 }
 
-interface Holder {
-  kind: ReaderKind;
-  /** Ends the holder's reading (its pending read is withdrawn: nothing consumed). */
-  takeOver(): void;
+/** The reader of a channel, recorded on the channel itself (its other reads are refused meanwhile). */
+class Holder implements ReadsOwner {
+  constructor(
+    readonly kind: ReaderKind,
+    /** Ends the holder's reading (its pending read is withdrawn: nothing consumed). */
+    readonly takeOver: () => void,
+  ) {}
 }
-
-const holders = new WeakMap<ArchiveChannel, Holder>();
 
 /**
  * Makes `kind` the one reader of `channel`. Refused (INVALID_STATE) while another reader holds it
@@ -45,9 +45,9 @@ const holders = new WeakMap<ArchiveChannel, Holder>();
  * `onTakenOver` runs when a resuming event stream takes the reader over.
  */
 export function claimReader(channel: ArchiveChannel, kind: ReaderKind, options: { takeOver?: boolean; onTakenOver?: () => void } = {}): ReaderClaim {
-  const current = holders.get(channel);
+  const current = channel.readsOwner;
   if (current !== undefined) {
-    if (options.takeOver !== true || kind !== 'event stream' || current.kind !== 'event stream') {
+    if (options.takeOver !== true || kind !== 'event stream' || !(current instanceof Holder) || current.kind !== 'event stream') {
       throw new ERR_INVALID_STATE(`the session's messages go to its ${current.kind} already: one reader per session (close it first)`);
     }
     current.takeOver();
@@ -60,23 +60,15 @@ export function claimReader(channel: ArchiveChannel, kind: ReaderKind, options: 
   const release = () => {
     if (!held) return;
     held = false;
-    if (holders.get(channel) === holder) {
-      holders.delete(channel);
-      channel.readsOwner = undefined;
-    }
+    if (channel.readsOwner === holder) channel.readsOwner = undefined;
   };
-  const holder: Holder = {
-    kind,
-    takeOver: () => {
-      release();
-      options.onTakenOver?.();
-    },
-  };
-  holders.set(channel, holder);
-  channel.readsOwner = kind;
+  const holder = new Holder(kind, () => {
+    release();
+    options.onTakenOver?.();
+  });
+  channel.readsOwner = holder;
   const lost = () => Promise.reject(new ERR_INVALID_STATE(`this ${kind} no longer reads the session's messages`));
   return {
-    kind,
     read: (codec, opts) => (held ? load.read(codec, opts) : lost()),
     tryRead: (codec, form) => {
       if (!held) return { done: false };

@@ -5,9 +5,6 @@
  * sessions held open by a stream (the idle policy leaves them alone: a quiet WebSocket is still a
  * client), and every open stream, so that shutting down ends them before sessions close.
  */
-import type { EventEmitter } from 'node:events';
-import type { ArchwayError } from '../../core/index.js';
-import type { CloseInfo } from '../../sockets/index.js';
 import { ERR_INVALID_STATE } from '../../sockets/index.js';
 import type { Session } from '../sessions/session.js';
 import { EventJournal } from './event-journal.js';
@@ -80,21 +77,18 @@ export class SessionStreams {
 /** Journals the socket's notifications (SPEC §1: OnAccept, OnReceive, OnConnect, OnClose). */
 function feed(journal: EventJournal, s: Session): void {
   const socket = s.socket;
-  const on = <M extends Record<keyof M, unknown[]>, K extends keyof M & string>(target: EventEmitter<M>, event: K, fn: (...args: M[K]) => void) => {
-    target.on(event as Parameters<EventEmitter<M>['on']>[0], fn as Parameters<EventEmitter<M>['on']>[1]);
-  };
   if (socket.kind === 'stream') {
-    on(socket, 'accept', () => journal.append('accept', { pendingConnections: socket.pendingConnections }));
-    on(socket, 'receive', (bytes: number) => journal.append('receive', { bytes, buffered: s.buffered }));
-    on(socket, 'connect', (err?: ArchwayError) =>
+    socket.on('accept', () => journal.append('accept', { pendingConnections: socket.pendingConnections }));
+    socket.on('receive', (bytes) => journal.append('receive', { bytes, buffered: s.buffered }));
+    socket.on('connect', (err) =>
       journal.append('connect', err === undefined ? { remote: { address: socket.remoteAddress, port: socket.remotePort } } : { error: { code: err.code, message: err.message } }));
-    on(socket, 'close', (info: CloseInfo) => {
+    socket.on('close', (info) => {
       journal.append('close', info);
       if (info.reason === 'local') journal.end();
     });
   } else {
-    on(socket, 'receive', (bytes: number) => journal.append('receive', { bytes, queued: socket.queued }));
-    on(socket, 'close', () => {
+    socket.on('receive', (bytes) => journal.append('receive', { bytes, queued: socket.queued }));
+    socket.on('close', () => {
       journal.append('close', { reason: 'local' });
       journal.end();
     });
