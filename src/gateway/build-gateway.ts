@@ -14,6 +14,7 @@ import type { Config } from './config.js';
 import { bearerAuth } from './plugins/bearer-auth.js';
 import { useCors } from './plugins/cors.js';
 import { hostGuard } from './plugins/host-guard.js';
+import { refuseOtherUpgrades } from './plugins/websocket-upgrade.js';
 import { TicketBook } from './plugins/ticket-book.js';
 import { useWebSockets } from './plugins/websockets.js';
 import { CODES } from '../core/index.js';
@@ -157,10 +158,10 @@ export async function buildGateway(config: Config, options: GatewayOptions = {})
   await useCors(app, config.corsOrigins);
   bearerAuth(app, config.token, tickets, directory === undefined ? undefined : (name) => !sessions.has(name));
   if (directory !== undefined) await useCluster(app, { config, sessions, metrics, directory });
+  refuseOtherUpgrades(app);
   // At shutdown every stream ends first (WebSockets with 1001), before the WebSocket server closes
   // (its hook, registered after this one, waits for their closes) and before the sessions do.
   app.addHook('preClose', async () => streams.shutdown());
-  await useWebSockets(app, config);
   await app.register(serviceRoutes, ctx);
   await app.register(typeRoutes, ctx);
   await app.register(sessionRoutes, ctx);
@@ -169,7 +170,14 @@ export async function buildGateway(config: Config, options: GatewayOptions = {})
   await app.register(typedRoutes, ctx);
   await app.register(datagramRoutes, ctx);
   await app.register(eventRoutes, ctx);
-  await app.register(websocketRoutes, ctx);
+  // @fastify/websocket hooks every route of its scope (a handler wrapper, onRequest and onResponse
+  // hooks): in a scope of its own with the one WebSocket route, the other routes pay nothing for it.
+  await app.register(async (scope) => {
+    await useWebSockets(scope, config);
+    await scope.register(websocketRoutes, ctx);
+    // The ws server stays reachable from the instance the caller holds (tests, shutdown).
+    app.decorate('websocketServer', scope.websocketServer);
+  });
   await app.register(ticketRoutes, ctx);
   await app.register(playgroundRoutes, ctx);
 

@@ -36,11 +36,25 @@ function hostOf(header: string): string {
   return colon < 0 ? header : header.slice(0, colon);
 }
 
+/** Verdicts on Host values seen (clients send the same few): the hot path parses none twice. */
+const MAX_REMEMBERED = 256;
+
 export function hostGuard(app: FastifyInstance, listenHost: string): void {
   if (!isLoopbackHost(listenHost)) return;
-  app.addHook('onRequest', async (req) => {
+  const seen = new Map<string, boolean>();
+  const allowed = (header: string): boolean => {
+    let ok = seen.get(header);
+    if (ok === undefined) {
+      ok = isLoopbackHost(hostOf(header));
+      if (seen.size >= MAX_REMEMBERED) seen.clear();
+      seen.set(header, ok);
+    }
+    return ok;
+  };
+  // A callback hook, not an async one: every request passes here, and a promise per request costs.
+  app.addHook('onRequest', (req, _reply, done) => {
     // No Host at all is no browser (an HTTP/1.0 health check): a rebound page always sends one.
     const header = req.headers.host;
-    if (header !== undefined && !isLoopbackHost(hostOf(header))) throw new ERR_HOST_NOT_ALLOWED(header);
+    done(header !== undefined && !allowed(header) ? new ERR_HOST_NOT_ALLOWED(header) : undefined);
   });
 }
