@@ -9,7 +9,7 @@ import { ERR_TYPE_FILE } from '../errors.js';
 import { LONG, isIntegerName, integerType } from '../values/integer-types.js';
 import type { Limits } from '../values/limits.js';
 import { DEFAULT_LIMITS } from '../values/limits.js';
-import { ANY_CLASS, COLLECTIONS, GEOMETRY, PRIMITIVES, REFUSED, primitive } from '../values/primitive-table.js';
+import { ANY_CLASS, GEOMETRY, collectionExpr, primitive, refusedReason } from '../values/primitive-table.js';
 import type { ProfileFlags } from '../values/profile.js';
 import { ArchiveWriter } from '../wire/archive-writer.js';
 import { resolveRef, type RefContext } from './field-refs.js';
@@ -73,12 +73,11 @@ export function resolveExpr(expr: TypeExpr, scope: Scope, path: string, refs?: R
 }
 
 function resolveName(name: string, scope: Scope, path: string): Plan {
-  const refused = REFUSED[name];
+  const refused = refusedReason(name);
   if (refused !== undefined) fail(`'${name}' ${refused}`, path, scope.source);
-  if (name in PRIMITIVES) {
-    return { kind: 'prim', prim: primitive(name, { flags: scope.flags, codePage: scope.codePage, wide: scope.wide, limits: scope.limits })! };
-  }
-  const collection = COLLECTIONS[name];
+  const prim = primitive(name, { flags: scope.flags, codePage: scope.codePage, wide: scope.wide, limits: scope.limits });
+  if (prim !== undefined) return { kind: 'prim', prim };
+  const collection = collectionExpr(name);
   if (collection !== undefined) return resolveExpr(collection, scope, path);
   const geo = geometry.get(name);
   if (geo !== undefined) return geo;

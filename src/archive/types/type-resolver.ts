@@ -8,7 +8,8 @@ import { codePage, codePageExists } from '../values/code-page.js';
 import { ERR_TYPE_EXISTS } from '../errors.js';
 import { integerType, isIntegerName } from '../values/integer-types.js';
 import type { Limits } from '../values/limits.js';
-import { REFUSED, isBuiltinName } from '../values/primitive-table.js';
+import { isBuiltinName, refusedReason } from '../values/primitive-table.js';
+import { isObjectBuiltin } from '../values/own-key.js';
 import { profileFlags } from '../values/profile.js';
 import { conditionHeads, readsSchema, resolveCondition } from './condition-resolver.js';
 import { resolveConst } from './const-resolver.js';
@@ -193,7 +194,9 @@ export function resolveTypeFile(file: TypeFile, known: ReadonlyMap<string, Struc
   const classNames = new Map([...known.values()].filter((s) => s.cls).map((s) => [s.cls!.name, s.name]));
   for (const [name, decl] of Object.entries(file.types)) {
     const path = `/types/${name}`;
-    if (isBuiltinName(name)) fail(REFUSED[name] !== undefined ? `'${name}' ${REFUSED[name]}` : `'${name}' is a built-in type name`, path, source);
+    if (isBuiltinName(name)) fail(`'${name}' ${refusedReason(name) ?? 'is a built-in type name'}`, path, source);
+    // Type names key plain objects (schema definitions, OpenAPI components): keep off their own names.
+    if (isObjectBuiltin(name)) fail(`'${name}' is a property every JavaScript object has, so it cannot name a type`, path, source);
     if (known.has(name)) throw new ERR_TYPE_EXISTS(name).with({ path });
     if (decl.class !== undefined) {
       const other = classNames.get(decl.class);

@@ -17,6 +17,7 @@ import { currencyToString, isoToOleDate, oleDateToIso, oleDateToNearestIso, pars
 import { readerOf } from './json-form.js';
 import { expected, onlyKeys, type Primitive, type PrimitiveOptions } from './primitive.js';
 import { plainText } from '../json/utf8-text.js';
+import { ownEntry } from './own-key.js';
 
 interface VariantPayload {
   /** Fixed payload size; undefined for BSTR (length-prefixed). */
@@ -46,7 +47,8 @@ function vtName(vt: number): string {
 /** A `vt` given as a name (`VT_I4`, `VT_8195`) or a number. */
 function vtFrom(v: unknown): unknown {
   if (typeof v !== 'string') return v;
-  if (v in VT) return VT[v];
+  const named = ownEntry(VT, v);
+  if (named !== undefined) return named;
   const m = /^VT_(0|[1-9][0-9]{0,4})$/.exec(v);
   return m === null ? undefined : Number(m[1]);
 }
