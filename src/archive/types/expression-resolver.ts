@@ -90,7 +90,7 @@ function resolveObject(names: readonly string[], scope: Scope, path: string): Ob
   const classes: StructPlan[] = [];
   for (const [i, name] of names.entries()) {
     if (name === ANY_CLASS) {
-      classes.push(...[...scope.structs.values()].filter((s) => s.cls !== undefined));
+      for (const s of scope.structs.values()) if (s.cls !== undefined) classes.push(s);
       continue;
     }
     const s = scope.structs.get(name);
@@ -142,7 +142,15 @@ function resolveBytes(decl: Extract<TypeExpr, { bytes: unknown }>['bytes'], scop
   return { kind: 'bytes', count: { kind: 'prim', prim: countWidth(decl.count, scope, `${path}/count`) }, limits: scope.limits };
 }
 
+/**
+ * Cases a switch may have: a kind is a BYTE or a WORD, and real services tell tens of messages apart.
+ * Each case compiles into the codecs and the schemas (a switch of 300,000 cases overflowed the stack).
+ */
+export const MAX_SWITCH_CASES = 1024;
+
 function resolveSwitch(decl: Extract<TypeExpr, { switch: string }>, scope: Scope, path: string, refs: RefContext | undefined): Plan {
+  const count = Object.keys(decl.cases).length;
+  if (count > MAX_SWITCH_CASES) fail(`has ${count} cases; a switch may have ${MAX_SWITCH_CASES} at most`, `${path}/cases`, scope.source);
   const tag = fieldRef(decl.switch, 'tag', scope, `${path}/switch`, refs);
   const leaf = refs!.earlier.length > 0 ? tagPrimitive(tag, refs!) : undefined;
   const cases: SwitchCase[] = [];

@@ -236,8 +236,9 @@ export function minSize(plan: Plan): number {
       size = plan.length ?? (plan.count === undefined ? 0 : countSize(plan.count));
       break;
     case 'switch': {
-      const all = [...plan.cases.map((c) => c.plan), ...(plan.fallback === undefined ? [] : [plan.fallback])];
-      size = all.length === 0 ? 0 : Math.min(...all.map(minSize));
+      const all = children(plan);
+      size = all.length === 0 ? 0 : Number.POSITIVE_INFINITY;
+      for (const p of all) size = Math.min(size, minSize(p));
       break;
     }
     default:

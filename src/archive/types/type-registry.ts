@@ -60,11 +60,13 @@ export class TypeRegistry {
     const added = resolveTypeFile(parsed, this.structs, this.limits);
     const operations = resolveOperations(parsed.operations, source, (n) => this.structs.has(n) || added.has(n), (n) =>
       this.ops.has(n) ? 'is already declared' : this.reserved(n) ? 'is a name the gateway uses for a route of its own: choose another' : undefined);
+    // Compiled before anything is kept: a file is added whole or not at all.
+    const codecs = [...added].map(([name, plan]) => [plan, new MessageCodec(name, plan, this.limits)] as const);
     for (const op of operations) this.ops.set(op.name, op);
     this.version++;
-    for (const [name, plan] of added) {
-      this.structs.set(name, plan);
-      this.codecs.set(name, new MessageCodec(name, plan, this.limits));
+    for (const [plan, codec] of codecs) {
+      this.structs.set(plan.name, plan);
+      this.codecs.set(plan.name, codec);
     }
     const flags = profileFlags(parsed.profile);
     this.fileInfo.push({
@@ -183,7 +185,7 @@ function uses(from: StructPlan, target: StructPlan): boolean {
     if (p === target) return true;
     if (seen.has(p) || p.kind === 'struct') continue;
     seen.add(p);
-    stack.push(...children(p));
+    for (const c of children(p)) stack.push(c);
   }
   return false;
 }

@@ -15,31 +15,28 @@ import { conditionHeads, readsSchema, resolveCondition } from './condition-resol
 import { resolveConst } from './const-resolver.js';
 import { fail, resolveExpr, type Scope } from './expression-resolver.js';
 import { laterNames, type RefContext } from './field-refs.js';
-import { baseDepths, keepBaseDepths } from './type-depth.js';
+import { onCycles, strongComponents } from './strong-components.js';
+import { MAX_NESTING_DEPTH, baseDepths, keepDepths, measureNesting } from './type-depth.js';
 import type { FieldDecl, TypeDecl, TypeExpr, TypeFile } from './type-file.js';
 import { STATIC_LAYOUT, children, type CountFill, type FieldPlan, type Plan, type StructLayout, type StructPlan } from './type-plan.js';
 
 /** Marks types that reach themselves; refuses those that contain themselves inline (infinite size). */
 function checkCycles(structs: readonly StructPlan[], source: string): void {
-  const reaches = (from: StructPlan, inlineOnly: boolean): boolean => {
-    const seen = new Set<Plan>();
-    const stack: Plan[] = inlineOnly ? from.fields.filter((f) => f.when === undefined).map((f) => f.plan) : children(from);
-    while (stack.length > 0) {
-      const p = stack.pop()!;
-      if (p === from) return true;
-      if (seen.has(p)) continue;
-      seen.add(p);
-      // Behind a count, a pointer, a condition or a case, a type may recur: some value ends it.
-      if (inlineOnly && (p.kind === 'list' || p.kind === 'map' || p.kind === 'object' || p.kind === 'switch')) continue;
-      if (inlineOnly && p.kind === 'fixed' && p.length === 0) continue;
-      stack.push(...(inlineOnly && p.kind === 'struct' ? p.fields.filter((f) => f.when === undefined).map((f) => f.plan) : children(p)));
-    }
-    return false;
+  const added = new Set<Plan>(structs);
+  // Types loaded before never reach these ones: the walks stop at them.
+  const any = (p: Plan): readonly Plan[] => (p.kind === 'struct' && !added.has(p) ? [] : children(p));
+  const inline = (p: Plan): readonly Plan[] => {
+    // Behind a count, a pointer, a condition or a case, a type may recur: some value ends it.
+    if (p.kind === 'struct') return added.has(p) ? p.fields.filter((f) => f.when === undefined).map((f) => f.plan) : [];
+    return p.kind === 'fixed' && p.length > 0 ? [p.elem] : [];
   };
-  for (const s of structs) {
-    if (reaches(s, true)) fail(`contains itself inline, so its size would be infinite: go through a list, a map, an object field, a "when" or a "switch"`, `/types/${s.name}`, source);
-    s.recursive = reaches(s, false);
+  const infinite = onCycles(strongComponents(structs, inline), inline);
+  const first = structs.find((s) => infinite.has(s));
+  if (first !== undefined) {
+    fail(`contains itself inline, so its size would be infinite: go through a list, a map, an object field, a "when" or a "switch"`, `/types/${first.name}`, source);
   }
+  const recursive = onCycles(strongComponents(structs, any), any);
+  for (const s of structs) s.recursive = recursive.has(s);
 }
 
 /** What the fields' layout depends on, for the compilers and the scanner. */
@@ -99,6 +96,10 @@ function ensure(load: Loading, name: string): void {
   if (status === 'resolving') {
     const cycle = [...load.chain.slice(load.chain.indexOf(name)), name].join(' → ');
     fail(`is part of a cycle of "extends" (or of field paths into each other's types): ${cycle}`, `/types/${name}`, load.source);
+  }
+  // Resolution recurses along bases and field paths into inline structs: bounded like nesting.
+  if (load.chain.length >= MAX_NESTING_DEPTH) {
+    fail(`is reached through more than ${MAX_NESTING_DEPTH} types resolved one inside the other (bases, and field paths into inline structs)`, `/types/${name}`, load.source);
   }
   load.state.set(name, 'resolving');
   load.chain.push(name);
@@ -249,11 +250,13 @@ export function resolveTypeFile(file: TypeFile, known: ReadonlyMap<string, Struc
     source,
     resolved: 0,
   };
-  const baseDepth = baseDepths(file, known, (message, path) => fail(message, path, source));
+  const refuse = (message: string, path: string): never => fail(message, path, source);
+  const bases = baseDepths(file, known, refuse);
+  const nesting = measureNesting(file, known, bases, refuse);
   for (const name of added.keys()) ensure(load, name);
   checkSchemaConditions(file, added, source);
   checkCycles([...added.values()], source);
-  keepBaseDepths(added, baseDepth);
+  keepDepths(added, bases, nesting);
   return added;
 }
 
