@@ -5,7 +5,7 @@
  * by the peer profile and code page they are written for.
  */
 import { codePage as getCodePage, codePageExists } from '../values/code-page.js';
-import { ERR_TOO_MANY_TYPES, ERR_TYPE_FILE, ERR_TYPE_IN_USE, unknownOperation, unknownType } from '../errors.js';
+import { ERR_TOO_MANY_TYPES, ERR_TYPE_FILE, ERR_TYPE_IN_USE, unknownOperation, unknownType, validationError } from '../errors.js';
 import { resolveOperations, type Operation } from './operations.js';
 import { resolveLimits, type Limits } from '../values/limits.js';
 import { MessageCodec } from './message-codec.js';
@@ -17,6 +17,13 @@ import { resolveExpression, resolveTypeFile } from './type-resolver.js';
 
 /** Ad-hoc codecs kept compiled at most. */
 const MAX_AD_HOC = 512;
+
+/**
+ * The longest ad-hoc expression, as JSON: each one kept is keyed by its JSON, and a request of
+ * `{"object": ["C", "C", …]}` (8 MB each) filled the 512 places with 4 GB. A longer one belongs in
+ * a type file.
+ */
+export const MAX_AD_HOC_JSON = 16 * 1024;
 
 export interface WireOptions {
   profile?: Partial<Profile>;
@@ -153,21 +160,26 @@ export class TypeRegistry {
       const declared = this.codecs.get(expr);
       if (declared !== undefined) return declared;
     }
+    checkNesting(expr, 'expression', 'the type expression');
+    const json = JSON.stringify(expr);
+    // A name is short or unknown, and an unknown one is never kept: only constructs are capped.
+    if (typeof expr !== 'string' && json.length > MAX_AD_HOC_JSON) {
+      throw validationError(`the type expression is ${json.length} characters of JSON, more than ${MAX_AD_HOC_JSON}: declare it as a type in a type file and name that`);
+    }
     const flags = profileFlags(wire.profile);
     const cp = wire.codePage ?? 1252;
-    const key = `${JSON.stringify(expr)}|${flags.mfc}|${flags.unicode}|${flags.win64}|${cp}`;
+    const key = `${json}|${flags.mfc}|${flags.unicode}|${flags.win64}|${cp}`;
     let codec = this.adHoc.get(key);
     if (codec === undefined) {
       if (!codePageExists(cp)) throw new ERR_TYPE_FILE(`code page ${cp} is not supported`);
-      checkNesting(expr, 'expression', 'the type expression');
       let plan;
       try {
         plan = resolveExpression(expr, this.structs, { flags, codePage: getCodePage(cp), wide: flags.unicode, limits: this.limits });
       } catch (err) {
         if (!ERR_TYPE_FILE.is(err)) throw err;
-        throw unknownType(JSON.stringify(expr), this.names(), err.message.replace(/^type: (\(root\) )?/, ''));
+        throw unknownType(json, this.names(), err.message.replace(/^type: (\(root\) )?/, ''));
       }
-      codec = new MessageCodec(typeof expr === 'string' ? expr : JSON.stringify(expr), plan, this.limits);
+      codec = new MessageCodec(typeof expr === 'string' ? expr : json, plan, this.limits);
       // Bounded: expressions may come from requests, and each compiles to code. The oldest goes.
       if (this.adHoc.size >= MAX_AD_HOC) this.adHoc.delete(this.adHoc.keys().next().value!);
       this.adHoc.set(key, codec);
