@@ -154,6 +154,7 @@ function resolveSwitch(decl: Extract<TypeExpr, { switch: string }>, scope: Scope
   const tag = fieldRef(decl.switch, 'tag', scope, `${path}/switch`, refs);
   const leaf = refs!.earlier.length > 0 ? tagPrimitive(tag, refs!) : undefined;
   const cases: SwitchCase[] = [];
+  const keys = new Map<number | string, string>();
   for (const [key, expr] of Object.entries(decl.cases)) {
     const at = `${path}/cases/${key}`;
     if (leaf !== undefined) {
@@ -163,7 +164,12 @@ function resolveSwitch(decl: Extract<TypeExpr, { switch: string }>, scope: Scope
         fail(`case ${key} is not a value the switch field "${tag.path}" (${leaf.name}) can hold`, at, scope.source);
       }
     }
-    cases.push({ tag: tag.value === 'int64' ? BigInt(key).toString() : Number(key), plan: resolveExpr(expr, scope, at) });
+    const value = tag.value === 'int64' ? BigInt(key).toString() : Number(key);
+    // "-0" and "0" are one value: the second case could never be chosen.
+    const same = keys.get(value);
+    if (same !== undefined) fail(`case "${key}" is the value of case "${same}" again`, at, scope.source);
+    keys.set(value, key);
+    cases.push({ tag: value, plan: resolveExpr(expr, scope, at) });
   }
   const fallback = decl.default === undefined ? undefined : resolveExpr(decl.default, scope, `${path}/default`);
   return { kind: 'switch', tag, cases, ...(fallback === undefined ? {} : { fallback }) };
