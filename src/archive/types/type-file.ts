@@ -85,6 +85,8 @@ export const TypeExprSchema = Type.Cyclic(
 );
 
 const conditionValue = Type.Union([Type.Integer(), Type.Boolean(), Type.String({ pattern: '^-?(0|[1-9][0-9]*)$' })]);
+/** A bit mask: a number, or a decimal string for masks past 2^53 (64-bit fields). */
+const bitMask = Type.Union([Type.Integer({ minimum: 0 }), Type.String({ pattern: '^(0|[1-9][0-9]*)$' })]);
 const comparisons = {
   eq: Type.Optional(conditionValue),
   ne: Type.Optional(conditionValue),
@@ -93,8 +95,8 @@ const comparisons = {
   gt: Type.Optional(conditionValue),
   ge: Type.Optional(conditionValue),
   in: Type.Optional(Type.Array(conditionValue, { minItems: 1 })),
-  allBits: Type.Optional(Type.Integer({ minimum: 0 })),
-  anyBits: Type.Optional(Type.Integer({ minimum: 0 })),
+  allBits: Type.Optional(bitMask),
+  anyBits: Type.Optional(bitMask),
 };
 
 /**
@@ -185,8 +187,8 @@ export interface Comparisons {
   gt?: ConditionValue;
   ge?: ConditionValue;
   in?: ConditionValue[];
-  allBits?: number;
-  anyBits?: number;
+  allBits?: number | string;
+  anyBits?: number | string;
 }
 export type ConditionDecl =
   | ({ field: string } & Comparisons)
