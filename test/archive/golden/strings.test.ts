@@ -91,6 +91,20 @@ describe('format §2.1 payload: ANSI bytes in the code page, or UTF-16LE', () =>
     golden(adHoc('CStringW'), 'a\u0000b', 'FF FE FF 03 61 00 00 00 62 00');
   });
 
+  it('maxStringLength caps the bytes of a narrow string on write, as on read', () => {
+    const reg = new TypeRegistry({ maxStringLength: 4 });
+    for (const [cp, fits, over] of [[932, '日本', '日本語'], [65001, 'éé', 'ééé'], [1252, 'abcd', 'abcde']] as const) {
+      const c = reg.codecFor('CStringA', { codePage: cp });
+      expect(c.decode(c.encode(fits))).toBe(fits);
+      // 3 characters, 6 bytes: written, they were refused by the reader (ARCHIVE_LIMIT).
+      const err = expectError(() => c.encode(over), 'VALIDATION');
+      expect(err.message).toContain('maxStringLength');
+      expectError(() => c.encode({ text: over, unicode: false }), 'VALIDATION');
+    }
+    // Wide strings count UTF-16 code units, as MFC's length prefix does.
+    expect(reg.codecFor('CStringW').encode('日本語').length).toBe(4 + 6);
+  });
+
   it.each([
     [1252, '日'],
     [1252, 'Ж'],
