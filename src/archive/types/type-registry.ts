@@ -4,7 +4,7 @@
  * Ad-hoc types (`{"type": "DWORD"}`, `{"type": {"list": "CString"}}`) compile on first use, keyed
  * by the peer profile and code page they are written for.
  */
-import { codePage as getCodePage, codePageExists } from '../values/code-page.js';
+import { codePage as getCodePage, codePageProblem } from '../values/code-page.js';
 import { ERR_TOO_MANY_TYPES, ERR_TYPE_FILE, ERR_TYPE_IN_USE, unknownOperation, unknownType, validationError } from '../errors.js';
 import { resolveOperations, type Operation } from './operations.js';
 import { resolveLimits, type Limits } from '../values/limits.js';
@@ -171,7 +171,8 @@ export class TypeRegistry {
     const key = `${json}|${flags.mfc}|${flags.unicode}|${flags.win64}|${cp}`;
     let codec = this.adHoc.get(key);
     if (codec === undefined) {
-      if (!codePageExists(cp)) throw new ERR_TYPE_FILE(`code page ${cp} is not supported`);
+      const cpProblem = codePageProblem(cp);
+      if (cpProblem !== undefined) throw new ERR_TYPE_FILE(`code page ${cp} ${cpProblem}`);
       let plan;
       try {
         plan = resolveExpression(expr, this.structs, { flags, codePage: getCodePage(cp), wide: flags.unicode, limits: this.limits });

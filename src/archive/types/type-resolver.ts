@@ -4,7 +4,7 @@
  * fields read before they are written), each problem reported with its path in the file and, for a
  * field, the type and field it concerns.
  */
-import { codePage, codePageExists } from '../values/code-page.js';
+import { codePage, codePageProblem } from '../values/code-page.js';
 import { ERR_TYPE_EXISTS } from '../errors.js';
 import { integerType, isIntegerName } from '../values/integer-types.js';
 import type { Limits } from '../values/limits.js';
@@ -139,7 +139,8 @@ function resolveField(
   load: Loading, typeName: string, decl: TypeDecl, f: FieldDecl, i: number,
   earlier: readonly FieldPlan[], earlierIndex: ReadonlyMap<string, number>, path: string,
 ): FieldPlan {
-  if (f.codePage !== undefined && !codePageExists(f.codePage)) fail(`code page ${f.codePage} is not supported`, `${path}/codePage`, load.source);
+  const cpProblem = f.codePage === undefined ? undefined : codePageProblem(f.codePage);
+  if (cpProblem !== undefined) fail(`code page ${f.codePage} ${cpProblem}`, `${path}/codePage`, load.source);
   const scope: Scope = {
     ...load.base,
     codePage: f.codePage === undefined ? load.base.codePage : codePage(f.codePage),
@@ -213,7 +214,8 @@ export function resolveTypeFile(file: TypeFile, known: ReadonlyMap<string, Struc
   const source = 'message-type file';
   const flags = profileFlags(file.profile);
   const cpId = file.codePage ?? 1252;
-  if (!codePageExists(cpId)) fail(`code page ${cpId} is not supported`, '/codePage', source);
+  const cpProblem = codePageProblem(cpId);
+  if (cpProblem !== undefined) fail(`code page ${cpId} ${cpProblem}`, '/codePage', source);
   const added = new Map<string, StructPlan>();
   const classNames = new Map([...known.values()].filter((s) => s.cls).map((s) => [s.cls!.name, s.name]));
   for (const [name, decl] of Object.entries(file.types)) {
