@@ -11,7 +11,7 @@ import type { StoreState } from '../objects/archive-state.js';
 import { generate } from '../wire/generated-function.js';
 import { readerOf } from '../values/json-form.js';
 import { toBase64 } from '../wire/base64.js';
-import { NO_SCHEMA, type FieldPlan, type Plan, type StructPlan } from '../types/type-plan.js';
+import { NO_SCHEMA, countOf, type FieldPlan, type Plan, type StructPlan } from '../types/type-plan.js';
 import { conditionSource, conditionText, refAccess } from './condition-source.js';
 import { encodeHelpers } from './encode-helpers.js';
 
@@ -23,7 +23,7 @@ const access = refAccess((step) => `x${step.index}`, true);
 
 function argumentOf(p: Plan): string {
   if (p.kind === 'switch') return `, ${access(p.tag)}`;
-  const count = p.kind === 'list' || p.kind === 'map' || p.kind === 'bytes' ? p.count : undefined;
+  const count = countOf(p);
   return count?.kind === 'field' ? `, H.count(${access(count.ref)})` : '';
 }
 

@@ -16,7 +16,7 @@
 import { generate } from '../wire/generated-function.js';
 import { NO_SCHEMA, type Condition, type FieldRef, type Plan, type StructPlan } from '../types/type-plan.js';
 import { conditionSource, refAccess } from '../compile/condition-source.js';
-import { encodeHelpers } from '../compile/encode-helpers.js';
+import { encodeHelpers, lengthOf } from '../compile/encode-helpers.js';
 import { MAX_NESTING_DEPTH } from '../types/type-depth.js';
 
 type Json = Record<string, unknown>;
@@ -61,11 +61,6 @@ function setAt(o: Json, ref: FieldRef, value: unknown): void {
   x[ref.steps[ref.steps.length - 1]!.name] = value;
 }
 
-function lengthOf(v: unknown): number {
-  if (Array.isArray(v)) return v.length;
-  return typeof v === 'string' ? Buffer.byteLength(v, 'base64') : 0;
-}
-
 function structExample(plan: StructPlan, depth: number, budget: Budget): Json {
   budget.take(1);
   const out: Json = {};
@@ -86,7 +81,7 @@ function structExample(plan: StructPlan, depth: number, budget: Budget): Json {
     }
     out[f.name] = example(p, depth + 1, budget);
   }
-  for (const fill of plan.layout.fills) setAt(out, fill.ref, lengthOf(out[plan.fields[fill.from]!.name]));
+  for (const fill of plan.layout.fills) setAt(out, fill.ref, lengthOf(out[plan.fields[fill.from]!.name]) ?? 0);
   return out;
 }
 

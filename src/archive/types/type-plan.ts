@@ -248,6 +248,11 @@ export function minSize(plan: Plan): number {
   return size;
 }
 
+/** Where the count of a list, map or counted block comes from (undefined for any other plan). */
+export function countOf(plan: Plan): CountPlan | undefined {
+  return plan.kind === 'list' || plan.kind === 'map' || plan.kind === 'bytes' ? plan.count : undefined;
+}
+
 /** Bytes a count takes before its elements, at least. */
 export function countSize(count: CountPlan): number {
   return count.kind === 'writeCount' ? 2 : count.kind === 'prim' ? count.prim.size! : 0;

@@ -18,7 +18,7 @@ import { laterNames, type RefContext } from './field-refs.js';
 import { onCycles, strongComponents } from './strong-components.js';
 import { MAX_NESTING_DEPTH, baseDepths, keepDepths, measureNesting } from './type-depth.js';
 import type { FieldDecl, TypeDecl, TypeExpr, TypeFile } from './type-file.js';
-import { STATIC_LAYOUT, children, type CountFill, type FieldPlan, type Plan, type StructLayout, type StructPlan } from './type-plan.js';
+import { STATIC_LAYOUT, children, countOf, type CountFill, type FieldPlan, type Plan, type StructLayout, type StructPlan } from './type-plan.js';
 
 /** Marks types that reach themselves; refuses those that contain themselves inline (infinite size). */
 function checkCycles(structs: readonly StructPlan[], source: string): void {
@@ -58,7 +58,7 @@ function layoutOf(fields: readonly FieldPlan[]): StructLayout {
       dynamic = true;
       heads.add(p.tag.steps[0]!.index);
     }
-    const count = p.kind === 'list' || p.kind === 'map' || p.kind === 'bytes' ? p.count : undefined;
+    const count = countOf(p);
     if (count?.kind === 'field') {
       dynamic = hasOptional = true;
       heads.add(count.ref.steps[0]!.index);
