@@ -25,7 +25,7 @@ export interface RefContext {
   fail(message: string, at: string): never;
 }
 
-export type RefPurpose = 'count' | 'tag' | 'condition';
+type RefPurpose = 'count' | 'tag' | 'condition';
 
 const WHAT: Record<RefPurpose, string> = { count: 'count', tag: 'switch tag', condition: 'condition subject' };
 

@@ -12,7 +12,7 @@ export const NO_SCHEMA = 0xffffffff;
 
 export type Plan = PrimPlan | StructPlan | FixedPlan | ListPlan | MapPlan | ObjectPlan | BytesPlan | SwitchPlan;
 
-export interface PrimPlan {
+interface PrimPlan {
   readonly kind: 'prim';
   readonly prim: Primitive;
 }
@@ -254,7 +254,7 @@ export function countOf(plan: Plan): CountPlan | undefined {
 }
 
 /** Bytes a count takes before its elements, at least. */
-export function countSize(count: CountPlan): number {
+function countSize(count: CountPlan): number {
   return count.kind === 'writeCount' ? 2 : count.kind === 'prim' ? count.prim.size! : 0;
 }
 

@@ -30,7 +30,7 @@ export interface WireOptions {
   codePage?: number;
 }
 
-export interface RegistryOptions {
+interface RegistryOptions {
   /** Declared types held at most (default: no limit). */
   maxTypes?: number;
 }

@@ -11,7 +11,7 @@ import type { ArchiveWriter } from '../wire/archive-writer.js';
 import { expected, type Primitive, type PrimitiveOptions } from './primitive.js';
 import { ownEntry } from './own-key.js';
 
-export type ByteOrder = 'little' | 'big';
+type ByteOrder = 'little' | 'big';
 
 interface IntegerSpec {
   readonly size: 1 | 2 | 4 | 8;
@@ -51,8 +51,6 @@ const FIXED: Readonly<Record<string, IntegerSpec>> = {
 const POINTER_SIZED: Readonly<Record<string, boolean>> = {
   INT_PTR: true, LONG_PTR: true, SSIZE_T: true, UINT_PTR: false, ULONG_PTR: false, DWORD_PTR: false, size_t: false,
 };
-
-export const INTEGER_NAMES: readonly string[] = [...Object.keys(FIXED), ...Object.keys(POINTER_SIZED)];
 
 export function isIntegerName(name: string): boolean {
   return Object.hasOwn(FIXED, name) || Object.hasOwn(POINTER_SIZED, name);
