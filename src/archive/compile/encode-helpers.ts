@@ -11,7 +11,8 @@ import { expected } from '../values/primitive.js';
 import { Utf8Text } from '../json/utf8-text.js';
 import { bigValue, boolValue, pick } from './condition-source.js';
 
-const META_KEYS = ['$class', '$id', '$schema'];
+/** Keys a class type's value may have beside its fields. */
+export const META_KEYS: readonly string[] = ['$class', '$id', '$schema'];
 
 /** The number of elements (or bytes) a list, map or block value holds; undefined when it is not one. */
 export function lengthOf(v: unknown): number | undefined {
