@@ -255,7 +255,9 @@ export function resolveTypeFile(file: TypeFile, known: ReadonlyMap<string, Struc
   const refuse = (message: string, path: string): never => fail(message, path, source);
   const bases = baseDepths(file, known, refuse);
   const nesting = measureNesting(file, known, bases, refuse);
-  for (const name of added.keys()) ensure(load, name);
+  // Shallow types first: whatever a type's field paths go through is then resolved already, so
+  // resolution recurses little whatever order the file lists its types in (stable for ties).
+  for (const name of [...added.keys()].sort((a, b) => nesting.get(a)! - nesting.get(b)!)) ensure(load, name);
   checkSchemaConditions(file, added, source);
   checkCycles([...added.values()], source);
   keepDepths(added, bases, nesting);
