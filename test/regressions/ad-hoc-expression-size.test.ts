@@ -4,11 +4,11 @@
  * requests kept 4 GB. An ad-hoc expression is 16 KiB of JSON at most now (VALIDATION, a 400 naming
  * the request's `type`); a declared type's name stays the way to use anything larger.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { TypeRegistry } from '../../src/archive/index.js';
 import { MAX_AD_HOC_JSON } from '../../src/archive/types/type-registry.js';
 import { expectError } from '../archive/golden/helpers.js';
-import { startGateway, type TestGateway } from '../support/gateway-harness.js';
+import { startGateway } from '../support/gateway-harness.js';
 import { expectProblem, rawPeer } from '../support/gateway-routes.js';
 
 const classes = { types: { C: { class: 'C', fields: [{ name: 'v', type: 'BYTE' }] } } };
@@ -29,20 +29,16 @@ describe('an ad-hoc type expression', () => {
 });
 
 describe('the gateway', () => {
-  let gw: TestGateway;
-  beforeAll(async () => {
-    gw = await startGateway();
-  });
-  afterAll(() => gw.close());
-
   it('answers 400 VALIDATION at the request\'s type', async () => {
-    expect((await gw.call('POST', '/types', classes)).status).toBe(201);
+    const gw = await startGateway();
     const peer = await rawPeer(gw, 'big');
     try {
+      expect((await gw.call('POST', '/types', classes)).status).toBe(201);
       expectProblem(await gw.call('POST', '/sessions/big/load', { type: objects(1024 * 1024), timeoutMs: 100 }), 400, 'VALIDATION', { path: '/type' });
       expectProblem(await gw.call('POST', '/sessions/big/store', { type: objects(1024 * 1024), value: null }), 400, 'VALIDATION', { path: '/type' });
     } finally {
       peer.destroy();
+      await gw.close();
     }
   });
 });

@@ -5,9 +5,9 @@
  * body: switch k {"0": N}}`), until the stack ran out — in `schemas()`, so GET /types and
  * GET /openapi.json answered 500 once such a type was loaded. Such types have no example now.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { exampleOf, TypeRegistry } from '../../src/archive/index.js';
-import { startGateway, type TestGateway } from '../support/gateway-harness.js';
+import { startGateway } from '../support/gateway-harness.js';
 
 const types = {
   M: { fields: [{ name: 'more', type: 'bool' }, { name: 'next', type: 'M', when: { field: 'more', eq: true } }] },
@@ -30,16 +30,13 @@ describe('a type that recurses through a when or a switch', () => {
 });
 
 describe('the gateway', () => {
-  let gw: TestGateway;
-  beforeAll(async () => {
-    gw = await startGateway();
-  });
-  afterAll(() => gw.close());
-
   it('lists and documents such types', async () => {
-    expect((await gw.call('POST', '/types', { types })).status).toBe(201);
-    expect((await gw.call('GET', '/types')).status).toBe(200);
-    expect((await gw.call('GET', '/types/M')).status).toBe(200);
-    expect((await gw.call('GET', '/openapi.json')).status).toBe(200);
+    const gw = await startGateway();
+    try {
+      expect((await gw.call('POST', '/types', { types })).status).toBe(201);
+      for (const path of ['/types', '/types/M', '/openapi.json']) expect((await gw.call('GET', path)).status, path).toBe(200);
+    } finally {
+      await gw.close();
+    }
   });
 });

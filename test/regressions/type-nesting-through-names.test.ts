@@ -7,12 +7,12 @@
  * that hold each other counted as deep as a walk through all of them goes), switches are capped,
  * and a file is kept only once all of its codecs compiled.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { TypeRegistry } from '../../src/archive/index.js';
 import { MAX_NESTING_DEPTH } from '../../src/archive/types/type-depth.js';
 import { MAX_SWITCH_CASES } from '../../src/archive/types/expression-resolver.js';
 import { expectError } from '../archive/golden/helpers.js';
-import { startGateway, type TestGateway } from '../support/gateway-harness.js';
+import { startGateway } from '../support/gateway-harness.js';
 import { expectProblem } from '../support/gateway-routes.js';
 
 /** `n` types, each holding the next inside `lists` lists. */
@@ -117,14 +117,13 @@ describe('a switch', () => {
 });
 
 describe('the gateway', () => {
-  let gw: TestGateway;
-  beforeAll(async () => {
-    gw = await startGateway();
-  });
-  afterAll(() => gw.close());
-
   it('answers such a file 400 TYPE_FILE, not 500, and keeps serving', async () => {
-    expectProblem(await gw.call('POST', '/types', listChain(300, 20)), 400, 'TYPE_FILE');
-    expect((await gw.call('GET', '/openapi.json')).status).toBe(200);
+    const gw = await startGateway();
+    try {
+      expectProblem(await gw.call('POST', '/types', listChain(300, 20)), 400, 'TYPE_FILE');
+      expect((await gw.call('GET', '/openapi.json')).status).toBe(200);
+    } finally {
+      await gw.close();
+    }
   });
 });
