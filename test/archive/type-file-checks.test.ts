@@ -50,6 +50,14 @@ describe('references to earlier fields', () => {
       '/types/T/fields/1/type/cases/256', 'case 256');
   });
 
+  it('a switch with two cases of one value ("-0" and "0"), on a 32-bit or a 64-bit tag', () => {
+    for (const k of ['LONG', 'LONGLONG']) {
+      expectRefused({ types: { T: { fields: [field('k', k), field('x', { switch: 'k', cases: { '0': 'WORD', '-0': 'DWORD' } })] } } },
+        '/types/T/fields/1/type/cases/-0', 'case "-0" is the value of case "0"');
+    }
+    new TypeRegistry().add({ types: { T: { fields: [field('k', 'LONG'), field('x', { switch: 'k', cases: { '-0': 'WORD', '-1': 'DWORD' } })] } } });
+  });
+
   it('a countField or switch anywhere but a field\'s own type', () => {
     expectRefused({ types: { T: { fields: [field('n', 'WORD'), field('v', { list: { list: 'WORD', countField: 'n' } })] } } },
       '/types/T/fields/1/type/list/countField', "must be a field's own type");

@@ -88,6 +88,19 @@ export function conditionText(c: Condition): string {
   }
 }
 
+/**
+ * The value at a dotted path under an inline struct's value (what `H.pick` reads in generated code):
+ * `fallback` (a const the JSON left out) when a level or the leaf is absent.
+ */
+export function pick(v: unknown, names: readonly string[], fallback?: unknown): unknown {
+  let x = v;
+  for (const n of names) {
+    if (typeof x !== 'object' || x === null) return fallback;
+    x = (x as Record<string, unknown>)[n];
+  }
+  return x === undefined ? fallback : x;
+}
+
 /** `v` as a `when` reads a bool field: true for any non-zero value (format §1.2), undefined if absent. */
 export function boolValue(v: unknown): boolean | undefined {
   return v === undefined ? undefined : v !== false && v !== 0;

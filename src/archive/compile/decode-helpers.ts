@@ -6,21 +6,13 @@
 import { MAX_EMPTY_ELEMENTS } from '../values/limits.js';
 import type { ArchiveReader } from '../wire/archive-reader.js';
 import { atPath, decodeError } from '../errors.js';
-import { bigValue, boolValue } from './condition-source.js';
+import { bigValue, boolValue, pick } from './condition-source.js';
 
 export const decodeHelpers = {
   at: atPath,
   bool: boolValue,
   big: bigValue,
-  /** The value at a dotted path under a decoded inline struct (undefined when a level is absent). */
-  pick(v: unknown, names: readonly string[]): unknown {
-    let x = v;
-    for (const n of names) {
-      if (x === undefined || x === null) return undefined;
-      x = (x as Record<string, unknown>)[n];
-    }
-    return x;
-  },
+  pick,
   tooDeep(r: ArchiveReader, max: number): never {
     throw decodeError('limit', `the message nests deeper than ${max} levels (maxDepth)`, r.offset);
   },

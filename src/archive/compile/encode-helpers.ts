@@ -9,12 +9,13 @@ import { base64Length, isBase64, isBase64Bytes } from '../wire/base64.js';
 import { atPath, describe, validationError } from '../errors.js';
 import { expected } from '../values/primitive.js';
 import { Utf8Text } from '../json/utf8-text.js';
-import { bigValue, boolValue } from './condition-source.js';
+import { bigValue, boolValue, pick } from './condition-source.js';
 
-const META_KEYS = ['$class', '$id', '$schema'];
+/** Keys a class type's value may have beside its fields. */
+export const META_KEYS: readonly string[] = ['$class', '$id', '$schema'];
 
 /** The number of elements (or bytes) a list, map or block value holds; undefined when it is not one. */
-function lengthOf(v: unknown): number | undefined {
+export function lengthOf(v: unknown): number | undefined {
   if (Array.isArray(v)) return v.length;
   if (typeof v === 'string') return isBase64(v) ? Buffer.byteLength(v, 'base64') : undefined;
   if (v instanceof Uint8Array) return v.length;
@@ -52,15 +53,7 @@ export const encodeHelpers = {
     for (const n of names) if (v[n] !== undefined) k++;
     return k;
   },
-  /** The value at a dotted path under an inline struct value; `fallback` (its const) when absent. */
-  pick(v: unknown, names: readonly string[], fallback?: unknown): unknown {
-    let x = v;
-    for (const n of names) {
-      if (typeof x !== 'object' || x === null) return fallback;
-      x = (x as Record<string, unknown>)[n];
-    }
-    return x === undefined ? fallback : x;
-  },
+  pick,
   /** A count field left out of the JSON: the length of the list it counts (`countField`). */
   fill(list: unknown, listName: string): number {
     const n = lengthOf(list);

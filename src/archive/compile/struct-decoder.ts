@@ -9,7 +9,7 @@ import type { ArchiveReader } from '../wire/archive-reader.js';
 import type { LoadState } from '../objects/archive-state.js';
 import { generate } from '../wire/generated-function.js';
 import type { JsonForm } from '../values/json-form.js';
-import { NO_SCHEMA, type FieldPlan, type StructPlan } from '../types/type-plan.js';
+import { NO_SCHEMA, countOf, type FieldPlan, type StructPlan } from '../types/type-plan.js';
 import { conditionSource, refAccess } from './condition-source.js';
 import { decodeHelpers } from './decode-helpers.js';
 
@@ -24,7 +24,7 @@ const access = refAccess((step) => `f${step.index}`);
 function argumentOf(f: FieldPlan): string {
   const p = f.plan;
   if (p.kind === 'switch') return `, ${access(p.tag)}`;
-  const count = p.kind === 'list' || p.kind === 'map' || p.kind === 'bytes' ? p.count : undefined;
+  const count = countOf(p);
   if (count?.kind === 'field') return `, H.count(${access(count.ref)}, r, ${JSON.stringify(count.ref.path)})`;
   return '';
 }

@@ -11,9 +11,9 @@ import type { StoreState } from '../objects/archive-state.js';
 import { generate } from '../wire/generated-function.js';
 import { readerOf } from '../values/json-form.js';
 import { toBase64 } from '../wire/base64.js';
-import { NO_SCHEMA, type FieldPlan, type Plan, type StructPlan } from '../types/type-plan.js';
+import { NO_SCHEMA, countOf, type FieldPlan, type Plan, type StructPlan } from '../types/type-plan.js';
 import { conditionSource, conditionText, refAccess } from './condition-source.js';
-import { encodeHelpers } from './encode-helpers.js';
+import { META_KEYS, encodeHelpers } from './encode-helpers.js';
 
 /** (w, value, s) → bytes appended; a count or tag from an earlier field is the fourth argument. */
 export type Encoder = (w: ArchiveWriter, value: unknown, s: StoreState, arg?: unknown) => void;
@@ -23,7 +23,7 @@ const access = refAccess((step) => `x${step.index}`, true);
 
 function argumentOf(p: Plan): string {
   if (p.kind === 'switch') return `, ${access(p.tag)}`;
-  const count = p.kind === 'list' || p.kind === 'map' || p.kind === 'bytes' ? p.count : undefined;
+  const count = countOf(p);
   return count?.kind === 'field' ? `, H.count(${access(count.ref)})` : '';
 }
 
@@ -66,9 +66,12 @@ export function structEncoder(plan: StructPlan, child: (p: Plan) => Encoder): En
     }
     return `    ${parts.join(' ')} ${write} i = ${j + 1};`;
   });
-  const keyCheck = plan.layout.hasOptional
-    ? `  if (Object.keys(v).length !== H.given(v, N)) H.extra(v, N, ${plan.cls !== undefined});`
-    : `  if (Object.keys(v).length !== ${names.length}) H.extra(v, N, ${plan.cls !== undefined});`;
+  const cls = plan.cls !== undefined;
+  // A class type's value usually carries `$class` (and `$id`): counted as given, they no longer send
+  // every object to the slow check of each key by name.
+  const meta = cls ? META_KEYS.map((k) => ` + (v[${JSON.stringify(k)}] === undefined ? 0 : 1)`).join('') : '';
+  const given = plan.layout.hasOptional ? 'H.given(v, N)' : String(names.length);
+  const keyCheck = `  if (Object.keys(v).length !== ${given}${meta}) H.extra(v, N, ${cls});`;
   return generate<Encoder>(params, [
     `return function encode_${plan.name.replace(/\W/g, '_')}(w, v, s, sc) {`,
     `  if (typeof v !== "object" || v === null || Array.isArray(v)) H.notObject(v, ${JSON.stringify(plan.name)});`,

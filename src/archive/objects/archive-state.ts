@@ -9,7 +9,7 @@ import type { Limits } from '../values/limits.js';
 import { DEFAULT_LIMITS, MFC_MAX_MAP_COUNT } from '../values/limits.js';
 import type { IndexMap } from './object-header.js';
 
-export const KIND_NULL = 0;
+const KIND_NULL = 0;
 export const KIND_CLASS = 1;
 export const KIND_OBJECT = 2;
 

@@ -19,7 +19,7 @@ export interface IndexMap {
 }
 
 /** What follows an object tag: nothing (null or a back-reference), or a new object to decode. */
-export interface ObjectHeader {
+interface ObjectHeader {
   /** -1 for null, else the referenced or new object's index. */
   index: number;
   /** The class of a new object; undefined for null and back-references. */

@@ -7,14 +7,14 @@ import type { ArchiveWriter } from '../wire/archive-writer.js';
 import { decodeError } from '../errors.js';
 import type { ClassInfo } from '../types/type-plan.js';
 
-export const NEW_CLASS_TAG = 0xffff;
-export const CLASS_TAG = 0x8000;
-export const BIG_OBJECT_TAG = 0x7fff;
-export const BIG_CLASS_TAG = 0x80000000;
+const NEW_CLASS_TAG = 0xffff;
+const CLASS_TAG = 0x8000;
+const BIG_OBJECT_TAG = 0x7fff;
+const BIG_CLASS_TAG = 0x80000000;
 /** `readTag` result for a new class descriptor. */
 export const NEW_CLASS = -1;
 /** `CRuntimeClass::Load` reads names into a 64-byte buffer: 64 or more is refused (format §4.3). */
-export const MAX_CLASS_NAME = 63;
+const MAX_CLASS_NAME = 63;
 
 export function writeObjectRef(w: ArchiveWriter, index: number): void {
   if (index < BIG_OBJECT_TAG) {
@@ -52,7 +52,7 @@ export function readTag(r: ArchiveReader): number {
   return (((w & CLASS_TAG) << 16) | (w & 0x7fff)) >>> 0;
 }
 
-export interface StoredClass {
+interface StoredClass {
   readonly name: string;
   readonly schema: number;
 }

@@ -8,12 +8,16 @@
  * An example is small or there is none: a type of fixed arrays of fixed arrays (3,000 × 3,000
  * BYTEs is a 9 MB message, within every cap) would otherwise have a 36 MB example, built for every
  * GET /openapi.json — a request that could take the gateway's memory (fuzz finding). Past
- * MAX_EXAMPLE_VALUES values or MAX_EXAMPLE_BYTES of a raw block, `exampleOf` gives `undefined`.
+ * MAX_EXAMPLE_VALUES values (a struct counts as one) or MAX_EXAMPLE_BYTES of a raw block, or deeper
+ * than any type may nest, `exampleOf` gives `undefined`: a type that recurses through a `when` that
+ * holds for its example (`next: M when more == true`) or a switch whose first case is itself has no
+ * finite example, and recursed until the stack ran out (GET /types and /openapi.json answered 500).
  */
 import { generate } from '../wire/generated-function.js';
 import { NO_SCHEMA, type Condition, type FieldRef, type Plan, type StructPlan } from '../types/type-plan.js';
 import { conditionSource, refAccess } from '../compile/condition-source.js';
-import { encodeHelpers } from '../compile/encode-helpers.js';
+import { encodeHelpers, lengthOf } from '../compile/encode-helpers.js';
+import { MAX_NESTING_DEPTH } from '../types/type-depth.js';
 
 type Json = Record<string, unknown>;
 
@@ -57,12 +61,8 @@ function setAt(o: Json, ref: FieldRef, value: unknown): void {
   x[ref.steps[ref.steps.length - 1]!.name] = value;
 }
 
-function lengthOf(v: unknown): number {
-  if (Array.isArray(v)) return v.length;
-  return typeof v === 'string' ? Buffer.byteLength(v, 'base64') : 0;
-}
-
 function structExample(plan: StructPlan, depth: number, budget: Budget): Json {
+  budget.take(1);
   const out: Json = {};
   if (plan.cls !== undefined && depth > 0) out.$class = plan.cls.name;
   const schema = plan.cls !== undefined && depth > 0 ? plan.cls.schema : NO_SCHEMA;
@@ -81,7 +81,7 @@ function structExample(plan: StructPlan, depth: number, budget: Budget): Json {
     }
     out[f.name] = example(p, depth + 1, budget);
   }
-  for (const fill of plan.layout.fills) setAt(out, fill.ref, lengthOf(out[plan.fields[fill.from]!.name]));
+  for (const fill of plan.layout.fills) setAt(out, fill.ref, lengthOf(out[plan.fields[fill.from]!.name]) ?? 0);
   return out;
 }
 
@@ -101,6 +101,8 @@ export function exampleOf(plan: Plan): unknown {
 }
 
 function example(plan: Plan, depth: number, budget: Budget): unknown {
+  // Deeper than a type may nest is a recursion no value of the example ends.
+  if (depth > MAX_NESTING_DEPTH) throw TOO_LARGE;
   switch (plan.kind) {
     case 'prim':
       budget.take(1);

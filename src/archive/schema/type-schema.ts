@@ -50,7 +50,7 @@ export function typeSchemas(root: Plan, refPrefix = '#/$defs/', flavor?: SchemaF
   const defs: Record<string, TSchema> = {};
   const ref = (s: StructPlan): TSchema => {
     const name = definitionName(s.name, flavor);
-    if (!(name in defs)) {
+    if (!Object.hasOwn(defs, name)) {
       defs[name] = Type.Object({}); // placeholder: cycles refer back to it
       defs[name] = structSchema(s);
     }

@@ -50,7 +50,6 @@ export class MessageScanner {
   /** Elements of no bytes seen so far (capped like bytes: see the decoder). */
   private zeroSize = 0;
   readonly root: Plan;
-  readonly baseCount: number;
   readonly generation: number;
   private readonly stack: Entry[];
   private readonly overlay: ScanOverlay;
@@ -62,10 +61,14 @@ export class MessageScanner {
     this.root = root;
     this.stack = [{ plan: root, left: 1, depth: 0 }];
     this.overlay = new ScanOverlay(state);
-    this.baseCount = state.count;
     this.cursor = queue.newCursor();
     this.generation = queue.generation;
     this.limits = limits;
+  }
+
+  /** Entries of the archive's index map when the scan began. */
+  get baseCount(): number {
+    return this.overlay.baseCount;
   }
 
   /**

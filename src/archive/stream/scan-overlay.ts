@@ -9,7 +9,8 @@ import type { IndexMap } from '../objects/object-header.js';
 /** New classes and objects seen while scanning, on top of the archive's map (which stays untouched). */
 export class ScanOverlay implements IndexMap {
   private readonly own: IndexEntries = { kinds: [], names: [], schemas: [] };
-  private readonly baseCount: number;
+  /** Entries of the archive's map when the scan began (a scan is stale once the map grows). */
+  readonly baseCount: number;
 
   constructor(private readonly base: LoadState) {
     this.baseCount = base.count;

@@ -13,7 +13,7 @@ import { readerOf } from '../values/json-form.js';
 import type { Primitive } from '../values/primitive.js';
 import { conditionSource, refAccess } from '../compile/condition-source.js';
 import { decodeHelpers } from '../compile/decode-helpers.js';
-import { STATIC_LAYOUT, type FieldPlan, type MapPlan, type Plan, type StructPlan } from '../types/type-plan.js';
+import { STATIC_LAYOUT, countOf, type FieldPlan, type MapPlan, type Plan, type StructPlan } from '../types/type-plan.js';
 
 type Values = unknown[];
 type Read = (v: Values, sc: number) => unknown;
@@ -77,7 +77,7 @@ function keepable(plan: Plan): Primitive | 'struct' | undefined {
 
 function stepOf(f: FieldPlan, keepAll: boolean, heads: ReadonlySet<number>, i: number): FieldStep {
   const p = f.plan;
-  const count = p.kind === 'list' || p.kind === 'map' || p.kind === 'bytes' ? p.count : undefined;
+  const count = countOf(p);
   const ref = p.kind === 'switch' ? p.tag : count?.kind === 'field' ? count.ref : undefined;
   const kind = keepable(p);
   const keep = kind !== undefined && (keepAll || heads.has(i));

@@ -44,8 +44,8 @@ function comparison(
   const operand = Array.isArray(value)
     ? value.map((v, i) => operandOf(v, kind, what, ctx, `${at}/${op}/${i}`))
     : operandOf(value, kind, what, ctx, `${at}/${op}`);
-  if ((op === 'allBits' || op === 'anyBits') && kind === 'int' && (operand as number) > 0xffffffff) {
-    ctx.fail(`${op} ${String(value)} has bits beyond the 32 of ${what}`, `${at}/${op}`);
+  if ((op === 'allBits' || op === 'anyBits') && (operand as number | bigint) > (kind === 'int' ? 0xffffffff : 0xffffffffffffffffn)) {
+    ctx.fail(`${op} ${String(value)} has bits beyond the ${kind === 'int' ? 32 : 64} of ${what}`, `${at}/${op}`);
   }
   return { kind: 'compare', subject, op, operand };
 }
@@ -57,6 +57,8 @@ function operandOf(v: ConditionValue, kind: ValueKind, what: string, ctx: RefCon
   }
   if (typeof v === 'boolean') ctx.fail(`${what} is an integer: compare it with a number, not ${String(v)}`, at);
   if (typeof v === 'string' && !DECIMAL.test(v)) ctx.fail(`${JSON.stringify(v)} is not a decimal integer`, at);
+  // Past 2^53 a JSON number is not the integer written (9007199254740993 reads as …992).
+  if (typeof v === 'number' && !Number.isSafeInteger(v)) ctx.fail(`${String(v)} is past 2^53, where JSON numbers lose digits: write it as a decimal string`, at);
   if (kind === 'int64') return BigInt(v);
   const n = Number(v);
   if (!Number.isSafeInteger(n)) ctx.fail(`${JSON.stringify(v)} is not an integer ${what} can hold`, at);

@@ -9,7 +9,7 @@ import { ERR_TYPE_FILE } from '../errors.js';
 import { LONG, isIntegerName, integerType } from '../values/integer-types.js';
 import type { Limits } from '../values/limits.js';
 import { DEFAULT_LIMITS } from '../values/limits.js';
-import { ANY_CLASS, COLLECTIONS, GEOMETRY, PRIMITIVES, REFUSED, primitive } from '../values/primitive-table.js';
+import { ANY_CLASS, GEOMETRY, collectionExpr, primitive, refusedReason } from '../values/primitive-table.js';
 import type { ProfileFlags } from '../values/profile.js';
 import { ArchiveWriter } from '../wire/archive-writer.js';
 import { resolveRef, type RefContext } from './field-refs.js';
@@ -73,12 +73,11 @@ export function resolveExpr(expr: TypeExpr, scope: Scope, path: string, refs?: R
 }
 
 function resolveName(name: string, scope: Scope, path: string): Plan {
-  const refused = REFUSED[name];
+  const refused = refusedReason(name);
   if (refused !== undefined) fail(`'${name}' ${refused}`, path, scope.source);
-  if (name in PRIMITIVES) {
-    return { kind: 'prim', prim: primitive(name, { flags: scope.flags, codePage: scope.codePage, wide: scope.wide, limits: scope.limits })! };
-  }
-  const collection = COLLECTIONS[name];
+  const prim = primitive(name, { flags: scope.flags, codePage: scope.codePage, wide: scope.wide, limits: scope.limits });
+  if (prim !== undefined) return { kind: 'prim', prim };
+  const collection = collectionExpr(name);
   if (collection !== undefined) return resolveExpr(collection, scope, path);
   const geo = geometry.get(name);
   if (geo !== undefined) return geo;
@@ -91,7 +90,7 @@ function resolveObject(names: readonly string[], scope: Scope, path: string): Ob
   const classes: StructPlan[] = [];
   for (const [i, name] of names.entries()) {
     if (name === ANY_CLASS) {
-      classes.push(...[...scope.structs.values()].filter((s) => s.cls !== undefined));
+      for (const s of scope.structs.values()) if (s.cls !== undefined) classes.push(s);
       continue;
     }
     const s = scope.structs.get(name);
@@ -143,10 +142,19 @@ function resolveBytes(decl: Extract<TypeExpr, { bytes: unknown }>['bytes'], scop
   return { kind: 'bytes', count: { kind: 'prim', prim: countWidth(decl.count, scope, `${path}/count`) }, limits: scope.limits };
 }
 
+/**
+ * Cases a switch may have: a kind is a BYTE or a WORD, and real services tell tens of messages apart.
+ * Each case compiles into the codecs and the schemas (a switch of 300,000 cases overflowed the stack).
+ */
+export const MAX_SWITCH_CASES = 1024;
+
 function resolveSwitch(decl: Extract<TypeExpr, { switch: string }>, scope: Scope, path: string, refs: RefContext | undefined): Plan {
+  const count = Object.keys(decl.cases).length;
+  if (count > MAX_SWITCH_CASES) fail(`has ${count} cases; a switch may have ${MAX_SWITCH_CASES} at most`, `${path}/cases`, scope.source);
   const tag = fieldRef(decl.switch, 'tag', scope, `${path}/switch`, refs);
   const leaf = refs!.earlier.length > 0 ? tagPrimitive(tag, refs!) : undefined;
   const cases: SwitchCase[] = [];
+  const keys = new Map<number | string, string>();
   for (const [key, expr] of Object.entries(decl.cases)) {
     const at = `${path}/cases/${key}`;
     if (leaf !== undefined) {
@@ -156,7 +164,12 @@ function resolveSwitch(decl: Extract<TypeExpr, { switch: string }>, scope: Scope
         fail(`case ${key} is not a value the switch field "${tag.path}" (${leaf.name}) can hold`, at, scope.source);
       }
     }
-    cases.push({ tag: tag.value === 'int64' ? BigInt(key).toString() : Number(key), plan: resolveExpr(expr, scope, at) });
+    const value = tag.value === 'int64' ? BigInt(key).toString() : Number(key);
+    // "-0" and "0" are one value: the second case could never be chosen.
+    const same = keys.get(value);
+    if (same !== undefined) fail(`case "${key}" is the value of case "${same}" again`, at, scope.source);
+    keys.set(value, key);
+    cases.push({ tag: value, plan: resolveExpr(expr, scope, at) });
   }
   const fallback = decl.default === undefined ? undefined : resolveExpr(decl.default, scope, `${path}/default`);
   return { kind: 'switch', tag, cases, ...(fallback === undefined ? {} : { fallback }) };

@@ -1,7 +1,8 @@
 /**
  * Refuses a type expression (or a whole type file) nested deeper than the compiler goes: the
  * resolver, the schema builder and the code generators recurse on it, and a file nested 3,000
- * deep would overflow the stack (a 500 instead of a 400, SPEC §5). Walked iteratively.
+ * deep would overflow the stack (a 500 instead of a 400, SPEC §5). Walked iteratively. Nesting
+ * through type names, which JSON does not show, is measured by type-depth.ts.
  */
 import { ERR_TYPE_FILE, validationError } from '../errors.js';
 

@@ -8,7 +8,7 @@ import { ERR_TYPE_FILE } from '../errors.js';
 
 export const OPERATION_NAME = '^[a-z][A-Za-z0-9]{0,63}$';
 
-export const OperationSchema = Type.Object(
+const OperationSchema = Type.Object(
   {
     request: Type.String({ description: 'the declared type the service reads' }),
     response: Type.String({ description: 'the declared type it answers with' }),

@@ -11,11 +11,11 @@ import { ERR_TYPE_FILE } from '../errors.js';
 import { checkNesting } from './nesting.js';
 import { OperationsSchema, type OperationDecl } from './operations.js';
 
-export const IDENTIFIER = '^[A-Za-z_][A-Za-z0-9_]*$';
+const IDENTIFIER = '^[A-Za-z_][A-Za-z0-9_]*$';
 /** Class names are stored as ASCII with a WORD length; MFC's reader rejects 64 or more (format §4.3). */
-export const CLASS_NAME = '^[A-Za-z_][A-Za-z0-9_]{0,62}$';
+const CLASS_NAME = '^[A-Za-z_][A-Za-z0-9_]{0,62}$';
 /** An earlier field, or a field of an earlier inline struct: `n`, `header.count`. */
-export const FIELD_PATH = '^[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)*$';
+const FIELD_PATH = '^[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)*$';
 
 const fieldPath = (description: string) => Type.String({ pattern: FIELD_PATH, description });
 const countWidth = Type.String({
@@ -85,6 +85,8 @@ export const TypeExprSchema = Type.Cyclic(
 );
 
 const conditionValue = Type.Union([Type.Integer(), Type.Boolean(), Type.String({ pattern: '^-?(0|[1-9][0-9]*)$' })]);
+/** A bit mask: a number, or a decimal string for masks past 2^53 (64-bit fields). */
+const bitMask = Type.Union([Type.Integer({ minimum: 0 }), Type.String({ pattern: '^(0|[1-9][0-9]*)$' })]);
 const comparisons = {
   eq: Type.Optional(conditionValue),
   ne: Type.Optional(conditionValue),
@@ -93,8 +95,8 @@ const comparisons = {
   gt: Type.Optional(conditionValue),
   ge: Type.Optional(conditionValue),
   in: Type.Optional(Type.Array(conditionValue, { minItems: 1 })),
-  allBits: Type.Optional(Type.Integer({ minimum: 0 })),
-  anyBits: Type.Optional(Type.Integer({ minimum: 0 })),
+  allBits: Type.Optional(bitMask),
+  anyBits: Type.Optional(bitMask),
 };
 
 /**
@@ -118,7 +120,7 @@ export const ConditionSchema = Type.Union(
   { description: 'present only when this holds: a comparison of an earlier field or of the schema, or all/any/not of conditions' },
 );
 
-export const FieldSchema = Type.Object(
+const FieldSchema = Type.Object(
   {
     name: Type.String({ pattern: IDENTIFIER, maxLength: 128 }),
     type: TypeExprSchema,
@@ -185,8 +187,8 @@ export interface Comparisons {
   gt?: ConditionValue;
   ge?: ConditionValue;
   in?: ConditionValue[];
-  allBits?: number;
-  anyBits?: number;
+  allBits?: number | string;
+  anyBits?: number | string;
 }
 export type ConditionDecl =
   | ({ field: string } & Comparisons)

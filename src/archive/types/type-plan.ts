@@ -12,7 +12,7 @@ export const NO_SCHEMA = 0xffffffff;
 
 export type Plan = PrimPlan | StructPlan | FixedPlan | ListPlan | MapPlan | ObjectPlan | BytesPlan | SwitchPlan;
 
-export interface PrimPlan {
+interface PrimPlan {
   readonly kind: 'prim';
   readonly prim: Primitive;
 }
@@ -236,8 +236,9 @@ export function minSize(plan: Plan): number {
       size = plan.length ?? (plan.count === undefined ? 0 : countSize(plan.count));
       break;
     case 'switch': {
-      const all = [...plan.cases.map((c) => c.plan), ...(plan.fallback === undefined ? [] : [plan.fallback])];
-      size = all.length === 0 ? 0 : Math.min(...all.map(minSize));
+      const all = children(plan);
+      size = all.length === 0 ? 0 : Number.POSITIVE_INFINITY;
+      for (const p of all) size = Math.min(size, minSize(p));
       break;
     }
     default:
@@ -247,8 +248,13 @@ export function minSize(plan: Plan): number {
   return size;
 }
 
+/** Where the count of a list, map or counted block comes from (undefined for any other plan). */
+export function countOf(plan: Plan): CountPlan | undefined {
+  return plan.kind === 'list' || plan.kind === 'map' || plan.kind === 'bytes' ? plan.count : undefined;
+}
+
 /** Bytes a count takes before its elements, at least. */
-export function countSize(count: CountPlan): number {
+function countSize(count: CountPlan): number {
   return count.kind === 'writeCount' ? 2 : count.kind === 'prim' ? count.prim.size! : 0;
 }
 

@@ -4,8 +4,8 @@
  * Ad-hoc types (`{"type": "DWORD"}`, `{"type": {"list": "CString"}}`) compile on first use, keyed
  * by the peer profile and code page they are written for.
  */
-import { codePage as getCodePage, codePageExists } from '../values/code-page.js';
-import { ERR_TOO_MANY_TYPES, ERR_TYPE_FILE, ERR_TYPE_IN_USE, unknownOperation, unknownType } from '../errors.js';
+import { codePage as getCodePage, codePageProblem } from '../values/code-page.js';
+import { ERR_TOO_MANY_TYPES, ERR_TYPE_FILE, ERR_TYPE_IN_USE, unknownOperation, unknownType, validationError } from '../errors.js';
 import { resolveOperations, type Operation } from './operations.js';
 import { resolveLimits, type Limits } from '../values/limits.js';
 import { MessageCodec } from './message-codec.js';
@@ -18,12 +18,19 @@ import { resolveExpression, resolveTypeFile } from './type-resolver.js';
 /** Ad-hoc codecs kept compiled at most. */
 const MAX_AD_HOC = 512;
 
+/**
+ * The longest ad-hoc expression, as JSON: each one kept is keyed by its JSON, and a request of
+ * `{"object": ["C", "C", …]}` (8 MB each) filled the 512 places with 4 GB. A longer one belongs in
+ * a type file.
+ */
+export const MAX_AD_HOC_JSON = 16 * 1024;
+
 export interface WireOptions {
   profile?: Partial<Profile>;
   codePage?: number;
 }
 
-export interface RegistryOptions {
+interface RegistryOptions {
   /** Declared types held at most (default: no limit). */
   maxTypes?: number;
 }
@@ -60,11 +67,13 @@ export class TypeRegistry {
     const added = resolveTypeFile(parsed, this.structs, this.limits);
     const operations = resolveOperations(parsed.operations, source, (n) => this.structs.has(n) || added.has(n), (n) =>
       this.ops.has(n) ? 'is already declared' : this.reserved(n) ? 'is a name the gateway uses for a route of its own: choose another' : undefined);
+    // Compiled before anything is kept: a file is added whole or not at all.
+    const codecs = [...added].map(([name, plan]) => [plan, new MessageCodec(name, plan, this.limits)] as const);
     for (const op of operations) this.ops.set(op.name, op);
     this.version++;
-    for (const [name, plan] of added) {
-      this.structs.set(name, plan);
-      this.codecs.set(name, new MessageCodec(name, plan, this.limits));
+    for (const [plan, codec] of codecs) {
+      this.structs.set(plan.name, plan);
+      this.codecs.set(plan.name, codec);
     }
     const flags = profileFlags(parsed.profile);
     this.fileInfo.push({
@@ -151,21 +160,27 @@ export class TypeRegistry {
       const declared = this.codecs.get(expr);
       if (declared !== undefined) return declared;
     }
+    checkNesting(expr, 'expression', 'the type expression');
+    const json = JSON.stringify(expr);
+    // A name is short or unknown, and an unknown one is never kept: only constructs are capped.
+    if (typeof expr !== 'string' && json.length > MAX_AD_HOC_JSON) {
+      throw validationError(`the type expression is ${json.length} characters of JSON, more than ${MAX_AD_HOC_JSON}: declare it as a type in a type file and name that`);
+    }
     const flags = profileFlags(wire.profile);
     const cp = wire.codePage ?? 1252;
-    const key = `${JSON.stringify(expr)}|${flags.mfc}|${flags.unicode}|${flags.win64}|${cp}`;
+    const key = `${json}|${flags.mfc}|${flags.unicode}|${flags.win64}|${cp}`;
     let codec = this.adHoc.get(key);
     if (codec === undefined) {
-      if (!codePageExists(cp)) throw new ERR_TYPE_FILE(`code page ${cp} is not supported`);
-      checkNesting(expr, 'expression', 'the type expression');
+      const cpProblem = codePageProblem(cp);
+      if (cpProblem !== undefined) throw new ERR_TYPE_FILE(`code page ${cp} ${cpProblem}`);
       let plan;
       try {
         plan = resolveExpression(expr, this.structs, { flags, codePage: getCodePage(cp), wide: flags.unicode, limits: this.limits });
       } catch (err) {
         if (!ERR_TYPE_FILE.is(err)) throw err;
-        throw unknownType(JSON.stringify(expr), this.names(), err.message.replace(/^type: (\(root\) )?/, ''));
+        throw unknownType(json, this.names(), err.message.replace(/^type: (\(root\) )?/, ''));
       }
-      codec = new MessageCodec(typeof expr === 'string' ? expr : JSON.stringify(expr), plan, this.limits);
+      codec = new MessageCodec(typeof expr === 'string' ? expr : json, plan, this.limits);
       // Bounded: expressions may come from requests, and each compiles to code. The oldest goes.
       if (this.adHoc.size >= MAX_AD_HOC) this.adHoc.delete(this.adHoc.keys().next().value!);
       this.adHoc.set(key, codec);
@@ -183,7 +198,7 @@ function uses(from: StructPlan, target: StructPlan): boolean {
     if (p === target) return true;
     if (seen.has(p) || p.kind === 'struct') continue;
     seen.add(p);
-    stack.push(...children(p));
+    for (const c of children(p)) stack.push(c);
   }
   return false;
 }

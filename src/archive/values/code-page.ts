@@ -63,19 +63,45 @@ function iconvName(id: number): string | undefined {
 }
 
 const cache = new Map<number, CodePage>();
+const asciiChecked = new Map<string, boolean>();
 
-/** True when iconv-lite has a table for code page `id`. */
+/** The 128 ASCII characters, as bytes. */
+const ASCII = Buffer.from(Array.from({ length: 0x80 }, (_, b) => b));
+
+/**
+ * True when bytes 0x00–0x7F are U+0000–U+007F both ways, as the narrow string paths assume (they
+ * copy ASCII without the table). Code page 864 is not: its 0x25 is U+066A, not '%'.
+ */
+function asciiCompatible(name: string): boolean {
+  let ok = asciiChecked.get(name);
+  if (ok === undefined) {
+    const text = ASCII.toString('latin1');
+    ok = iconv.decode(ASCII, name) === text && iconv.encode(text, name).equals(ASCII);
+    asciiChecked.set(name, ok);
+  }
+  return ok;
+}
+
+/** Why code page `id` cannot serve narrow strings (a phrase after "code page N"), or undefined. */
+export function codePageProblem(id: number): string | undefined {
+  const name = Number.isInteger(id) && id > 0 ? iconvName(id) : undefined;
+  if (name === undefined) return 'is not supported';
+  if (!asciiCompatible(name)) return 'is not supported: its bytes 0x00–0x7F are not ASCII, and narrow strings take them as ASCII';
+  return undefined;
+}
+
+/** True when code page `id` can serve narrow strings (iconv-lite has it, and it is ASCII-compatible). */
 export function codePageExists(id: number): boolean {
-  return Number.isInteger(id) && id > 0 && iconvName(id) !== undefined;
+  return codePageProblem(id) === undefined;
 }
 
 /** The code page `id` (cached: code pages are immutable, so sharing them is safe). */
 export function codePage(id: number): CodePage {
   let cp = cache.get(id);
   if (cp === undefined) {
-    const name = iconvName(id);
-    if (name === undefined) throw new RangeError(`code page ${id} is not supported`);
-    cp = makeCodePage(id, name);
+    const problem = codePageProblem(id);
+    if (problem !== undefined) throw new RangeError(`code page ${id} ${problem}`);
+    cp = makeCodePage(id, iconvName(id)!);
     cache.set(id, cp);
   }
   return cp;

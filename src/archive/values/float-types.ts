@@ -26,7 +26,7 @@ function floatSchema(digits: number) {
  * A number, or one of the three strings JSON needs for the rest: one schema node with two types
  * (no anyOf), so generated clients see `number | string` and validators still refuse other strings.
  */
-export const CANONICAL_FLOAT_SCHEMA = Type.Unsafe<number | 'NaN' | 'Infinity' | '-Infinity'>({
+const CANONICAL_FLOAT_SCHEMA = Type.Unsafe<number | 'NaN' | 'Infinity' | '-Infinity'>({
   type: ['number', 'string'],
   pattern: '^(NaN|Infinity|-Infinity)$',
   description: 'a number, or "NaN", "Infinity", "-Infinity"',

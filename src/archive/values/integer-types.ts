@@ -9,8 +9,9 @@ import { Type } from 'typebox';
 import type { ArchiveReader } from '../wire/archive-reader.js';
 import type { ArchiveWriter } from '../wire/archive-writer.js';
 import { expected, type Primitive, type PrimitiveOptions } from './primitive.js';
+import { ownEntry } from './own-key.js';
 
-export type ByteOrder = 'little' | 'big';
+type ByteOrder = 'little' | 'big';
 
 interface IntegerSpec {
   readonly size: 1 | 2 | 4 | 8;
@@ -51,16 +52,14 @@ const POINTER_SIZED: Readonly<Record<string, boolean>> = {
   INT_PTR: true, LONG_PTR: true, SSIZE_T: true, UINT_PTR: false, ULONG_PTR: false, DWORD_PTR: false, size_t: false,
 };
 
-export const INTEGER_NAMES: readonly string[] = [...Object.keys(FIXED), ...Object.keys(POINTER_SIZED)];
-
 export function isIntegerName(name: string): boolean {
-  return name in FIXED || name in POINTER_SIZED;
+  return Object.hasOwn(FIXED, name) || Object.hasOwn(POINTER_SIZED, name);
 }
 
 function specOf(name: string, win64: boolean): IntegerSpec | undefined {
-  const fixed = FIXED[name];
+  const fixed = ownEntry(FIXED, name);
   if (fixed !== undefined) return fixed;
-  const signed = POINTER_SIZED[name];
+  const signed = ownEntry(POINTER_SIZED, name);
   if (signed === undefined) return undefined;
   return win64 ? (signed ? I64 : U64) : signed ? I32 : U32;
 }

@@ -9,6 +9,7 @@ import { Type } from 'typebox';
 import type { ArchiveWriter } from '../wire/archive-writer.js';
 import { DOUBLE, canonicalFloat } from './float-types.js';
 import { expected, onlyKeys, type Primitive } from './primitive.js';
+import { ownEntry } from './own-key.js';
 
 /** COleDateTime status values (format §5.2; -1 is the ATL-era `error`). */
 const STATUS_NAMES: Record<number, string> = { 0: 'valid', 1: 'invalid', 2: 'null', [-1]: 'error' };
@@ -19,7 +20,8 @@ function statusToJson(s: number): string | number {
 }
 
 function statusFromJson(v: unknown): number {
-  if (typeof v === 'string' && v in STATUS_VALUES) return STATUS_VALUES[v];
+  const named = typeof v === 'string' ? ownEntry(STATUS_VALUES, v) : undefined;
+  if (named !== undefined) return named;
   if (typeof v === 'number' && v % 1 === 0 && v >= -0x80000000 && v <= 0x7fffffff) return v;
   return expected('"status" to be "valid", "invalid", "null", "error" or a LONG', v);
 }

@@ -13,6 +13,7 @@ import { COLECURRENCY, COLEDATETIME, COLEDATETIMESPAN } from './ole-types.js';
 import type { Primitive, PrimitiveOptions } from './primitive.js';
 import { cstringAType, cstringType, cstringWType } from './string-types.js';
 import { CTIMESPAN, ctimeType } from './time-types.js';
+import { ownEntry } from './own-key.js';
 import type { TypeExpr } from '../types/type-file.js';
 import { variantType } from './variant-type.js';
 
@@ -76,11 +77,21 @@ export const REFUSED: Readonly<Record<string, string>> = {
 };
 
 export function isBuiltinName(name: string): boolean {
-  return name in PRIMITIVES || name in COLLECTIONS || name in GEOMETRY || name in REFUSED;
+  return [PRIMITIVES, COLLECTIONS, GEOMETRY, REFUSED].some((table) => Object.hasOwn(table, name));
+}
+
+/** Why a type file may not use `name`, when it may not. */
+export function refusedReason(name: string): string | undefined {
+  return ownEntry(REFUSED, name);
+}
+
+/** The expression an MFC collection class stands for (`CStringArray` → `{"list": "CString"}`). */
+export function collectionExpr(name: string): TypeExpr | undefined {
+  return ownEntry(COLLECTIONS, name);
 }
 
 export function primitive(name: string, options: PrimitiveOptions): Primitive | undefined {
-  const source = PRIMITIVES[name];
+  const source = ownEntry(PRIMITIVES, name);
   if (source === undefined) return undefined;
   return typeof source === 'function' ? source(options) : source;
 }

@@ -32,8 +32,12 @@ function writeLength(w: ArchiveWriter, n: number, wide: boolean, escape64: boole
   else writeStringLengthAs(w, n, wide, form, qword);
 }
 
-/** Writes `text` narrow in `cp`; the common short ASCII case never leaves this loop. */
-function writeNarrow(w: ArchiveWriter, text: string, cp: CodePage, escape64: boolean, form?: WidthForm, qword = true): void {
+/**
+ * Writes `text` narrow in `cp`; the common short ASCII case never leaves this loop. `maxLength` caps
+ * its bytes, as the reader does: a code page of several bytes a character (932, 65001) makes more
+ * bytes than characters, and the reader would refuse what was written.
+ */
+function writeNarrow(w: ArchiveWriter, text: string, cp: CodePage, maxLength: number, escape64: boolean, form?: WidthForm, qword = true): void {
   const n = text.length;
   if (n < 0xff && form === undefined) {
     w.ensure(n + 1);
@@ -66,6 +70,9 @@ function writeNarrow(w: ArchiveWriter, text: string, cp: CodePage, escape64: boo
     throw validationError(
       `the string cannot be represented in code page ${cp.id}; declare the field "unicode": true or set its "codePage"`,
     );
+  }
+  if (bytes.length > maxLength) {
+    throw validationError(`the string takes ${bytes.length} bytes in code page ${cp.id}, more than ${maxLength} (maxStringLength)`);
   }
   writeLength(w, bytes.length, false, escape64, form, qword);
   w.bytes(bytes);
@@ -196,7 +203,7 @@ function stringType(name: string, o: PrimitiveOptions, declaredWide: boolean): P
       }
       if (text.length > maxLength) throw validationError(`the string exceeds ${maxLength} characters (maxStringLength)`);
       if (wide) writeWide(w, text, escape64, form, qword);
-      else writeNarrow(w, text, cp, escape64, form, qword);
+      else writeNarrow(w, text, cp, maxLength, escape64, form, qword);
     },
     read(r) {
       // Fast path: a narrow string shorter than 255 has a 1-byte length.

@@ -25,7 +25,7 @@ const MAX_ISO_SECONDS = 253402300800;
  * 0000–9999. Hand-formatted (days → civil date, H. Hinnant's algorithm): Date#toISOString was a
  * fifth of the whole decode time of a typical message.
  */
-export function secondsToIso(seconds: number | bigint): string {
+function secondsToIso(seconds: number | bigint): string {
   const s = Number(seconds);
   if (!(s >= MIN_ISO_SECONDS && s < MAX_ISO_SECONDS)) return seconds.toString();
   const days = Math.floor(s / 86400);
@@ -86,7 +86,7 @@ function fastIsoSeconds(v: string): number {
 }
 
 /** Seconds since 1970 from an ISO-8601 string with a zone, or integer seconds (number or string). */
-export function isoToSeconds(v: unknown): bigint | number | undefined {
+function isoToSeconds(v: unknown): bigint | number | undefined {
   if (typeof v === 'number') return Number.isSafeInteger(v) ? v : undefined;
   if (typeof v !== 'string') return undefined;
   const fast = fastIsoSeconds(v);

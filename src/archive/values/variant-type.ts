@@ -17,6 +17,7 @@ import { currencyToString, isoToOleDate, oleDateToIso, oleDateToNearestIso, pars
 import { readerOf } from './json-form.js';
 import { expected, onlyKeys, type Primitive, type PrimitiveOptions } from './primitive.js';
 import { plainText } from '../json/utf8-text.js';
+import { ownEntry } from './own-key.js';
 
 interface VariantPayload {
   /** Fixed payload size; undefined for BSTR (length-prefixed). */
@@ -46,7 +47,8 @@ function vtName(vt: number): string {
 /** A `vt` given as a name (`VT_I4`, `VT_8195`) or a number. */
 function vtFrom(v: unknown): unknown {
   if (typeof v !== 'string') return v;
-  if (v in VT) return VT[v];
+  const named = ownEntry(VT, v);
+  if (named !== undefined) return named;
   const m = /^VT_(0|[1-9][0-9]{0,4})$/.exec(v);
   return m === null ? undefined : Number(m[1]);
 }
@@ -156,6 +158,11 @@ export function variantType(o: PrimitiveOptions): Primitive {
       const vt = vtFrom(vtIn);
       if (typeof vt !== 'number' || vt % 1 !== 0 || vt < 0 || vt > 0xffff) return expected(`"vt" to be a VT_ name or a WORD`, vtIn);
       if (vt === VT_DISPATCH || vt === VT_UNKNOWN) throw validationError(refuse(vt));
+      // "bytes" is the lossless form of a VT_BSTR alone: anywhere else one of the two would be lost.
+      if (bytes !== undefined && (vt !== 8 || value !== undefined)) {
+        const why = vt === 8 ? 'a VT_BSTR takes "value" (text) or "bytes" (base64), not both' : `"bytes" holds a VT_BSTR's raw bytes; ${vtName(vt)} takes "value"`;
+        throw validationError(why, '/bytes');
+      }
       w.u16(vt);
       if (vt === 8) {
         const raw = typeof bytes === 'string' ? fromBase64(bytes) : typeof value === 'string' ? Buffer.from(value, 'utf16le') : null;

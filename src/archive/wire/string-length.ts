@@ -36,7 +36,7 @@ export function writeStringLength(w: ArchiveWriter, length: number, wide: boolea
 }
 
 /** The bytes of the length part MFC's writer uses for `length` (after any marker). */
-export function minimalLengthBytes(length: number): number {
+function minimalLengthBytes(length: number): number {
   return length < 0xff ? 1 : length < 0xfffe ? 3 : length < 0xffffffff ? 7 : 15;
 }
 

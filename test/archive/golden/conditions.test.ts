@@ -114,6 +114,31 @@ describe('"when": fields written only when an earlier value says so', () => {
     golden(t, { a: 0, big: '9007199254740993', offOpt: 4 }, '00 00  01 00 00 00 00 00 20 00  04');
     golden(t, { a: -2, big: '9007199254740994', opt: 1, low: 2, le: 3, huge: 5, onOpt: 6 }, 'FE FF  02 00 00 00 00 00 20 00  01 02 03 05 06');
   });
+
+  it('a 64-bit operand past 2^53 is a decimal string: a JSON number there is refused, not rounded', () => {
+    const file = (when: Record<string, unknown>) => ({ types: { T: { fields: [{ name: 'big', type: 'ULONGLONG' }, { name: 'x', type: 'BYTE', when: { field: 'big', ...when } }] } } });
+    // 9007199254740993 as a JSON number is 9007199254740992: the condition would test another value.
+    for (const when of [{ eq: 2 ** 53 + 2 }, { in: [1, 2 ** 60] }, { allBits: 2 ** 60 }]) {
+      const op = Object.keys(when)[0]!;
+      const err = expectError(() => declared(file(when), 'T'), 'TYPE_FILE');
+      expect(String(err.details.path)).toMatch(new RegExp(`^/types/T/fields/1/when/${op}`));
+      expect(err.message).toContain('decimal string');
+    }
+    const t = declared(file({ eq: '9007199254740993' }), 'T');
+    golden(t, { big: '9007199254740993', x: 1 }, '01 00 00 00 00 00 20 00  01');
+    golden(t, { big: '9007199254740992' }, '00 00 00 00 00 00 20 00');
+  });
+
+  it('bit masks may be decimal strings (64-bit masks past 2^53), within the field\'s bits', () => {
+    const file = (type: string, mask: Record<string, unknown>) => ({ types: { T: { fields: [{ name: 'f', type }, { name: 'x', type: 'BYTE', when: { field: 'f', ...mask } }] } } });
+    const t = declared(file('ULONGLONG', { allBits: '9223372036854775809' }), 'T'); // bits 63 and 0
+    golden(t, { f: '18446744073709551615', x: 1 }, 'FF FF FF FF FF FF FF FF  01');
+    golden(t, { f: '9223372036854775808' }, '00 00 00 00 00 00 00 80');
+    const a = declared(file('DWORD', { anyBits: '2147483648' }), 'T');
+    golden(a, { f: 0x80000000, x: 2 }, '00 00 00 80  02');
+    expectError(() => declared(file('ULONGLONG', { allBits: '18446744073709551616' }), 'T'), 'TYPE_FILE', { path: '/types/T/fields/1/when/allBits' });
+    expectError(() => declared(file('DWORD', { anyBits: '4294967296' }), 'T'), 'TYPE_FILE', { path: '/types/T/fields/1/when/anyBits' });
+  });
 });
 
 describe('{"schema": …}: the schema read from the class tag (GetObjectSchema)', () => {

@@ -161,6 +161,18 @@ describe('polymorphic fields {"object": ["CCircle", "CSquare"]} (SPEC §2 exampl
     );
   });
 
+  it('an object\'s keys are its fields and "$class", "$id", "$schema": any other is VALIDATION at its name', () => {
+    const pair = reg.get('Pair');
+    const one = pair.encode({ circle: { $class: 'CCircle', r: 1 }, square: null });
+    expect(pair.encode({ circle: { $class: 'CCircle', $id: 1, r: 1 }, square: null })).toEqual(one);
+    expect(pair.encode({ circle: { r: 1 }, square: null })).toEqual(one);
+    pair.encode({ circle: null, square: { $class: 'CSquare', $id: 1, $schema: 2, side: 2 } });
+    for (const circle of [{ $class: 'CCircle', r: 1, zz: 1 }, { $class: 'CCircle', $id: 1, r: 1, zz: 1 }, { $class: 'CCircle', $nope: 1, r: 1 }]) {
+      const key = Object.keys(circle).find((k) => !['$class', '$id', 'r'].includes(k))!;
+      expectError(() => pair.encode({ circle, square: null }), 'VALIDATION', { path: `/circle/${key}` });
+    }
+  });
+
   it('encoding needs "$class" to choose between several classes', () => {
     expectError(() => reg.get('Shapes').encode({ shapes: [{ r: 1 }] }), 'VALIDATION', { path: '/shapes/0' });
   });

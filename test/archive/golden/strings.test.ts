@@ -4,7 +4,7 @@
  * CHATSRVR message of §9.3.
  */
 import { describe, expect, it } from 'vitest';
-import { TypeRegistry } from '../../../src/archive/index.js';
+import { TypeRegistry, codePageExists } from '../../../src/archive/index.js';
 import { adHoc, bytes, expectError, field, fill, golden, hex } from './helpers.js';
 
 const MARK = 'FF FE FF'; // §2.1 step 1: BYTE 0xFF, WORD 0xFFFE
@@ -89,6 +89,31 @@ describe('format §2.1 payload: ANSI bytes in the code page, or UTF-16LE', () =>
   it('MFC 9+ keeps embedded NULs (§2.2)', () => {
     golden(adHoc('CStringA'), 'a\u0000b', '03 61 00 62');
     golden(adHoc('CStringW'), 'a\u0000b', 'FF FE FF 03 61 00 00 00 62 00');
+  });
+
+  it('a code page whose bytes 0x00–0x7F are not ASCII is refused: narrow strings copy ASCII as it is', () => {
+    // Code page 864 (Arabic DOS): 0x25 is U+066A ARABIC PERCENT SIGN, not '%'.
+    for (const file of [{ codePage: 864, types: {} }, { types: { M: { fields: [{ name: 's', type: 'CString', codePage: 864 }] } } }]) {
+      const err = expectError(() => new TypeRegistry().add(file), 'TYPE_FILE', { path: 'codePage' in file ? '/codePage' : '/types/M/fields/0/codePage' });
+      expect(err.message).toContain('not ASCII');
+    }
+    expectError(() => adHoc('CStringA', { codePage: 864 }), 'TYPE_FILE');
+    expect(codePageExists(864)).toBe(false);
+    for (const cp of [1252, 932, 936, 949, 950, 1251, 437, 850, 65001, 20127, 28591]) expect(codePageExists(cp), String(cp)).toBe(true);
+  });
+
+  it('maxStringLength caps the bytes of a narrow string on write, as on read', () => {
+    const reg = new TypeRegistry({ maxStringLength: 4 });
+    for (const [cp, fits, over] of [[932, '日本', '日本語'], [65001, 'éé', 'ééé'], [1252, 'abcd', 'abcde']] as const) {
+      const c = reg.codecFor('CStringA', { codePage: cp });
+      expect(c.decode(c.encode(fits))).toBe(fits);
+      // 3 characters, 6 bytes: written, they were refused by the reader (ARCHIVE_LIMIT).
+      const err = expectError(() => c.encode(over), 'VALIDATION');
+      expect(err.message).toContain('maxStringLength');
+      expectError(() => c.encode({ text: over, unicode: false }), 'VALIDATION');
+    }
+    // Wide strings count UTF-16 code units, as MFC's length prefix does.
+    expect(reg.codecFor('CStringW').encode('日本語').length).toBe(4 + 6);
   });
 
   it.each([

@@ -61,6 +61,16 @@ describe('format §5.3 every version (VC6 and later)', () => {
   it('an out-of-range payload is VALIDATION with the path', () => {
     expectError(() => field('COleVariant').encode({ v: { vt: 'VT_I2', value: 40000 } }), 'VALIDATION', { path: '/v' });
   });
+
+  it('"bytes" is for a VT_BSTR alone, and without "value": nothing given is dropped (VALIDATION)', () => {
+    const c = field('COleVariant');
+    const err = expectError(() => c.encode({ v: { vt: 'VT_BSTR', value: 'Hi', bytes: 'SABpAA==' } }), 'VALIDATION', { path: '/v/bytes' });
+    expect(err.message).toContain('not both');
+    expectError(() => c.encode({ v: { vt: 'VT_I4', value: 1, bytes: 'AQ==' } }), 'VALIDATION', { path: '/v/bytes' });
+    expectError(() => c.encode({ v: { vt: 'VT_EMPTY', bytes: 'AQ==' } }), 'VALIDATION', { path: '/v/bytes' });
+    // The lossless form of an odd-length BSTR still round-trips.
+    golden(adHoc('COleVariant'), { vt: 'VT_BSTR', bytes: 'SABp' }, '08 00 03 00 00 00 48 00 69');
+  });
 });
 
 describe('format §5.3 MFC 9.0+ extra types', () => {
