@@ -53,7 +53,8 @@ export class Archive implements MessageSource, MessageSink {
   private readonly wire: WireOptions;
   private readonly limits: Limits;
   private readonly timeoutMs: number;
-  private readonly codecs = new Map<string, MessageCodec>();
+  /** Made on first use: most of a gateway's thousands of idle sessions never name a type. */
+  private codecs: Map<string, MessageCodec> | undefined;
   private readonly inbox: Inbox | undefined;
   private loadState: LoadState | undefined;
   readonly [kLine]: ReadLine | undefined;
@@ -93,10 +94,10 @@ export class Archive implements MessageSource, MessageSink {
   codec(type: TypeExpr | MessageCodec): MessageCodec {
     if (typeof type === 'object' && 'encode' in type) return type;
     if (typeof type !== 'string') return this.types.codecFor(type, this.wire);
-    let codec = this.codecs.get(type);
+    let codec = this.codecs?.get(type);
     if (codec === undefined) {
       codec = this.types.codecFor(type, this.wire);
-      this.codecs.set(type, codec);
+      (this.codecs ??= new Map()).set(type, codec);
     }
     return codec;
   }

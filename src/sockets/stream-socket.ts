@@ -48,7 +48,8 @@ export class StreamSocket extends EventEmitter<StreamSocketEvents> {
   private sendsShut = false;
   private closing: Promise<CloseResult> | undefined;
   /** Sends not yet handed to the kernel: failed when the connection is dropped under them. */
-  private readonly unsent = new Set<(err?: ArchwayError) => void>();
+  /** Made on the first send: an idle session's socket holds none (bench:sessions). */
+  private unsent: Set<(err?: ArchwayError) => void> | undefined;
   private readonly closeHooks: ((d: Deadline) => Promise<void>)[] = [];
 
   private constructor(options: StreamSocketOptions, port: number) {
@@ -294,9 +295,10 @@ export class StreamSocket extends EventEmitter<StreamSocketEvents> {
       return done(new ERR_PEER_CLOSED(`cannot send: the connection with ${this.peerName()} was reset`).with({ wsa: 'WSAECONNRESET' }));
     }
     this.bytesOut += data.length;
-    this.unsent.add(done);
+    const unsent = (this.unsent ??= new Set());
+    unsent.add(done);
     sock.write(data, (err) => {
-      if (!this.unsent.delete(done)) return; // failed already: the connection was dropped under it
+      if (!unsent.delete(done)) return; // failed already: the connection was dropped under it
       if (err) return done(socketError(err, this.peerName()));
       this.emit('sent', data.length);
       done();
@@ -384,10 +386,11 @@ export class StreamSocket extends EventEmitter<StreamSocketEvents> {
    * socket is destroyed under it, which would report dropped bytes as sent.
    */
   private failUnsent(bytes: number): void {
-    if (this.unsent.size === 0) return;
+    const unsent = this.unsent;
+    if (unsent === undefined || unsent.size === 0) return;
     const err = new ERR_INVALID_STATE(`the connection was closed before ${bytes} byte(s) reached the peer`).with({ state: 'closed' });
-    for (const done of this.unsent) done(err);
-    this.unsent.clear();
+    for (const done of unsent) done(err);
+    unsent.clear();
   }
 
   private expectState(state: StreamState, operation: string): void {

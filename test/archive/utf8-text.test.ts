@@ -3,6 +3,7 @@
  * every primitive that takes long text; anything else refuses it as it refuses a string.
  */
 import { randomBytes } from 'node:crypto';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { fromBase64, TypeRegistry, Utf8Text } from '../../src/archive/index.js';
 
@@ -39,6 +40,28 @@ describe('Utf8Text', () => {
       expect(b).toThrow(expect.objectContaining({ code: 'VALIDATION' }));
       expect(fromBase64(asBytes(bad))).toBeNull();
     }
+  });
+
+  it('takes as base64 exactly what the string form takes, on generated near-base64 texts', () => {
+    // The bytes form is checked by the native decoder itself (wire/base64.ts), the string form by a
+    // scan of each character: they must agree on '-', '_', inner '=', spaces and non-ASCII text.
+    const char = fc.constantFrom('Q', 'U', 'J', 'D', 'z', '0', '+', '/', '=', '-', '_', ' ', '\n', 'é', '!');
+    fc.assert(
+      fc.property(fc.array(char, { maxLength: 24 }), (chars) => {
+        const text = chars.join('');
+        const viaString = fromBase64(text);
+        const viaBytes = fromBase64(asBytes(text));
+        expect(viaBytes === null ? null : viaBytes.toString('hex')).toBe(viaString === null ? null : viaString.toString('hex'));
+        let encoded: string | Buffer;
+        try {
+          encoded = encode('CByteArray', asBytes(text));
+        } catch {
+          encoded = 'refused';
+        }
+        expect(encoded === 'refused' ? encoded : (encoded as Buffer).toString('hex')).toBe(viaString === null ? 'refused' : encode('CByteArray', text).toString('hex'));
+      }),
+      { numRuns: 5000 },
+    );
   });
 
   it('is a wrong value for a number, described by its size', () => {

@@ -4,7 +4,7 @@
  * longer than MFC writes is kept in lossless JSON as `{"bytes": base64, "countForm": "dword"}`.
  */
 import { Type } from 'typebox';
-import { base64Length, decodeBase64Bytes, isBase64, isBase64Bytes, toBase64 } from '../wire/base64.js';
+import { base64Length, decodeBase64Strict, isBase64, toBase64 } from '../wire/base64.js';
 import { minimalCountBytes, readCount, writeCount, writeCountAs } from '../wire/count.js';
 import { COUNT_FORMS, formOfSize, widthForm, widthFormSchema, type WidthForm } from '../wire/width-form.js';
 import { decodeError, validationError } from '../errors.js';
@@ -48,12 +48,19 @@ export function byteArrayType(o: PrimitiveOptions): Primitive {
       }
       if (v instanceof Utf8Text) {
         // Base64 still in the request's bytes: decoded from them, never made one long string.
-        if (!isBase64Bytes(v.bytes)) return expected('base64 bytes (CByteArray)', v);
+        // Checked by the decoder as it writes (base64.ts): a bad one takes back what it wrote.
+        if (v.bytes.length % 4 !== 0) return expected('base64 bytes (CByteArray)', v);
         const n = base64Length(v.bytes);
         if (n > max) throw validationError(tooMany(n));
+        const start = w.pos;
         count(n);
         w.ensure(n);
-        w.pos += decodeBase64Bytes(v.bytes, w.buf, w.pos);
+        const written = decodeBase64Strict(v.bytes, w.buf, w.pos);
+        if (written < 0) {
+          w.pos = start;
+          return expected('base64 bytes (CByteArray)', v);
+        }
+        w.pos += written;
         return;
       }
       if (!(v instanceof Uint8Array)) return expected('base64 bytes (CByteArray)', v);

@@ -7,6 +7,8 @@ import type { Utf8Text } from '../json/utf8-text.js';
 const ALPHABET = new Uint8Array(128);
 for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/') ALPHABET[c.charCodeAt(0)] = 1;
 const EQ = 61; // '='
+const DASH = 45; // '-'
+const UNDERSCORE = 95; // '_'
 
 /** True when `text` is padded base64 of the standard alphabet (one scan, no allocation). */
 export function isBase64(text: string): boolean {
@@ -50,13 +52,25 @@ export function decodeBase64Bytes(text: Buffer, out: Buffer, at: number): number
   return pos - at;
 }
 
+/**
+ * Decodes base64 held as ASCII bytes into `out` at `at` and checks it as isBase64Bytes does: the
+ * bytes written, or -1 when `text` is not padded base64 of the standard alphabet. The native
+ * decoder does the checking (a 64 MiB array: ~20 ms, the byte loop ~110 ms): it skips whatever is
+ * outside the alphabet and stops at an inner '=', so any such character leaves fewer bytes than
+ * base64Length counts; '-' and '_', which it reads as base64url, are searched for apart.
+ */
+export function decodeBase64Strict(text: Buffer, out: Buffer, at: number): number {
+  if (text.length % 4 !== 0) return -1;
+  const n = decodeBase64Bytes(text, out, at);
+  return n === base64Length(text) && text.indexOf(DASH) < 0 && text.indexOf(UNDERSCORE) < 0 ? n : -1;
+}
+
 /** The bytes of `text`, or null when it is not padded base64 of the standard alphabet. */
 export function fromBase64(text: string | Utf8Text): Buffer | null {
   if (typeof text === 'string') return isBase64(text) ? Buffer.from(text, 'base64') : null;
-  if (!isBase64Bytes(text.bytes)) return null;
+  if (text.bytes.length % 4 !== 0) return null;
   const out = Buffer.allocUnsafe(base64Length(text.bytes));
-  decodeBase64Bytes(text.bytes, out, 0);
-  return out;
+  return decodeBase64Strict(text.bytes, out, 0) < 0 ? null : out;
 }
 
 export function toBase64(bytes: Uint8Array): string {
