@@ -124,7 +124,7 @@ export class Session {
       bytesOut: s.bytesOut,
       buffered: this.buffered,
       messagesIn: ch?.load.messagesIn ?? 0,
-      messagesOut: ch?.store.messagesOut ?? 0,
+      messagesOut: ch?.messagesOut ?? 0,
       createdAt: new Date(this.createdAt).toISOString(),
     };
     if (local !== undefined) info.local = local;
