@@ -7,6 +7,7 @@
 import Fastify from 'fastify';
 import { TypeRegistry } from '../../src/archive/index.js';
 import { DEMO_TYPES } from '../../src/demo/index.js';
+import { announce, stopWith } from './child-server.js';
 
 const types = new TypeRegistry();
 types.add(DEMO_TYPES);
@@ -30,9 +31,5 @@ app.post('/echo', {
 }, async (req) => ({ value: (req.body as { request: { value: unknown } }).request.value }));
 
 await app.listen({ host: '127.0.0.1', port: 0 });
-const address = app.server.address();
-process.stdout.write(`${JSON.stringify({ port: typeof address === 'object' && address !== null ? address.port : 0, pid: process.pid })}\n`);
-const stop = () => void app.close().then(() => process.exit(0));
-process.once('SIGTERM', stop);
-process.stdin.on('end', stop);
-process.stdin.resume();
+announce(app.server.address());
+stopWith(() => app.close());

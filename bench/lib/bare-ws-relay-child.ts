@@ -8,6 +8,7 @@
  */
 import net from 'node:net';
 import { WebSocketServer, type RawData } from 'ws';
+import { announce, stopWith } from './child-server.js';
 
 const servicePort = Number(process.argv[2]);
 const NEWLINE = 0x0a;
@@ -38,11 +39,5 @@ wss.on('connection', (ws, req) => {
     else tcp.write(Buffer.concat([bytes, Buffer.from([NEWLINE])]));
   });
 });
-wss.on('listening', () => {
-  const address = wss.address();
-  process.stdout.write(`${JSON.stringify({ port: address !== null && typeof address === 'object' ? address.port : 0, pid: process.pid })}\n`);
-});
-const stop = () => wss.close(() => process.exit(0));
-process.once('SIGTERM', stop);
-process.stdin.on('end', stop);
-process.stdin.resume();
+wss.on('listening', () => announce(wss.address()));
+stopWith(() => new Promise<void>((done) => wss.close(() => done())));

@@ -4,16 +4,10 @@
  * encoding and decoding. MFC 14, ANSI build, code page 1252 strings shorter than 255 characters
  * (the benchmark instance's), CTime in the 12-byte marked form (format §5.1).
  */
-export interface Order {
-  id: number;
-  customer: string;
-  placed: string;
-  total: number;
-  priority: number;
-  express: boolean;
-  lines: { sku: string; qty: number; price: number }[];
-  notes: string[];
-}
+import type { ReferenceOrder } from '../../src/demo/index.js';
+
+/** The Order's shape is the reference one (src/demo); only its codec here is by hand. */
+export type Order = ReferenceOrder;
 
 const CTIME_MARK = 0x8000000a;
 

@@ -11,6 +11,7 @@ import Fastify from 'fastify';
 import { TypeRegistry } from '../../src/archive/index.js';
 import { DEMO_TYPES } from '../../src/demo/index.js';
 import { decodeOrder, encodeOrder, type Order } from './hand-order-codec.js';
+import { announce, stopWith } from './child-server.js';
 
 const servicePort = Number(process.argv[2]);
 const poolSize = Number(process.argv[3] ?? 8);
@@ -70,9 +71,5 @@ app.post('/orders', {
 }, async (req) => pool[turn++ % poolSize]!.send(req.body as Order));
 
 await app.listen({ host: '127.0.0.1', port: 0 });
-const address = app.server.address();
-process.stdout.write(`${JSON.stringify({ port: typeof address === 'object' && address !== null ? address.port : 0, pid: process.pid })}\n`);
-const stop = () => void app.close().then(() => process.exit(0));
-process.once('SIGTERM', stop);
-process.stdin.on('end', stop);
-process.stdin.resume();
+announce(app.server.address());
+stopWith(() => app.close());

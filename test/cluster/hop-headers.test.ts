@@ -8,14 +8,14 @@ describe('hop-by-hop headers', () => {
       {
         host: 'lb:8080', connection: 'keep-alive, x-private', 'keep-alive': 'timeout=5', 'x-private': 'hop', te: 'trailers', 'transfer-encoding': 'chunked',
         upgrade: 'h2c', 'proxy-authorization': 'Basic x', expect: '100-continue', authorization: 'Bearer t', 'content-type': 'application/json',
-        'content-length': '12', 'x-forwarded-for': '10.0.0.1', [FORWARDED_TO]: 'spoofed', 'set-cookie': ['a=1', 'b=2'],
+        'content-length': '12', 'x-forwarded-for': '127.0.0.9', [FORWARDED_TO]: 'spoofed', 'set-cookie': ['a=1', 'b=2'],
       },
       'g2.abcd',
       '127.0.0.1',
     );
     expect(out).toEqual({
       host: 'lb:8080', authorization: 'Bearer t', 'content-type': 'application/json', 'content-length': '12', 'set-cookie': ['a=1', 'b=2'],
-      'x-forwarded-for': '10.0.0.1, 127.0.0.1', [FORWARDED_TO]: 'g2.abcd',
+      'x-forwarded-for': '127.0.0.9, 127.0.0.1', [FORWARDED_TO]: 'g2.abcd',
     });
   });
 
