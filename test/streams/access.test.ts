@@ -85,7 +85,7 @@ describe('CORS (ARCHWAY_CORS_ORIGINS)', () => {
 
 describe('with a token: what a browser opens', () => {
   it('/docs (Swagger UI and its assets), /docs/json, /openapi.json and /playground load without it; the document offers bearer', async () => {
-    for (const path of ['/docs', '/docs/json', '/openapi.json', '/playground', '/playground/playground.js', '/playground/gateway-client.js', '/playground/settings.json', '/health']) {
+    for (const path of ['/docs', '/docs/json', '/openapi.json', '/playground', '/playground/', '/playground/playground.js', '/playground/gateway-client.js', '/playground/settings.json', '/health']) {
       const r = await gw.call('GET', path);
       expect(r.status, path).toBe(200);
     }

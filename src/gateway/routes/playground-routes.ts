@@ -42,10 +42,13 @@ export const playgroundRoutes: FastifyPluginAsync<GatewayContext> = async (app, 
     return { type: file.type, body: file.body };
   };
   const hide = { schema: { hide: true } };
-  app.get('/playground', hide, async (_req, reply) => {
-    const { type, body } = send('index.html');
-    return reply.type(type).header('cache-control', 'no-cache').header('content-security-policy', CSP).send(body);
-  });
+  // With or without the trailing slash a person may type: the page's own links are absolute.
+  for (const url of ['/playground', '/playground/']) {
+    app.get(url, hide, async (_req, reply) => {
+      const { type, body } = send('index.html');
+      return reply.type(type).header('cache-control', 'no-cache').header('content-security-policy', CSP).send(body);
+    });
+  }
   for (const name of Object.keys(FILES).filter((n) => n !== 'index.html')) {
     app.get(`/playground/${name}`, hide, async (_req, reply) => {
       const { type, body } = send(name);
