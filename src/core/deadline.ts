@@ -115,10 +115,15 @@ export class Deadline {
   private static fire(this: void, list: ExpiryList): void {
     list.timer = undefined;
     const now = Date.now();
-    for (let d = list.head; d !== undefined && d.at <= now; d = list.head) d.expire(new ERR_TIMEOUT(d.what, d.ms));
-    if (list.timer !== undefined) return; // armed by a deadline made while those expired
-    if (list.head !== undefined) Deadline.arm(list, list.head.at - now);
-    else lists.delete(list.ms);
+    try {
+      for (let d = list.head; d !== undefined && d.at <= now; d = list.head) d.expire(new ERR_TIMEOUT(d.what, d.ms));
+    } finally {
+      // Re-armed even when a listener threw: the deadlines behind it must still expire.
+      if (list.timer === undefined) {
+        if (list.head !== undefined) Deadline.arm(list, list.head.at - now);
+        else lists.delete(list.ms);
+      }
+    }
   }
 
   /** Milliseconds left (0 once expired, Infinity without a limit). */

@@ -76,6 +76,17 @@ describe('Deadline', () => {
     expect(retry).toEqual({ ms: 40, code: 'TIMEOUT' });
   });
 
+  it('still expires the waits behind one whose listener threw', () => {
+    const t0 = Date.now();
+    deadline({ timeoutMs: 10 }, 'throws').onExpire(() => {
+      throw new Error('a listener that throws');
+    });
+    const behind = expiry(deadline({ timeoutMs: 10 }, 'behind'), t0);
+    expect(() => vi.advanceTimersByTime(10)).toThrow('a listener that throws');
+    vi.advanceTimersByTime(1);
+    expect(behind.code).toBe('TIMEOUT');
+  });
+
   it('keeps waits of different durations apart: each expires at its own time', () => {
     const t0 = Date.now();
     const long = expiry(deadline({ timeoutMs: 100 }, 'long'), t0);
