@@ -146,7 +146,7 @@ describe('choosing the form', () => {
 
 describe('lossless object forms are exact on input, as their schemas say (fuzz finding)', () => {
   it('a property a form does not have is a VALIDATION at that property, nothing encoded', () => {
-    const cases: [string, unknown, string][] = [
+    const cases: [unknown, unknown, string][] = [
       ['CString', { bytes: 'QYE=', ' ': [] }, '/v/ '],
       ['CString', { text: 'hi', unicod: true }, '/v/unicod'],
       ['CByteArray', { bytes: 'AQI=', countform: 'dword' }, '/v/countform'],
@@ -155,10 +155,14 @@ describe('lossless object forms are exact on input, as their schemas say (fuzz f
       ['COleDateTimeSpan', { status: 'valid', span: 1, x: 1 }, '/v/x'],
       ['COleCurrency', { status: 'valid', value: '1.5', cents: 1 }, '/v/cents'],
       ['COleVariant', { vt: 'VT_I4', value: 42, type: 'int' }, '/v/type'],
+      // A list's and a map's {items, countForm} (HTTP fuzz, seed 5: "prototype" was let through).
+      [{ list: 'DWORD' }, { items: [], countForm: 'word', prototype: { polluted: true } }, '/v/prototype'],
+      ['CStringArray', { items: ['a'], countForm: 'dword', extra: 1 }, '/v/extra'],
+      [{ map: ['CString', 'DWORD'] }, { items: [['a', 1]], countForm: 'word', x: 0 }, '/v/x'],
     ];
     for (const [type, value, path] of cases) {
       const err = expectError(() => field(type).encode({ v: value }), 'VALIDATION', { path });
-      expect(err.message, type).toContain('unexpected property');
+      expect(err.message, JSON.stringify(type)).toContain('unexpected property');
     }
     // The same forms without the stray key encode.
     expect(field('CString').encode({ v: { bytes: 'QYE=' } }).toString('hex')).toBe('024181');

@@ -9,7 +9,7 @@ import { COUNT_FORMS, widthForm } from '../wire/width-form.js';
 import { fromBase64 } from '../wire/base64.js';
 import { generate } from '../wire/generated-function.js';
 import { validationError } from '../errors.js';
-import { expected } from '../values/primitive.js';
+import { expected, onlyKeys } from '../values/primitive.js';
 import { Utf8Text } from '../json/utf8-text.js';
 import type { BytesPlan, FixedPlan, ListPlan, MapPlan, Plan } from '../types/type-plan.js';
 import { encodeHelpers } from './encode-helpers.js';
@@ -21,6 +21,7 @@ const helpers = {
   unwrap(v: unknown, what: string): { items: unknown[]; form: ReturnType<typeof widthForm> } {
     const o = (typeof v === 'object' && v !== null ? v : {}) as { items?: unknown; countForm?: unknown };
     if (!Array.isArray(o.items)) return expected(`${what}, or {"items": […], "countForm": …}`, v);
+    onlyKeys(o, ['items', 'countForm'], 'a list object form');
     return { items: o.items, form: widthForm(o.countForm, COUNT_FORMS, 'countForm') };
   },
   countTooBig(n: number, name: string): never {
