@@ -17,7 +17,7 @@ import { Inbox } from './inbox.js';
 import { Outbox, type Outgoing } from './outbox.js';
 import { ReadLine, type Reader } from './read-line.js';
 import type { SocketFile } from './socket-file.js';
-import { kLine, kOutbox, kStoreState } from './symbols.js';
+import { kLine, kOutbox, kStateForRead, kStoreState } from './symbols.js';
 
 export type ArchiveMode = 'load' | 'store';
 export type ArchiveLifetime = 'connection' | 'message';
@@ -73,10 +73,10 @@ export class Archive implements MessageSource, MessageSink {
     this.limits = this.types.limits;
     this.timeoutMs = options.timeoutMs ?? DEFAULT_WAIT_MS;
     if (mode === 'load') {
-      // The line is made first: the inbox serves it from the first chunk on.
-      let line: ReadLine | undefined;
-      this.inbox = new Inbox(file, options, () => line?.pump());
-      line = new ReadLine(this.inbox, file.socket, () => this.stateForRead());
+      // The inbox serves its line from the first chunk on (no chunk comes before the next turn).
+      this.inbox = new Inbox(file, options);
+      const line = new ReadLine(this.inbox, file.socket, this);
+      this.inbox.reader = line;
       this[kLine] = line;
     } else {
       this[kOutbox] = new Outbox(file, {
@@ -119,7 +119,8 @@ export class Archive implements MessageSource, MessageSink {
 
   // ---- load ------------------------------------------------------------------------------------
 
-  private stateForRead(): LoadState {
+  /** The state a message is read with: the connection's, or a fresh one per message. */
+  [kStateForRead](): LoadState {
     const state = (this.loadState ??= new LoadState(this.limits));
     if (this.lifetime === 'message') state.reset();
     return state;
@@ -187,7 +188,7 @@ export class Archive implements MessageSource, MessageSink {
   tryRead(type: TypeExpr | MessageCodec, form: JsonForm = 'lossless'): { done: true; value: unknown } | { done: false; need: number } {
     const line = this.line();
     if (line.length > 0) return { done: false, need: 0 };
-    const result = this.inbox!.tryDecode(this.codec(type), this.stateForRead(), form);
+    const result = this.inbox!.tryDecode(this.codec(type), this[kStateForRead](), form);
     if (!result.done) return result;
     this.readNow++;
     return { done: true, value: result.value };

@@ -29,10 +29,12 @@ export class Inbox {
   /** What this inbox promised its reader beyond its cap and has not received yet (in the budget). */
   private reservation = 0;
   private disposed = false;
-  private readonly onFree = () => this.flow();
+  /** Made when the budget first squeezes this inbox (most never are: one closure less per session). */
+  private onFree: (() => void) | undefined;
+  /** Served after every chunk: the read line of this inbox's archive, set once it is made. */
+  reader: { pump(): void } | undefined;
 
-  /** `onData` runs after every chunk (the read line serves its readers). */
-  constructor(file: SocketFile, options: InboxOptions, onData: () => void) {
+  constructor(file: SocketFile, options: InboxOptions) {
     this.socket = file.socket;
     this.cap = options.maxBufferedBytes ?? 1024 * 1024;
     this.budget = options.budget ?? UNBOUNDED;
@@ -42,7 +44,7 @@ export class Inbox {
       this.budget.hold(chunk.length);
       if (this.reservation > 0) this.reserve();
       this.flow();
-      onData();
+      this.reader?.pump();
     });
   }
 
@@ -104,7 +106,7 @@ export class Inbox {
     const squeezed = this.budget.over && length >= FLOOR && length >= this.demand;
     if (full || squeezed) {
       this.socket.pause();
-      if (squeezed) this.budget.whenFree(this.onFree);
+      if (squeezed) this.budget.whenFree((this.onFree ??= () => this.flow()));
     } else {
       this.socket.resume();
     }
@@ -114,7 +116,7 @@ export class Inbox {
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
-    this.budget.forget(this.onFree);
+    if (this.onFree !== undefined) this.budget.forget(this.onFree);
     this.budget.reserved -= this.reservation;
     this.reservation = 0;
     this.budget.release(this.buffer.length);

@@ -15,12 +15,18 @@ import { ERR_OVERLOADED, type ArchwayError } from '../core/index.js';
 import type { JsonForm, LoadState, MessageCodec } from '../archive/index.js';
 import { ERR_INVALID_STATE, type StreamSocket } from '../sockets/index.js';
 import type { Inbox } from './inbox.js';
+import { kStateForRead } from './symbols.js';
 
 /** What a caller hears while the first bytes in the stream are an answer that did not decode. */
 export function outOfStepError(): ArchwayError {
   return new ERR_INVALID_STATE(
     'an earlier answer did not decode and is still first in the stream: load it with the right type or read its bytes raw, or close the session',
   ).with({ outOfStep: true });
+}
+
+/** Where the line gets the load state a message is read with (its archive: the object table, per lifetime). */
+export interface LoadStates {
+  [kStateForRead](): LoadState;
 }
 
 export interface Reader {
@@ -59,7 +65,7 @@ export class ReadLine {
   constructor(
     private readonly inbox: Inbox,
     private readonly socket: StreamSocket,
-    private readonly state: () => LoadState,
+    private readonly states: LoadStates,
   ) {
     socket.on('close', () => this.pump());
   }
@@ -149,7 +155,7 @@ export class ReadLine {
     let need: number;
     try {
       if (head.codec !== undefined) {
-        const r = inbox.tryDecode(head.codec, this.state(), head.form);
+        const r = inbox.tryDecode(head.codec, this.states[kStateForRead](), head.form);
         if (r.done) value = r.value;
         need = r.done ? 0 : Math.max(1, r.need);
       } else {
