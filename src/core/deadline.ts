@@ -41,7 +41,10 @@ interface ExpiryList {
 const lists = new Map<number, ExpiryList>();
 
 export class Deadline {
-  /** Milliseconds since the epoch when it expires (Infinity: never). */
+  /**
+   * When it expires, on the monotonic clock of `performance.now()` (Infinity: never): a change of
+   * the wall clock moves no deadline.
+   */
   readonly at: number;
   private readonly what: string;
   private readonly ms: number;
@@ -58,7 +61,7 @@ export class Deadline {
   constructor(timeoutMs: number, signal: AbortSignal | undefined, what: string) {
     this.what = what;
     this.ms = timeoutMs;
-    this.at = Number.isFinite(timeoutMs) ? Date.now() + timeoutMs : Infinity;
+    this.at = Number.isFinite(timeoutMs) ? performance.now() + timeoutMs : Infinity;
     this.parent = signal;
     if (signal?.aborted === true) {
       this.reason = new ERR_ABORTED(what);
@@ -83,7 +86,7 @@ export class Deadline {
     if (list.tail === undefined) list.head = d;
     else list.tail.next = d;
     list.tail = d;
-    if (list.timer === undefined) Deadline.arm(list, d.at - Date.now());
+    if (list.timer === undefined) Deadline.arm(list, d.at - performance.now());
     else if (!list.refed) {
       list.timer.ref();
       list.refed = true;
@@ -114,7 +117,7 @@ export class Deadline {
   /** The timer of `list` went off: the deadlines due expire, the timer is armed for the next one. */
   private static fire(this: void, list: ExpiryList): void {
     list.timer = undefined;
-    const now = Date.now();
+    const now = performance.now();
     try {
       for (let d = list.head; d !== undefined && d.at <= now; d = list.head) d.expire(new ERR_TIMEOUT(d.what, d.ms));
     } finally {
@@ -128,7 +131,7 @@ export class Deadline {
 
   /** Milliseconds left (0 once expired, Infinity without a limit). */
   get left(): number {
-    return this.reason !== undefined ? 0 : Math.max(0, this.at - Date.now());
+    return this.reason !== undefined ? 0 : Math.max(0, this.at - performance.now());
   }
 
   /** Calls `fn` once, when the deadline expires or the caller aborts (at once if it did already). */
@@ -148,7 +151,7 @@ export class Deadline {
 
   /** The same limit for a step of the wait, under another name (a part of a longer operation). */
   child(what: string): Deadline {
-    return new Deadline(Number.isFinite(this.at) ? Math.max(0, this.at - Date.now()) : Infinity, this.parent, what);
+    return new Deadline(Number.isFinite(this.at) ? Math.max(0, this.at - performance.now()) : Infinity, this.parent, what);
   }
 
   /** Ends the deadline without expiring it: its timer and its listener on the caller's signal go. */

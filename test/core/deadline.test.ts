@@ -20,7 +20,7 @@ function expiry(d: Deadline, t0: number): { ms: number | undefined; code: string
 describe('Deadline', () => {
   // The fake clock moves Date.now and the timers together: exact times, no sleeps, no flakiness.
   beforeEach(() => {
-    vi.useFakeTimers();
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date', 'performance'] });
   });
   afterEach(() => {
     vi.useRealTimers();
@@ -85,6 +85,16 @@ describe('Deadline', () => {
     expect(() => vi.advanceTimersByTime(10)).toThrow('a listener that throws');
     vi.advanceTimersByTime(1);
     expect(behind.code).toBe('TIMEOUT');
+  });
+
+  it('goes by the monotonic clock: a wall clock set back an hour moves no deadline', () => {
+    const t0 = performance.now();
+    const d = deadline({ timeoutMs: 60 }, 'steady');
+    const seen: number[] = [];
+    d.onExpire(() => seen.push(performance.now() - t0));
+    vi.setSystemTime(Date.now() - 3_600_000);
+    vi.advanceTimersByTime(60);
+    expect(seen).toEqual([60]);
   });
 
   it('keeps waits of different durations apart: each expires at its own time', () => {
