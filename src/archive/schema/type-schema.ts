@@ -7,6 +7,7 @@
  * (canonical), `NameLossless`, `NameInput` — `#/$defs/` standalone, `#/components/schemas/` in
  * the OpenAPI document.
  */
+import { createHash } from 'node:crypto';
 import { Type, type TSchema } from 'typebox';
 import { schemaOf, type SchemaFlavor } from '../values/json-form.js';
 import { COUNT_FORMS, widthFormSchema } from '../wire/width-form.js';
@@ -32,6 +33,9 @@ const backReference = Type.Unsafe({
   maxProperties: 1,
   additionalProperties: false,
 });
+
+/** A sequence's array schema from this size on (JSON characters) is shared by reference, not copied. */
+const SHARE_FROM = 1024;
 
 const SUFFIX: Record<SchemaFlavor, string> = { canonical: '', lossless: 'Lossless', input: 'Input' };
 
@@ -86,10 +90,21 @@ export function typeSchemas(root: Plan, refPrefix = '#/$defs/', flavor?: SchemaF
   /** A list or map: its array, and on lossless/input also the form that keeps a long WriteCount. */
   const sequence = (array: TSchema, count: CountPlan): TSchema => {
     if (shapes === 'canonical' || count.kind !== 'writeCount') return array;
+    // The array stands twice, bare and as the object form's items: inline, a list of lists would
+    // double the schema at every level (a list 138 deep never finished GET /openapi.json). A large
+    // one is written once, as a definition named by its content, and referenced from both places.
+    const items = shared(array);
     return Type.Union([
-      array,
-      Type.Object({ items: array, countForm: widthFormSchema(COUNT_FORMS, 'count') }, { additionalProperties: false }),
+      items,
+      Type.Object({ items, countForm: widthFormSchema(COUNT_FORMS, 'count') }, { additionalProperties: false }),
     ]);
+  };
+  const shared = (schema: TSchema): TSchema => {
+    const text = JSON.stringify(schema);
+    if (text.length < SHARE_FROM) return schema;
+    const name = `Sequence${createHash('sha256').update(text).digest('hex').slice(0, 16)}`;
+    defs[name] ??= schema;
+    return Type.Unsafe({ $ref: `${refPrefix}${name}` });
   };
   const of = (p: Plan): TSchema => {
     switch (p.kind) {
