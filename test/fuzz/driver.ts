@@ -5,7 +5,7 @@
  * the document (documented status, media type, schema of the body, error codes, no 500, no stack
  * trace, no hang). Used by http-fuzz.test.ts (bounded) and by `npm run fuzz:http` (long).
  */
-import { writeFileSync } from 'node:fs';
+import { appendFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { until } from '../support/until.js';
@@ -37,6 +37,11 @@ export interface FuzzConfig {
   /** An answer later than this is a hang. */
   hangMs?: number;
   log?: (line: string) => void;
+  /**
+   * Where to append each request before it is sent and its status once answered (the long form's
+   * --journal): a gateway that hangs its own process writes no report, and this shows the suspects.
+   */
+  journal?: string;
   /** Where to write the full report (default: the OS temp directory). */
   reportFile?: string;
   /** Log every request whose operation key matches (e.g. /store$/) with its answer. */
@@ -177,7 +182,9 @@ export async function runHttpFuzz(cfg: FuzzConfig): Promise<FuzzReport> {
         const stats = perOperation.get(req.op.key)!;
         stats.sent++;
         if (req.valid) stats.valid++;
+        if (cfg.journal !== undefined) appendFileSync(cfg.journal, `#${index} ${showRequest(req, world)}\n`);
         const a = await send(req.method, req.path, req.headers, req.body, sseOps.has(req.op.key));
+        if (cfg.journal !== undefined) appendFileSync(cfg.journal, `#${index} answered ${a.status}\n`);
         sent++;
         stats.statuses.set(a.status, (stats.statuses.get(a.status) ?? 0) + 1);
         if (a.status === 201) {

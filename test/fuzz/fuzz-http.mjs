@@ -3,7 +3,11 @@
  * The long form of the HTTP fuzz (issue 10): the same driver and test as the bounded run in
  * `npm test`, with more requests, another seed and no time limit.
  *
- *   npm run fuzz:http -- --requests 50000 --seed 7 [--concurrency 8] [--report file] [--trace regexp] [--no-netns]
+ *   npm run fuzz:http -- --requests 50000 --seed 7 [--concurrency 8] [--report file] [--trace regexp] [--journal file] [--no-netns]
+ *
+ * `--journal file` appends every request to the file before it is sent and its status once answered:
+ * when the gateway hangs its own process (a synchronous loop), no report is ever written, and the
+ * requests without a status are the suspects.
  *
  * Where it can (root, `unshare` and `ip` present), it runs inside a network namespace that has
  * only loopback, so that even a bug of the fuzz or the gateway cannot send a packet off this
@@ -21,7 +25,7 @@ const opt = (name, fallback) => {
   return args[i].includes('=') ? args[i].slice(args[i].indexOf('=') + 1) : args[i + 1];
 };
 if (args.includes('--help') || args.includes('-h')) {
-  console.log('npm run fuzz:http -- --requests N --seed N [--concurrency N] [--report file] [--trace regexp] [--no-netns]');
+  console.log('npm run fuzz:http -- --requests N --seed N [--concurrency N] [--report file] [--trace regexp] [--journal file] [--no-netns]');
   process.exit(0);
 }
 const requests = Number(opt('requests', '20000'));
@@ -43,6 +47,8 @@ const env = {
 };
 const trace = opt('trace', undefined);
 if (trace !== undefined) env.FUZZ_TRACE = trace;
+const journal = opt('journal', undefined);
+if (journal !== undefined) env.FUZZ_JOURNAL = journal;
 
 const vitest = ['npx', 'vitest', 'run', 'test/fuzz/http-fuzz.test.ts', '--silent=false'];
 const which = (cmd) => ['/usr/sbin', '/usr/bin', '/sbin', '/bin'].some((d) => existsSync(join(d, cmd)));

@@ -6,7 +6,8 @@
  *
  * Environment (set by the long form): FUZZ_SEED, FUZZ_REQUESTS, FUZZ_CONCURRENCY, FUZZ_BUDGET_MS
  * (0: no time limit), FUZZ_REPORT (where the full report goes), FUZZ_TRACE (a regular expression:
- * every request to a matching operation is logged with its answer).
+ * every request to a matching operation is logged with its answer), FUZZ_JOURNAL (a file: every
+ * request before it is sent, and its status once answered).
  */
 import { describe, expect, it } from 'vitest';
 import { runHttpFuzz } from './driver.js';
@@ -28,6 +29,7 @@ describe('HTTP fuzz of the OpenAPI document (issue 10)', () => {
       // An answer later than this is a hang (the gateway under fuzz waits at most 2 s by config).
       hangMs: Number(env.FUZZ_HANG_MS ?? (long ? 8000 : 4000)),
       reportFile: env.FUZZ_REPORT,
+      journal: env.FUZZ_JOURNAL,
       trace: env.FUZZ_TRACE === undefined ? undefined : new RegExp(env.FUZZ_TRACE),
       log: (l) => console.log(l),
     });
