@@ -92,7 +92,8 @@ export function typeSchemas(root: Plan, refPrefix = '#/$defs/', flavor?: SchemaF
     if (shapes === 'canonical' || count.kind !== 'writeCount') return array;
     // The array stands twice, bare and as the object form's items: inline, a list of lists would
     // double the schema at every level (a list 138 deep never finished GET /openapi.json). A large
-    // one is written once, as a definition named by its content, and referenced from both places.
+    // one is written once, as a definition named by its content, and referenced from both places
+    // (`Sequence.<hash>`: a dot, which no type name has, so it cannot take a declared type's name).
     const items = shared(array);
     return Type.Union([
       items,
@@ -102,7 +103,7 @@ export function typeSchemas(root: Plan, refPrefix = '#/$defs/', flavor?: SchemaF
   const shared = (schema: TSchema): TSchema => {
     const text = JSON.stringify(schema);
     if (text.length < SHARE_FROM) return schema;
-    const name = `Sequence${createHash('sha256').update(text).digest('hex').slice(0, 16)}`;
+    const name = `Sequence.${createHash('sha256').update(text).digest('hex').slice(0, 16)}`;
     defs[name] ??= schema;
     return Type.Unsafe({ $ref: `${refPrefix}${name}` });
   };
