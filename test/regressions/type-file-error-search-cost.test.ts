@@ -36,7 +36,10 @@ describe('a bad type file is answered at once, whatever its size', () => {
 
   it('a type may still have as many fields as a file may resolve', () => {
     const fields = Array.from({ length: 2_000 }, (_, i) => ({ name: `f${i}`, type: 'BYTE' }));
-    new TypeRegistry().add({ types: { Wide: { fields } } });
+    const reg = new TypeRegistry();
+    reg.add({ types: { Wide: { fields } } });
+    const value = Object.fromEntries(fields.map((f, i) => [f.name, i % 256]));
+    expect(reg.get('Wide').encode(value).length).toBe(2_000);
   });
 });
 
