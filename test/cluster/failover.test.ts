@@ -44,12 +44,9 @@ afterAll(async () => {
 const instanceOf = (r: Reply) => String(r.headers['x-archway-instance']).split('.')[0];
 
 /** One Order → OrderAck exchange on `name` through the balancer; the answer must be this Order's. */
-async function exchange(name: string, id: number): Promise<Reply<Loaded<{ id: number }>>> {
-  return callAt<Loaded<{ id: number }>>(cluster.url, 'POST', `/sessions/${name}/exchange`, {
-    request: { type: 'Order', value: referenceOrder(id) },
-    response: { type: 'OrderAck' },
-    timeoutMs: 5000,
-  });
+async function exchange(name: string, id: number, dispatcher?: Agent): Promise<Reply<Loaded<{ id: number }>>> {
+  const body = { request: { type: 'Order', value: referenceOrder(id) }, response: { type: 'OrderAck' }, timeoutMs: 5000 };
+  return callAt<Loaded<{ id: number }>>(cluster.url, 'POST', `/sessions/${name}/exchange`, body, {}, dispatcher);
 }
 
 /** Lock-step exchanges on `names` through the balancer until `stop()`; counts what was not right. */
@@ -57,10 +54,13 @@ function keepExchanging(names: readonly string[], owners: Map<string, string>) {
   let running = true;
   const counts = { ok: 0, errors: [] as string[] };
   let id = 1;
+  // Connections of its own: they only ever carry these sessions, so a gateway that dies under
+  // another session's kept-alive connection never closes one of them mid-request.
+  const agent = new Agent();
   const loops = names.map(async (name) => {
     while (running) {
       const n = id++;
-      const r = await exchange(name, n).catch((err: Error) => ({ status: 0, body: { message: err.message }, headers: {} }) as unknown as Reply<Loaded<{ id: number }>>);
+      const r = await exchange(name, n, agent).catch((err: Error) => ({ status: 0, body: { message: err.message }, headers: {} }) as unknown as Reply<Loaded<{ id: number }>>);
       if (r.status === 200 && r.body.value.id === n && instanceOf(r) === owners.get(name)) counts.ok++;
       else counts.errors.push(`${name}: ${r.status} ${JSON.stringify(r.body)}`);
     }
@@ -70,6 +70,7 @@ function keepExchanging(names: readonly string[], owners: Map<string, string>) {
     async stop() {
       running = false;
       await Promise.all(loops);
+      await agent.close();
       return counts;
     },
   };
@@ -84,12 +85,16 @@ describe('an instance killed with SIGKILL', () => {
     const atKill = load.counts.ok;
     await victim.stop('SIGKILL');
     const killed = Date.now();
+    // New connections from here on: HAProxy closes the kept-alive ones that led to the dead gateway,
+    // and a request sent on one as it closes fails before any answer (see the last test below).
+    const fresh = new Agent();
+    const call = (base: string, method: string, path: string, body?: unknown) => callAt(base, method, path, body, {}, fresh);
 
     // Its sessions: 503 SESSION_OWNER_DOWN, through the balancer and through each survivor, at once
     let firstAnswerMs: number | undefined;
     for (const name of owned.get('g2')!) {
       for (const base of [cluster.url, cluster.gateways[0]!.url, cluster.gateways[2]!.url]) {
-        expectProblem(await callAt(base, 'POST', `/sessions/${name}/exchange`, { request: { type: 'DWORD', value: 1 }, response: { type: 'DWORD' } }), 503, 'SESSION_OWNER_DOWN', { session: name });
+        expectProblem(await call(base, 'POST', `/sessions/${name}/exchange`, { request: { type: 'DWORD', value: 1 }, response: { type: 'DWORD' } }), 503, 'SESSION_OWNER_DOWN', { session: name });
         firstAnswerMs ??= Date.now() - killed;
       }
     }
@@ -97,20 +102,21 @@ describe('an instance killed with SIGKILL', () => {
 
     // Its names are free once its lease has run out: created again, on a live instance
     const name = owned.get('g2')![0]!;
-    await until(async () => (await callAt(cluster.url, 'PUT', `/sessions/${name}`, { kind: 'datagram' })).status === 201, `'${name}' can be created again`, 3 * LEASE_MS);
+    await until(async () => (await call(cluster.url, 'PUT', `/sessions/${name}`, { kind: 'datagram' })).status === 201, `'${name}' can be created again`, 3 * LEASE_MS);
     // free one lease after the last heartbeat (sent at most a heartbeat before the kill), give or take the load here
     expect(Date.now() - killed).toBeLessThan(2 * LEASE_MS);
-    const reborn = await callAt(cluster.url, 'GET', `/sessions/${name}`);
+    const reborn = await call(cluster.url, 'GET', `/sessions/${name}`);
     expect(reborn.status).toBe(200);
     expect(['g1', 'g3']).toContain(instanceOf(reborn));
     // The others: still answering 503 SESSION_OWNER_DOWN (gone with their socket), never another session
-    for (const other of owned.get('g2')!.slice(1)) expectProblem(await callAt(cluster.url, 'GET', `/sessions/${other}`), 503, 'SESSION_OWNER_DOWN');
+    for (const other of owned.get('g2')!.slice(1)) expectProblem(await call(cluster.url, 'GET', `/sessions/${other}`), 503, 'SESSION_OWNER_DOWN');
 
     // Exchanges on the survivors' sessions went on through all of it, with no error
     await until(() => load.counts.ok >= atKill + 50, 'more exchanges after the kill');
     const counts = await load.stop();
     expect(counts.errors).toEqual([]);
-    expect((await callAt(cluster.url, 'DELETE', `/sessions/${name}`)).status).toBe(200);
+    expect((await call(cluster.url, 'DELETE', `/sessions/${name}`)).status).toBe(200);
+    await fresh.close();
   }, 30_000);
 });
 
