@@ -1,5 +1,7 @@
 /** The errors of the archive layer (codec, message types); codes in core/codes.ts. */
-import { ArchwayError, defineError, quote, type ArchiveCause } from '../core/index.js';
+import { ArchwayError, defineError, pointerSegment, quote, type ArchiveCause } from '../core/index.js';
+
+export { pointerSegment };
 import { NeedMore } from './wire/need-more.js';
 import { Utf8Text } from './json/utf8-text.js';
 
@@ -53,7 +55,7 @@ export function decodeError(cause: ArchiveCause, message: string, offset: number
  */
 export function atPath(err: unknown, segment: string | number): unknown {
   if (err instanceof ArchwayError) return err.at(segment);
-  if (err instanceof NeedMore) err.path = `/${String(segment).replace(/~/g, '~0').replace(/\//g, '~1')}${err.path}`;
+  if (err instanceof NeedMore) err.path = `/${pointerSegment(segment)}${err.path}`;
   return err;
 }
 

@@ -53,7 +53,8 @@ export function quote(text: string, max = QUOTE_MAX): string {
   return JSON.stringify(text.length > max ? `${text.slice(0, max)}…` : text);
 }
 
-function escapeSegment(segment: string | number): string {
+/** `segment` escaped for a JSON pointer (RFC 6901: `~` as `~0`, `/` as `~1`). */
+export function pointerSegment(segment: string | number): string {
   return String(segment).replace(/~/g, '~0').replace(/\//g, '~1');
 }
 
@@ -79,7 +80,7 @@ export class ArchwayError extends Error {
 
   /** A copy whose `path` starts with `segment`: encoders and decoders call it while unwinding. */
   at(segment: string | number): ArchwayError {
-    return this.with({ path: `/${escapeSegment(segment)}${this.details.path ?? ''}` });
+    return this.with({ path: `/${pointerSegment(segment)}${this.details.path ?? ''}` });
   }
 
   /** A copy whose `path` starts with `prefix` (a JSON pointer into the request). */

@@ -4,7 +4,7 @@
  */
 export { CODES, isCode, type Code } from './codes.js';
 export {
-  ArchwayError, ErrorDetailsSchema, QUOTE_MAX, defineError, describeCode, isArchwayError, quote,
+  ArchwayError, ErrorDetailsSchema, QUOTE_MAX, defineError, describeCode, isArchwayError, pointerSegment, quote,
   type ArchiveCause, type ArchwayErrorClass, type ErrorDetails,
 } from './archway-error.js';
 export { DEFAULT_WAIT_MS, Deadline, deadline, type WaitOptions } from './deadline.js';

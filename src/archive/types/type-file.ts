@@ -7,7 +7,7 @@
 import { Type, type Static } from 'typebox';
 import Compile from 'typebox/compile';
 import { parse as parseYaml } from 'yaml';
-import { ERR_TYPE_FILE } from '../errors.js';
+import { ERR_TYPE_FILE, pointerSegment } from '../errors.js';
 import { checkNesting } from './nesting.js';
 import { OperationsSchema, type OperationDecl } from './operations.js';
 
@@ -234,7 +234,7 @@ function checkArrays(value: unknown): void {
       v.forEach((child, i) => stack.push([child, `${path}/${i}`, MAX_FILE_ARRAY]));
     } else {
       for (const [key, child] of Object.entries(v)) {
-        stack.push([child, `${path}/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`, key === 'fields' ? MAX_FIELDS : MAX_FILE_ARRAY]);
+        stack.push([child, `${path}/${pointerSegment(key)}`, key === 'fields' ? MAX_FIELDS : MAX_FILE_ARRAY]);
       }
     }
   }
@@ -249,7 +249,7 @@ function failingPart(value: unknown): { part: unknown; at: string; check: typeof
   if (types === null || typeof types !== 'object' || Array.isArray(types)) return { part: value, at: '', check: checker };
   for (const [name, decl] of Object.entries(types)) {
     if (declChecker.Check(decl)) continue;
-    const at = `/types/${name.replace(/~/g, '~0').replace(/\//g, '~1')}`;
+    const at = `/types/${pointerSegment(name)}`;
     const fields = (decl as { fields?: unknown } | null)?.fields;
     if (Array.isArray(fields)) {
       const i = fields.findIndex((f) => !fieldChecker.Check(f));

@@ -8,7 +8,7 @@ import type { TSchema } from 'typebox';
 import type { ArchiveReader } from '../wire/archive-reader.js';
 import type { ArchiveWriter } from '../wire/archive-writer.js';
 import type { CodePage } from './code-page.js';
-import { describe, validationError } from '../errors.js';
+import { describe, pointerSegment, validationError } from '../errors.js';
 import type { Limits } from './limits.js';
 import type { ProfileFlags } from './profile.js';
 
@@ -63,6 +63,6 @@ export function expected(what: string, value: unknown): never {
  */
 export function onlyKeys(v: object, allowed: readonly string[], what: string): void {
   for (const k in v) {
-    if (!allowed.includes(k)) throw validationError(`unexpected property ${describe(k)} in ${what} (it may have: ${allowed.join(', ')})`, `/${k.replace(/~/g, '~0').replace(/\//g, '~1')}`);
+    if (!allowed.includes(k)) throw validationError(`unexpected property ${describe(k)} in ${what} (it may have: ${allowed.join(', ')})`, `/${pointerSegment(k)}`);
   }
 }
