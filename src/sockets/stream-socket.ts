@@ -42,6 +42,8 @@ export class StreamSocket extends EventEmitter<StreamSocketEvents> {
   private readonly acceptWaiters = new WaitQueue<StreamSocket>();
   private sink: ByteSink | undefined;
   private reading = false;
+  /** Made by `connect`: its reads arrive through `deliver`, not as 'data' events (tcp-connect.ts). */
+  private staticReads = false;
   private paused = false;
   private received: ReceiveQueue | undefined;
   private receiveWaiters: WaitQueue<Buffer> | undefined;
@@ -151,11 +153,12 @@ export class StreamSocket extends EventEmitter<StreamSocketEvents> {
     const d = deadline(options, `connecting to ${formatTarget(host, port)}`, DEFAULT_CONNECT_TIMEOUT_MS);
     try {
       const target = await d.child('looking the host up').race(resolveHost(host, port, options));
-      const sock = await connectTcp(target, port, d, { localAddress: this.bindHost, localPort: this.bindPort || undefined });
+      const sock = await connectTcp(target, port, d, { localAddress: this.bindHost, localPort: this.bindPort || undefined }, (chunk) => this.deliver(chunk));
       if (this.state !== 'connecting') {
         sock.destroy();
         throw this.stateError('connect');
       }
+      this.staticReads = true;
       this.attach(sock);
       this.emit('connect');
     } catch (err) {
@@ -198,13 +201,15 @@ export class StreamSocket extends EventEmitter<StreamSocketEvents> {
     const sock = this.sock!;
     if (this.reading) return;
     this.reading = true;
-    const sink = this.sink!;
-    sock.on('data', (chunk: Buffer) => {
-      this.bytesIn += chunk.length;
-      sink(chunk);
-      this.emit('receive', chunk.length);
-    });
+    // A connected socket's reads come through `deliver` (tcp-connect.ts); an accepted one's as events.
+    if (!this.staticReads) sock.on('data', (chunk: Buffer) => this.deliver(chunk));
     if (!this.paused) sock.resume();
+  }
+
+  private deliver(chunk: Buffer): void {
+    this.bytesIn += chunk.length;
+    this.sink!(chunk);
+    this.emit('receive', chunk.length);
   }
 
   /** Stops reading: the peer meets TCP backpressure (nothing is lost). */

@@ -16,11 +16,24 @@ function asConnectTimeout(err: ArchwayError): ArchwayError {
   return ERR_TIMEOUT.is(err) ? err.with({ wsa: 'WSAETIMEDOUT', wsaCode: 10060 }) : err;
 }
 
+/**
+ * Where every connected socket's reads land (Node's `onread`): one buffer for the process, since
+ * each read is copied out before the next one starts. Node's default gives each read a fresh
+ * 64 KiB allocation and passes it through the Readable stream's machinery: 1.5 µs more CPU per
+ * lock-step exchange on loopback.
+ */
+const READ_BUFFER = Buffer.allocUnsafe(64 * 1024);
+
+/**
+ * Connects; each read of the socket goes to `onBytes` as a buffer of its own (no 'data' events).
+ * The socket starts paused: reading begins at `resume()`, once someone reads (stream-socket.ts).
+ */
 export function connectTcp(
   target: ResolvedAddress,
   port: number,
   d: Deadline,
   local: { localAddress?: string; localPort?: number },
+  onBytes: (chunk: Buffer) => void,
 ): Promise<net.Socket> {
   const name = formatTarget(target.address, port);
   if (d.reason !== undefined) return Promise.reject(asConnectTimeout(d.reason));
@@ -33,7 +46,17 @@ export function connectTcp(
       localPort: local.localPort,
       allowHalfOpen: true,
       noDelay: true,
+      onread: {
+        buffer: READ_BUFFER,
+        callback: (n: number, buf: Uint8Array) => {
+          const chunk = Buffer.allocUnsafe(n);
+          chunk.set(buf.subarray(0, n));
+          onBytes(chunk);
+          return true; // pacing is the reader's, by pause() and resume()
+        },
+      },
     });
+    sock.pause();
     const onError = (err: Error) => {
       d.dispose();
       sock.destroy();
