@@ -9,6 +9,7 @@ import { ArchiveWriter } from '../wire/archive-writer.js';
 import { LoadState, StoreState } from '../objects/archive-state.js';
 import { decoderFor, type Decoder } from '../compile/decoder.js';
 import { encoderFor, type Encoder } from '../compile/encoder.js';
+import { emitterFor, type JsonEmitter } from '../compile/json-emitter.js';
 import { ArchwayError, type WaitOptions } from '../../core/index.js';
 import { decodeError } from '../errors.js';
 import type { Limits } from '../values/limits.js';
@@ -86,6 +87,7 @@ export class MessageCodec implements DecodablePlan {
   readonly decoder: Decoder;
   /** The canonical decoder, compiled on first use (a registry compiles every type it loads). */
   private canonical: Decoder | undefined;
+  private emitter: JsonEmitter | undefined;
   private readonly writer: ArchiveWriter;
   private readonly store: StoreState;
   private readonly load: LoadState;
@@ -120,6 +122,14 @@ export class MessageCodec implements DecodablePlan {
   /** The compiled decoder giving `form`. */
   decoderFor(form: JsonForm): Decoder {
     return form === 'lossless' ? this.decoder : (this.canonical ??= decoderFor(this.plan, 'canonical'));
+  }
+
+  /**
+   * The JSON text of a value this codec decoded (either form): JSON.stringify's text, from code
+   * generated for the type (compile/json-emitter.ts).
+   */
+  json(value: unknown): string {
+    return (this.emitter ??= emitterFor(this.plan))(value);
   }
 
   /** Decodes exactly one message filling `bytes`, as `form` JSON (lossless unless asked). */

@@ -6,19 +6,24 @@
 import { Readable } from 'node:stream';
 import type { FastifyReply } from 'fastify';
 import { ArchwayError } from '../../core/index.js';
-import { hasLongString, jsonChunks, type JsonForm } from '../../archive/index.js';
+import { hasLongString, jsonChunks, type JsonForm, type MessageCodec } from '../../archive/index.js';
 import type { GatewayContext } from '../gateway-context.js';
 import { LOSSLESS_MEDIA_TYPE } from '../schemas/shared-schemas.js';
 
 /** Strings past this length are sent in slices rather than serialized whole (bench:large). */
 const STREAM_FROM = 1024 * 1024;
 
-/** `body` as the answer, streamed in pieces when it holds a long string (a large CByteArray's base64). */
-export function answer<T>(reply: FastifyReply, body: T, form: JsonForm = 'canonical'): T | FastifyReply {
-  if (form === 'lossless') void reply.type(LOSSLESS_MEDIA_TYPE);
-  if (!hasLongString(body, STREAM_FROM)) return body;
-  if (form !== 'lossless') void reply.type('application/json; charset=utf-8');
-  return reply.send(Readable.from(jsonChunks(body)));
+/**
+ * A message `codec` decoded as the answer — the value itself, or `{"value": …}` when `wrapped` —
+ * in the media type of its form. The JSON text is the codec's (generated for the type: faster than
+ * the JSON.stringify a serializer would call for a value of any shape), or streamed in pieces when
+ * it holds a long string (a large CByteArray's base64).
+ */
+export function answer(reply: FastifyReply, codec: MessageCodec, value: unknown, form: JsonForm, wrapped = false): FastifyReply {
+  void reply.type(form === 'lossless' ? LOSSLESS_MEDIA_TYPE : 'application/json; charset=utf-8');
+  if (hasLongString(value, STREAM_FROM)) return reply.send(Readable.from(jsonChunks(wrapped ? { value } : value)));
+  const text = codec.json(value);
+  return reply.send(wrapped ? `{"value":${text}}` : text);
 }
 
 /** A multiple of 3 bytes: each slice encodes to base64 alone, without padding. */

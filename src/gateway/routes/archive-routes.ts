@@ -104,7 +104,7 @@ export const archiveRoutes: FastifyPluginAsync<GatewayContext> = async (plain, c
     const form = req.query.form ?? 'canonical';
     const value = await ch.read(codec, { timeoutMs: waitMs(config, req.body.timeoutMs), signal: disconnectSignal(reply), form });
     metrics.message('load');
-    return answer(reply, { value }, form);
+    return answer(reply, codec, value, form, true);
   });
 
   app.post('/sessions/:name/exchange', {
@@ -135,7 +135,7 @@ export const archiveRoutes: FastifyPluginAsync<GatewayContext> = async (plain, c
       throw ERR_VALIDATION.is(err) ? err.under('/request/value', 'body') : err;
     }
     metrics.message('exchange');
-    return answer(reply, { value }, form);
+    return answer(reply, resCodec, value, form, true);
   });
 
   app.post('/sessions/:name/write', {

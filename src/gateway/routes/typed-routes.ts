@@ -49,15 +49,16 @@ export const typedRoutes: FastifyPluginAsync<GatewayContext> = async (plain, ctx
     const ch = s.channel();
     const form = req.query.form ?? 'canonical';
     const timeoutMs = wait(req.query); // outside the try: a bad wait is not a bad body
+    const response = types.get(op.response);
     let value: unknown;
     try {
-      value = await ch.exchange(types.get(op.request), req.body, types.get(op.response), { timeoutMs, form });
+      value = await ch.exchange(types.get(op.request), req.body, response, { timeoutMs, form });
     } catch (err) {
       await forgetIfClosed(ctx, s.name, err);
       throw ERR_VALIDATION.is(err) ? err.with({ in: 'body', path: err.details.path ?? '' }) : err;
     }
     metrics.message('exchange');
-    return answer(reply, value, form);
+    return answer(reply, response, value, form);
   });
 
   app.post('/sessions/:name/store/:type', {
@@ -86,6 +87,6 @@ export const typedRoutes: FastifyPluginAsync<GatewayContext> = async (plain, ctx
     const form = req.query.form ?? 'canonical';
     const value = await ch.read(codec, { timeoutMs: wait(req.query), signal: disconnectSignal(reply), form });
     metrics.message('load');
-    return answer(reply, value, form);
+    return answer(reply, codec, value, form);
   });
 };

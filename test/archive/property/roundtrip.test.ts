@@ -31,6 +31,8 @@ function roundTrip(d: Draw, m: Model, codec: MessageCodec, ty: Ty, validate: Ret
 
   const decoded = codec.decode(bytes);
   expect(canon(decoded)).toBe(canon(expected));
+  // The generated JSON text of a decoded value is JSON.stringify's, in both forms.
+  expect(codec.json(decoded), 'JSON text, lossless').toBe(JSON.stringify(decoded));
   expectValid(validate, decoded, 'decoded');
   expectValid(validatorFor(ajv, codec, 'lossless'), decoded, 'lossless');
   // Lossless: decoding and then encoding reproduces the bytes exactly.
@@ -41,6 +43,7 @@ function roundTrip(d: Draw, m: Model, codec: MessageCodec, ty: Ty, validate: Ret
   // unless a string the peer sent wide holds characters a narrow field's code page cannot.
   const plain = codec.decode(bytes, undefined, 'canonical');
   expect(canon(plain), 'canonical form').toBe(canon(canonicalOf(m, ty, expected)));
+  expect(codec.json(plain), 'JSON text, canonical').toBe(JSON.stringify(plain));
   expectValid(validatorFor(ajv, codec, 'canonical'), plain, 'canonical');
   expectValid(validate, plain, 'canonical as input');
   const again = encodeUnlessUnrepresentable(codec, plain);
