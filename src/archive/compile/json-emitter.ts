@@ -14,6 +14,7 @@ import type { Plan, StructPlan } from '../types/type-plan.js';
 export type JsonEmitter = (value: unknown) => string;
 
 /** Characters a JSON string cannot hold as they are (JSON.stringify escapes lone surrogates too). */
+// oxlint-disable-next-line no-control-regex -- control characters are what JSON escapes
 const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
 
 /** A value of any kind, as JSON.stringify writes it (`undefined` where it would leave it out). */
