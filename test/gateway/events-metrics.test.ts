@@ -166,6 +166,13 @@ describe('GET /metrics and GET /health', () => {
     const storeCount = (t: string) => sample(t, 'archway_request_duration_seconds_count', { route: '/sessions/:name/store' });
     expect(storeCount(after) - storeCount(before)).toBe(2);
     expect(sample(after, 'archway_request_duration_seconds_sum', { route: '/sessions/:name/store' })).toBeGreaterThan(0);
+    // The buckets are cumulative, and the last (+Inf) holds every request.
+    const buckets = [...after.matchAll(/^archway_request_duration_seconds_bucket\{le="([^"]+)",route="\/sessions\/:name\/store"\} (\d+)$/gm)].map((m) => [m[1], Number(m[2])] as const);
+    expect(buckets.map(([le]) => le)).toEqual(['0.0005', '0.001', '0.0025', '0.005', '0.01', '0.025', '0.05', '0.1', '0.25', '0.5', '1', '2.5', '5', '10', '30', '+Inf']);
+    buckets.slice(1).forEach(([, n], i) => expect(n).toBeGreaterThanOrEqual(buckets[i]![1]));
+    expect(buckets.at(-1)![1]).toBe(storeCount(after));
+    // A route nobody called has no series.
+    expect(after).not.toContain('route="/sessions/:name/datagrams/receive"');
 
     // Byte counters never go back when sessions close.
     await Promise.all([gw.call('DELETE', '/sessions/m-peer'), gw.call('DELETE', '/sessions/m-cli')]);
