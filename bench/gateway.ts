@@ -181,6 +181,7 @@ function report(runs: Record<string, CaseRun[]>): void {
       wrong: sum((x) => x.wrong),
       timeouts: sum((x) => x.timeouts),
       cpuMicrosPerRequest: cpuOf(r),
+      minorFaultsPerRequest: median(r.map((x) => x.faults.server ?? 0)),
     } as Row & Record<string, unknown>);
   }
   printColumns(['case', 'req/s', 'p50', 'p99', 'max', 'errors', 'non-2xx', '× (a)', 'range', 'target'], table, new Set([1, 2, 3, 4, 5, 6, 7]));
@@ -209,8 +210,9 @@ function printCpu(runs: Record<string, CaseRun[]>): void {
     const total = Object.values(cpu).reduce((a, b) => a + b, 0);
     const ceiling = (cores * 1e6) / total;
     const rps = median(r.map((x) => x.rps));
-    return [name, µs(cpu.autocannon), µs(cpu.server), µs(cpu.demo), µs(total), Math.round(ceiling).toLocaleString('en-US'), `${Math.round((100 * rps) / ceiling)} %`];
+    const faults = median(r.map((x) => x.faults.server ?? 0));
+    return [name, µs(cpu.autocannon), µs(cpu.server), µs(cpu.demo), µs(total), Math.round(ceiling).toLocaleString('en-US'), `${Math.round((100 * rps) / ceiling)} %`, faults.toFixed(2)];
   });
   console.log(`\nCPU per request (${cores} cores shared by all):`);
-  printColumns(['case', 'autocannon', 'server', 'demo', 'total', 'CPU-bound req/s', 'cores busy'], table, new Set([1, 2, 3, 4, 5, 6]));
+  printColumns(['case', 'autocannon', 'server', 'demo', 'total', 'CPU-bound req/s', 'cores busy', 'server faults'], table, new Set([1, 2, 3, 4, 5, 6, 7]));
 }

@@ -6,7 +6,7 @@
  * time per request of those processes is measured beside this one's (autocannon's).
  */
 import autocannon, { type Request, type Result } from 'autocannon';
-import { cpuSince } from './process-cpu.js';
+import { cpuSince, faultsSince } from './process-cpu.js';
 
 export interface LoadRun {
   rps: number;
@@ -21,6 +21,8 @@ export interface LoadRun {
   requests: number;
   /** CPU time per request (µs) of each process measured: `autocannon` and the `servers`. */
   cpu: Record<string, number>;
+  /** Minor page faults per request of each process. */
+  faults: Record<string, number>;
 }
 
 export interface LoadOptions {
@@ -61,11 +63,13 @@ export async function orderLoad(o: LoadOptions): Promise<LoadRun> {
     },
   };
   const cpuUsed = cpuSince({ autocannon: process.pid, ...o.servers });
+  const faulted = faultsSince({ autocannon: process.pid, ...o.servers });
   const instance = autocannon({ url: o.base, connections: o.connections, duration: o.seconds, requests: [req], timeout: 10 });
   autocannon.track(instance, { renderProgressBar: process.stdout.isTTY === true, renderResultsTable: false, renderLatencyTable: false });
   const r: Result = await instance;
   const requests = r.requests.total ?? Math.round(r.requests.average * o.seconds);
   const cpu = Object.fromEntries(Object.entries(cpuUsed()).map(([name, us]) => [name, us / Math.max(1, requests)]));
+  const faults = Object.fromEntries(Object.entries(faulted()).map(([name, n]) => [name, n / Math.max(1, requests)]));
   return {
     rps: r.requests.average,
     p50: r.latency.p50,
@@ -77,5 +81,6 @@ export async function orderLoad(o: LoadOptions): Promise<LoadRun> {
     timeouts: r.timeouts,
     requests,
     cpu,
+    faults,
   };
 }

@@ -21,6 +21,21 @@ export function cpuMicros(pid: number): number {
   return (ticks * 1e6) / TICKS_PER_SECOND;
 }
 
+/**
+ * Minor page faults of `pid` so far (field 10 of stat). Under gVisor a fault is handled by the
+ * sandbox's kernel at a cost of tens of µs: a server that takes one per request shows it in its CPU.
+ */
+export function minorFaults(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[7]);
+}
+
+/** Starts counting minor page faults of the named processes; the result gives each one's count since. */
+export function faultsSince(pids: Readonly<Record<string, number>>): () => Record<string, number> {
+  const start = Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, minorFaults(pid)]));
+  return () => Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, minorFaults(pid) - start[name]!]));
+}
+
 /** Starts counting CPU time of the named processes; the result gives each one's use since. */
 export function cpuSince(pids: Readonly<Record<string, number>>): () => Record<string, number> {
   const start = Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, cpuMicros(pid)]));
