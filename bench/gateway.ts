@@ -17,7 +17,8 @@
  * Options: `--seconds N` per case and round (default 5), `--rounds N` (default 3), `--connections N`
  * (default 100), `--pool N` sessions (and the proxy's sockets, default 8), `--cases h,b,t` (which to
  * run beside (a); `--cases t --cpu-prof` profiles (t) alone in the gateway), `--cpu-prof` (profile
- * the gateway and the demo service: a .cpuprofile each lands in bench/results/), `--no-save`.
+ * the gateway and the demo service: a .cpuprofile each lands in bench/results/), `--node-options
+ * "…"` (Node options for every server process alike, e.g. `--max-semi-space-size=32`), `--no-save`.
  */
 import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
@@ -38,6 +39,7 @@ const { values: opts } = parseArgs({
     'cpu-prof': { type: 'boolean', default: false },
     cases: { type: 'string', default: 'a,h,b,t,c' },
     'no-save': { type: 'boolean', default: false },
+    'node-options': { type: 'string', default: '' },
   },
 });
 const caseLetters = opts.cases.split(',').map((c) => c.trim());
@@ -86,13 +88,16 @@ async function main(): Promise<void> {
   printMachine();
   console.log(`autocannon ${connections} connections, ${seconds} s per case, ${rounds} interleaved rounds; pool of ${poolSize} sessions for (b)\n`);
 
-  const profile = opts['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${root}/bench/results`] : [];
+  // The same Node options for every server process, the hand-rolled proxy's included.
+  const nodeOptions = opts['node-options'].split(' ').filter((o) => o !== '');
+  if (nodeOptions.length > 0) console.log(`every server process runs with node ${nodeOptions.join(' ')}\n`);
+  const profile = [...nodeOptions, ...(opts['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${root}/bench/results`] : [])];
   const demo = await startDemoProcess({ mode: 'echo', nodeArgs: profile });
   const gateway = await startServerProcess(['bin/archway.js', 'serve', '--port', '0', '--types', 'types/demo.json,bench/types/echo-operation.json', '--log-level', 'info'], gatewayPort, {
     cwd: root,
     nodeArgs: profile,
   });
-  const bare = await startServerProcess(['dist/bench/lib/bare-echo-child.js'], jsonPort, { cwd: root });
+  const bare = await startServerProcess(['dist/bench/lib/bare-echo-child.js'], jsonPort, { cwd: root, nodeArgs: nodeOptions });
   const hand = await startServerProcess(['dist/bench/lib/hand-proxy-child.js', String(demo.port), String(poolSize)], jsonPort, { cwd: root, nodeArgs: profile });
   const gw = `http://127.0.0.1:${gateway.port}`;
   try {
@@ -108,11 +113,15 @@ async function main(): Promise<void> {
     if (JSON.stringify(check.value) !== JSON.stringify(order(7))) throw new Error(`the gateway's echo differs: ${JSON.stringify(check.value)}`);
 
     const behind = { server: gateway.pid, demo: demo.pid };
+    let turn = 0;
     const cases = {
       'a bare Fastify echo': (d?: number) => load(`http://127.0.0.1:${bare.port}`, () => '/echo', { server: bare.pid }, d),
       'h hand-rolled proxy': (d?: number) => load(`http://127.0.0.1:${hand.port}`, () => '/orders', { server: hand.pid, demo: demo.pid }, d, 'bare'),
-      'b gateway exchange, pool': (d?: number) => load(gw, (c) => `/sessions/${names[c % poolSize]}/exchange`, behind, d),
-      't gateway typed op, pool': (d?: number) => load(gw, (c) => `/sessions/${names[c % poolSize]}/ops/echoOrder`, behind, d, 'bare'),
+      // Requests take the pool's sessions in turn, as the proxy's take its sockets: 100 connections
+      // fixed to 8 sessions would give half of them 13 clients and half 12, and their queues a
+      // longer tail than the proxy's.
+      'b gateway exchange, pool': (d?: number) => load(gw, () => `/sessions/${names[turn++ % poolSize]}/exchange`, behind, d),
+      't gateway typed op, pool': (d?: number) => load(gw, () => `/sessions/${names[turn++ % poolSize]}/ops/echoOrder`, behind, d, 'bare'),
       'c gateway, pipeline 64': (d?: number) => load(gw, () => '/sessions/piped/exchange', behind, d),
     };
     // (a) always runs: it is the baseline of every ratio.
@@ -186,7 +195,7 @@ function report(runs: Record<string, CaseRun[]>): void {
   }
   printColumns(['case', 'req/s', 'p50', 'p99', 'max', 'errors', 'non-2xx', '× (a)', 'range', 'target'], table, new Set([1, 2, 3, 4, 5, 6, 7]));
   printCpu(runs);
-  if (!opts['no-save']) console.log(`\nresults: ${writeResults('gateway', { rows, connections, seconds, rounds, pool: poolSize })}`);
+  if (!opts['no-save']) console.log(`\nresults: ${writeResults('gateway', { rows, connections, seconds, rounds, pool: poolSize, nodeOptions: opts['node-options'] })}`);
 }
 
 await main();
