@@ -153,7 +153,7 @@ export class StreamSocket extends EventEmitter<StreamSocketEvents> {
     const d = deadline(options, `connecting to ${formatTarget(host, port)}`, DEFAULT_CONNECT_TIMEOUT_MS);
     try {
       const target = await d.child('looking the host up').race(resolveHost(host, port, options));
-      const sock = await connectTcp(target, port, d, { localAddress: this.bindHost, localPort: this.bindPort || undefined }, (chunk) => this.deliver(chunk));
+      const sock = await connectTcp(target, port, d, { localAddress: this.bindHost, localPort: this.bindPort || undefined }, this.receiver());
       if (this.state !== 'connecting') {
         sock.destroy();
         throw this.stateError('connect');
@@ -204,6 +204,11 @@ export class StreamSocket extends EventEmitter<StreamSocketEvents> {
     // A connected socket's reads come through `deliver` (tcp-connect.ts); an accepted one's as events.
     if (!this.staticReads) sock.on('data', (chunk: Buffer) => this.deliver(chunk));
     if (!this.paused) sock.resume();
+  }
+
+  /** `deliver` as a function holding only this socket (not the scope of the connect that made it). */
+  private receiver(): (chunk: Buffer) => void {
+    return (chunk) => this.deliver(chunk);
   }
 
   private deliver(chunk: Buffer): void {

@@ -25,6 +25,20 @@ function asConnectTimeout(err: ArchwayError): ArchwayError {
 const READ_BUFFER = Buffer.allocUnsafe(64 * 1024);
 
 /**
+ * The onread callback: made here, apart, so that it keeps only `onBytes` alive for the socket's
+ * lifetime, not the connect's whole scope (its deadline, its promise's functions: +0.8 KiB of heap
+ * per idle session when it did).
+ */
+function copyingTo(onBytes: (chunk: Buffer) => void): (n: number, buf: Uint8Array) => boolean {
+  return (n, buf) => {
+    const chunk = Buffer.allocUnsafe(n);
+    chunk.set(buf.subarray(0, n));
+    onBytes(chunk);
+    return true; // pacing is the reader's, by pause() and resume()
+  };
+}
+
+/**
  * Connects; each read of the socket goes to `onBytes` as a buffer of its own (no 'data' events).
  * The socket starts paused: reading begins at `resume()`, once someone reads (stream-socket.ts).
  */
@@ -46,15 +60,7 @@ export function connectTcp(
       localPort: local.localPort,
       allowHalfOpen: true,
       noDelay: true,
-      onread: {
-        buffer: READ_BUFFER,
-        callback: (n: number, buf: Uint8Array) => {
-          const chunk = Buffer.allocUnsafe(n);
-          chunk.set(buf.subarray(0, n));
-          onBytes(chunk);
-          return true; // pacing is the reader's, by pause() and resume()
-        },
-      },
+      onread: { buffer: READ_BUFFER, callback: copyingTo(onBytes) },
     });
     sock.pause();
     const onError = (err: Error) => {
