@@ -7,9 +7,9 @@
  * grows by a constant per level.
  */
 import { Ajv } from 'ajv';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { TypeRegistry } from '../../src/archive/index.js';
-import { startGateway, type TestGateway } from '../support/gateway-harness.js';
+import { useGateway } from '../support/gateway-harness.js';
 
 const nest = (depth: number, inner: unknown = 'DWORD'): unknown => (depth === 0 ? inner : { list: nest(depth - 1, inner) });
 const file = (depth: number) => ({ types: { Deep: { fields: [{ name: 'v', type: nest(depth) }] } } });
@@ -54,15 +54,10 @@ describe('schemas of nested lists', () => {
 });
 
 describe('the OpenAPI document with a type of nested lists', () => {
-  let gw: TestGateway;
-  beforeAll(async () => {
-    gw = await startGateway();
-  });
-  afterAll(async () => {
-    await gw.close();
-  });
+  const gateway = useGateway();
 
   it('answers at once, and GET /types/{name} too', async () => {
+    const gw = gateway();
     const before = JSON.stringify((await gw.call('GET', '/openapi.json')).body).length;
     // 14 levels: 13 MB of document before the fix, found in a few hundred ms (128 never ended).
     expect((await gw.call('POST', '/types', file(14))).status).toBe(201);

@@ -6,10 +6,10 @@
  * fields at 65,536, as many as a file may resolve; every other array at 1,024), and the error
  * search runs only on the one field or type that the compiled checks find failing.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { TypeRegistry } from '../../src/archive/index.js';
 import { expectError } from '../archive/golden/helpers.js';
-import { startGateway, type TestGateway } from '../support/gateway-harness.js';
+import { useGateway } from '../support/gateway-harness.js';
 
 const timed = <T>(f: () => T): { value: T; ms: number } => {
   const t0 = performance.now();
@@ -44,15 +44,10 @@ describe('a bad type file is answered at once, whatever its size', () => {
 });
 
 describe('POST /types with a 1.4 MB map', () => {
-  let gw: TestGateway;
-  beforeAll(async () => {
-    gw = await startGateway();
-  });
-  afterAll(async () => {
-    await gw.close();
-  });
+  const gateway = useGateway();
 
   it('is a 400 TYPE_FILE at once, and the gateway keeps answering', async () => {
+    const gw = gateway();
     const file = { types: { T: { fields: [{ name: 'm', type: { map: Array(200_000).fill('WORD') } }] } } };
     const t0 = performance.now();
     const [posted, health] = await Promise.all([gw.call<{ code: string }>('POST', '/types', file), gw.call('GET', '/health')]);

@@ -7,6 +7,7 @@
  * a test that reads a field the API does not have fails to type-check.
  */
 import type { Static } from 'typebox';
+import { afterAll, beforeAll } from 'vitest';
 import { DEMO_TYPES } from '../../src/demo/index.js';
 import { buildGateway, loadConfig, type Config, type Gateway } from '../../src/gateway/index.js';
 import type { Loaded as LoadedSchema, ReadResult as ReadResultSchema, Stored as StoredSchema, Written as WrittenSchema } from '../../src/gateway/schemas/archive-schemas.js';
@@ -70,5 +71,23 @@ export async function startGateway(overrides: Partial<Config> = {}, env: NodeJS.
     base,
     call: <T = unknown>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => callAt<T>(base, method, path, body, headers),
     close: () => gw.app.close(),
+  };
+}
+
+/**
+ * The gateway of one describe block: started before its tests, closed after them. The returned
+ * function gives it inside a test.
+ */
+export function useGateway(overrides: Partial<Config> = {}, env: NodeJS.ProcessEnv = {}): () => TestGateway {
+  let gw: TestGateway | undefined;
+  beforeAll(async () => {
+    gw = await startGateway(overrides, env);
+  });
+  afterAll(async () => {
+    await gw?.close();
+  });
+  return () => {
+    if (gw === undefined) throw new Error('the gateway is not started: useGateway() belongs in a describe block');
+    return gw;
   };
 }
