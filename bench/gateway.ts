@@ -224,4 +224,8 @@ function printCpu(runs: Record<string, CaseRun[]>): void {
   });
   console.log(`\nCPU per request (${cores} cores shared by all):`);
   printColumns(['case', 'autocannon', 'server', 'demo', 'total', 'CPU-bound req/s', 'cores busy', 'server faults'], table, new Set([1, 2, 3, 4, 5, 6, 7]));
+  const faulting = Object.entries(runs).filter(([, r]) => median(r.map((x) => x.faults.server ?? 0)) >= 0.3).map(([name]) => name[0]);
+  if (faulting.length > 0) {
+    console.log(`\nserver faults of ${faulting.join(', ')}: about one minor page fault per request, which a sandboxed kernel (gVisor) charges 20-25 µs of CPU; which processes take them varies from start to start (README, "Young generation"): rerun, or compare with --node-options=--max-semi-space-size=32`);
+  }
 }
