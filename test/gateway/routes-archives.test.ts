@@ -123,6 +123,8 @@ describe('POST /sessions/{name}/store (ar << value)', () => {
     const r = await gw.call('POST', `/sessions/${client}/store`, { type: 'NoSuchType', value: 1 });
     expectProblem(r, 400, 'UNKNOWN_TYPE');
     expect(r.body.message).toContain('NoSuchType');
+    // The name as the client wrote it, quoted once.
+    expect(r.body.message).toMatch(/^unknown type "NoSuchType" /);
     expectProblem(await gw.call('POST', `/sessions/${client}/store`, { type: { list: 'Nope' }, value: [] }), 400, 'UNKNOWN_TYPE');
   });
 

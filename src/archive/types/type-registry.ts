@@ -178,7 +178,7 @@ export class TypeRegistry {
         plan = resolveExpression(expr, this.structs, { flags, codePage: getCodePage(cp), wide: flags.unicode, limits: this.limits });
       } catch (err) {
         if (!ERR_TYPE_FILE.is(err)) throw err;
-        throw unknownType(json, this.names(), err.message.replace(/^type: (\(root\) )?/, ''));
+        throw unknownType(typeof expr === 'string' ? expr : json, this.names(), err.message.replace(/^type: (\(root\) )?/, ''));
       }
       codec = new MessageCodec(typeof expr === 'string' ? expr : json, plan, this.limits);
       // Bounded: expressions may come from requests, and each compiles to code. The oldest goes.
