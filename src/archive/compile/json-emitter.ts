@@ -18,7 +18,7 @@ export type JsonEmitter = (value: unknown) => string;
 const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
 
 /** A value of any kind, as JSON.stringify writes it (`undefined` where it would leave it out). */
-export function scalarJson(v: unknown): string {
+function scalarJson(v: unknown): string {
   switch (typeof v) {
     case 'string':
       return NEEDS_ESCAPE.test(v) ? JSON.stringify(v) : `"${v}"`;

@@ -19,7 +19,8 @@ export class GatewayMetrics {
   /** Counted as things happen, handed to prom-client when scraped. */
   private readonly tally = { bytesIn: 0, bytesOut: 0, messages: new Map<string, number>() };
   readonly errors: Counter<'code'>;
-  readonly latency: RouteLatency;
+  /** Recorded only through `timeRoutes`' recorders (its inherited observe() is not exported). */
+  private readonly latency: RouteLatency;
   /** What sessions report the bytes their sockets move to. */
   readonly bytes: ByteCounter;
 

@@ -4,7 +4,8 @@
  * even on a bound child, rebuilds the label hash string and looks it up at every call: 6k of the
  * typed operation's 215k instructions per request (callgrind, under load); counting into the
  * route's array is a bucket search and three additions. The exposition is prom-client's own
- * (cumulative `_bucket` lines with `le`, then `_sum` and `_count`).
+ * (cumulative `_bucket` lines with `le`, then `_sum` and `_count`). Observations go in through
+ * `recorder()` only: the inherited `observe()` writes to prom-client's map, which is not exposed.
  */
 import { Histogram, type MetricValueWithName } from 'prom-client';
 
