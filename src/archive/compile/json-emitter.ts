@@ -10,6 +10,7 @@
  */
 import { generate } from '../wire/generated-function.js';
 import type { Plan, StructPlan } from '../types/type-plan.js';
+import { hasLongString } from '../json/json-chunks.js';
 
 export type JsonEmitter = (value: unknown) => string;
 
@@ -17,10 +18,19 @@ export type JsonEmitter = (value: unknown) => string;
 // oxlint-disable-next-line no-control-regex -- control characters are what JSON escapes
 const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
 
+/**
+ * Strings from this length on stop the text being built (see `jsonWithin`): set for one synchronous
+ * call, so that the emitters check a length rather than the caller walking the value beforehand.
+ */
+let stringLimit = Infinity;
+/** Thrown through the emitters when a string reaches `stringLimit`; caught by `jsonWithin` alone. */
+const TOO_LONG = new Error('a string reached the limit of jsonWithin');
+
 /** A value of any kind, as JSON.stringify writes it (`undefined` where it would leave it out). */
 function scalarJson(v: unknown): string {
   switch (typeof v) {
     case 'string':
+      if (v.length >= stringLimit) throw TOO_LONG;
       return NEEDS_ESCAPE.test(v) ? JSON.stringify(v) : `"${v}"`;
     case 'number':
       // Number-to-string is JSON's own for finite numbers (-0 included); the rest are `null`.
@@ -28,7 +38,25 @@ function scalarJson(v: unknown): string {
     case 'boolean':
       return v ? 'true' : 'false';
     default:
+      // A shape of its own (a lossless form, a map's pairs…) is checked whole before it is written.
+      if (stringLimit !== Infinity && hasLongString(v, stringLimit)) throw TOO_LONG;
       return JSON.stringify(v);
+  }
+}
+
+/**
+ * `emit(value)`, or undefined as soon as a string of `maxString` characters or more is met — before
+ * any text holding it is built (a large CByteArray's base64 is streamed in slices instead).
+ */
+export function jsonWithin(emit: JsonEmitter, value: unknown, maxString: number): string | undefined {
+  stringLimit = maxString;
+  try {
+    return emit(value);
+  } catch (err) {
+    if (err === TOO_LONG) return undefined;
+    throw err;
+  } finally {
+    stringLimit = Infinity;
   }
 }
 

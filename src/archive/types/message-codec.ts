@@ -9,7 +9,7 @@ import { ArchiveWriter } from '../wire/archive-writer.js';
 import { LoadState, StoreState } from '../objects/archive-state.js';
 import { decoderFor, type Decoder } from '../compile/decoder.js';
 import { encoderFor, type Encoder } from '../compile/encoder.js';
-import { emitterFor, type JsonEmitter } from '../compile/json-emitter.js';
+import { emitterFor, jsonWithin, type JsonEmitter } from '../compile/json-emitter.js';
 import { ArchwayError, type WaitOptions } from '../../core/index.js';
 import { decodeError } from '../errors.js';
 import type { Limits } from '../values/limits.js';
@@ -130,6 +130,11 @@ export class MessageCodec implements DecodablePlan {
    */
   json(value: unknown): string {
     return (this.emitter ??= emitterFor(this.plan))(value);
+  }
+
+  /** `json(value)`, or undefined when the value holds a string of `maxString` characters or more. */
+  jsonWithin(value: unknown, maxString: number): string | undefined {
+    return jsonWithin((this.emitter ??= emitterFor(this.plan)), value, maxString);
   }
 
   /** Decodes exactly one message filling `bytes`, as `form` JSON (lossless unless asked). */

@@ -6,7 +6,7 @@
 import { Readable } from 'node:stream';
 import type { FastifyReply } from 'fastify';
 import { ArchwayError } from '../../core/index.js';
-import { hasLongString, jsonChunks, type JsonForm, type MessageCodec } from '../../archive/index.js';
+import { jsonChunks, type JsonForm, type MessageCodec } from '../../archive/index.js';
 import type { GatewayContext } from '../gateway-context.js';
 import { LOSSLESS_MEDIA_TYPE } from '../schemas/shared-schemas.js';
 
@@ -21,8 +21,8 @@ const STREAM_FROM = 1024 * 1024;
  */
 export function answer(reply: FastifyReply, codec: MessageCodec, value: unknown, form: JsonForm, wrapped = false): FastifyReply {
   void reply.type(form === 'lossless' ? LOSSLESS_MEDIA_TYPE : 'application/json; charset=utf-8');
-  if (hasLongString(value, STREAM_FROM)) return reply.send(Readable.from(jsonChunks(wrapped ? { value } : value)));
-  const text = codec.json(value);
+  const text = codec.jsonWithin(value, STREAM_FROM);
+  if (text === undefined) return reply.send(Readable.from(jsonChunks(wrapped ? { value } : value)));
   return reply.send(wrapped ? `{"value":${text}}` : text);
 }
 

@@ -8,7 +8,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ArchwayError, LoadState, StoreState, TypeRegistry, type MessageCodec } from '../../../src/archive/index.js';
+import { ArchwayError, hasLongString, LoadState, StoreState, TypeRegistry, type MessageCodec } from '../../../src/archive/index.js';
 import { Draw, genAdHoc, genModel, type Model, type Ty } from './arbitraries.js';
 import { canonicalOf } from './canonical-model.js';
 import { toInput } from './inputs.js';
@@ -33,6 +33,11 @@ function roundTrip(d: Draw, m: Model, codec: MessageCodec, ty: Ty, validate: Ret
   expect(canon(decoded)).toBe(canon(expected));
   // The generated JSON text of a decoded value is JSON.stringify's, in both forms.
   expect(codec.json(decoded), 'JSON text, lossless').toBe(JSON.stringify(decoded));
+  // With a limit, the text stops exactly when a string reaches it (the gateway then streams).
+  const longest = longestString(decoded);
+  for (const limit of [longest, longest + 1]) {
+    expect(codec.jsonWithin(decoded, limit), `jsonWithin ${limit}`).toBe(hasLongString(decoded, limit) ? undefined : JSON.stringify(decoded));
+  }
   expectValid(validate, decoded, 'decoded');
   expectValid(validatorFor(ajv, codec, 'lossless'), decoded, 'lossless');
   // Lossless: decoding and then encoding reproduces the bytes exactly.
@@ -55,6 +60,13 @@ function roundTrip(d: Draw, m: Model, codec: MessageCodec, ty: Ty, validate: Ret
   expect(from.end).toBe(bytes.length + 1);
   expect(canon(from.value)).toBe(canon(expected));
   return bytes;
+}
+
+/** The length of the longest string anywhere in `v` (0 without any). */
+function longestString(v: unknown): number {
+  if (typeof v === 'string') return v.length;
+  if (v === null || typeof v !== 'object') return 0;
+  return Math.max(0, ...Object.values(v).map(longestString));
 }
 
 /** The bytes of `value`, or undefined when a string cannot be represented in its field's code page. */
