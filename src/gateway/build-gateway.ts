@@ -15,6 +15,7 @@ import { bearerAuth } from './plugins/bearer-auth.js';
 import { useCors } from './plugins/cors.js';
 import { hostGuard } from './plugins/host-guard.js';
 import { refuseOtherUpgrades } from './plugins/websocket-upgrade.js';
+import { requestLogger } from './plugins/request-logger.js';
 import { TicketBook } from './plugins/ticket-book.js';
 import { useWebSockets } from './plugins/websockets.js';
 import { CODES } from '../core/index.js';
@@ -94,6 +95,7 @@ export async function buildGateway(config: Config, options: GatewayOptions = {})
   const tickets = new TicketBook(config.ticketTtlMs);
   const ctx: GatewayContext = { config, sessions, types, policy, metrics, streams, tickets, openapi: () => ({}) };
 
+  const requestLines = ['debug', 'trace'].includes(config.logLevel);
   const serverOptions: FastifyServerOptions = {
     logger: options.logger ?? { level: config.logLevel },
     bodyLimit: config.bodyLimit,
@@ -112,8 +114,10 @@ export async function buildGateway(config: Config, options: GatewayOptions = {})
         { requestTimeout: config.requestTimeoutMs, headersTimeout: config.requestTimeoutMs, connectionsCheckingInterval: Math.min(1000, config.requestTimeoutMs) },
         handler,
       ),
-    // Per-request log lines cost more than an exchange; they are there at debug level.
-    logController: new LogController({ disableRequestLogging: !['debug', 'trace'].includes(config.logLevel) }),
+    // Per-request log lines cost more than an exchange; they are there at debug level. Without
+    // them most requests never log: their loggers are made on first use.
+    logController: new LogController({ disableRequestLogging: !requestLines }),
+    ...(requestLines ? {} : { childLoggerFactory: requestLogger }),
     forceCloseConnections: 'idle',
     ajv: {
       // Unknown properties are refused, never silently dropped; no type coercion of JSON bodies.
