@@ -7,6 +7,7 @@ import closeWithGrace from 'close-with-grace';
 import { DEMO_TYPES, startDemoService, type DemoService } from '../../demo/index.js';
 import { buildGateway, configTable, loadConfig, type Config } from '../../gateway/index.js';
 import type { Command } from '../command.js';
+import { tuneV8ForServing } from '../v8-tuning.js';
 
 function usage(): string {
   const rows = configTable().map((r) => `  ${r.flag.padEnd(22)} ${r.env.padEnd(28)} ${r.description} (default ${JSON.stringify(r.default)})`);
@@ -26,6 +27,8 @@ export const command: Command = {
       process.stderr.write(`archway serve: ${(err as Error).message}\n`);
       return 1;
     }
+    // Before any request: V8's pretenuring decisions are made under the first load (v8-tuning.ts).
+    const v8Flags = tuneV8ForServing();
     let gateway;
     try {
       gateway = await buildGateway(config, { typeFiles: config.demo ? [{ file: DEMO_TYPES, source: 'types/demo.json' }] : [] });
@@ -34,6 +37,7 @@ export const command: Command = {
       return 1;
     }
     const { app } = gateway;
+    if (v8Flags.length > 0) app.log.debug({ v8Flags }, 'V8 flags set for serving');
     let demo: DemoService | undefined;
     try {
       if (config.demo) {
