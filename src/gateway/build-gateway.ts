@@ -13,8 +13,7 @@ import { TypeRegistry, type TypeFile } from '../archive/index.js';
 import type { Config } from './config.js';
 import { bearerAuth } from './plugins/bearer-auth.js';
 import { useCors } from './plugins/cors.js';
-import { hostGuard } from './plugins/host-guard.js';
-import { refuseOtherUpgrades } from './plugins/websocket-upgrade.js';
+import { guardRequests } from './plugins/request-guard.js';
 import { requestLogger } from './plugins/request-logger.js';
 import { TicketBook } from './plugins/ticket-book.js';
 import { useWebSockets } from './plugins/websockets.js';
@@ -41,6 +40,7 @@ import { sessionRoutes } from './routes/session-routes.js';
 import { sessionPutRoute } from './routes/session-put-route.js';
 import { documentClusterCodes } from './cluster/cluster-codes.js';
 import { sessionDirectory, useCluster } from './cluster/use-cluster.js';
+import { ANSWERED_BY } from './cluster/hop-headers.js';
 import { typeRoutes } from './routes/type-routes.js';
 import { SHARED_SCHEMAS } from './schemas/shared-schemas.js';
 import { SessionRegistry } from './sessions/session-registry.js';
@@ -153,12 +153,12 @@ export async function buildGateway(config: Config, options: GatewayOptions = {})
     });
   }
 
-  // CORS answers a preflight before the token is checked (a browser sends none on a preflight).
-  hostGuard(app, config.host);
+  // A foreign Host or a stray upgrade is refused before anything else runs; CORS answers a
+  // preflight before the token is checked (a browser sends none on a preflight).
+  guardRequests(app, config.host, directory === undefined ? {} : { [ANSWERED_BY]: directory.id });
   await useCors(app, config.corsOrigins);
   bearerAuth(app, config.token, tickets, directory === undefined ? undefined : (name) => !sessions.has(name));
   if (directory !== undefined) await useCluster(app, { config, sessions, metrics, directory });
-  refuseOtherUpgrades(app);
   // At shutdown every stream ends first (WebSockets with 1001), before the WebSocket server closes
   // (its hook, registered after this one, waits for their closes) and before the sessions do.
   app.addHook('preClose', async () => streams.shutdown());

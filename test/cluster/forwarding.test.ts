@@ -213,6 +213,10 @@ describe('a session is reached through any instance', () => {
     const h2c = await rawExchange(b.base, post('Connection: Upgrade\r\n'));
     expect(statusOf(h2c), h2c).toBe(400);
     expect(h2c.toLowerCase()).toContain('x-archway-instance: b.');
+    // A foreign Host (DNS rebinding) is refused first, and the refusal still says who answered.
+    const rebound = await rawExchange(b.base, post('Connection: close\r\n').replace('Host: 127.0.0.1', 'Host: attacker.example'));
+    expect(statusOf(rebound), rebound).toBe(421);
+    expect(rebound.toLowerCase()).toContain('x-archway-instance: b.');
     peer.destroy();
   });
 

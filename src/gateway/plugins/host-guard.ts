@@ -5,11 +5,10 @@
  * loopback services the allowlist admits). The one thing such a request cannot fake is its Host
  * header: a gateway listening on loopback answers only requests whose Host names loopback
  * (`localhost` and `*.localhost`, 127.0.0.0/8, `::1`, any port), and refuses others with 421
- * HOST_NOT_ALLOWED before anything else runs. A gateway listening elsewhere is reached by the
+ * HOST_NOT_ALLOWED before anything else runs (request-guard.ts). A gateway listening elsewhere is reached by the
  * names its operators give it; there, set ARCHWAY_TOKEN.
  */
 import net from 'node:net';
-import type { FastifyInstance } from 'fastify';
 import { isLocalhostName, parseHost } from '../../sockets/index.js';
 import { ERR_HOST_NOT_ALLOWED } from '../errors.js';
 
@@ -39,22 +38,26 @@ function hostOf(header: string): string {
 /** Verdicts on Host values seen (clients send the same few): the hot path parses none twice. */
 const MAX_REMEMBERED = 256;
 
-export function hostGuard(app: FastifyInstance, listenHost: string): void {
-  if (!isLoopbackHost(listenHost)) return;
+/**
+ * The refusal of a request's Host header, or undefined: undefined itself when the gateway does not
+ * listen on loopback (every Host is then accepted).
+ */
+export function hostRefusal(listenHost: string): ((header: string | undefined) => Error | undefined) | undefined {
+  if (!isLoopbackHost(listenHost)) return undefined;
   const seen = new Map<string, boolean>();
-  const allowed = (header: string): boolean => {
+  // The Host value clients sent last: compared as it is, not hashed for the map (every request).
+  let last = '';
+  return (header) => {
+    // No Host at all is no browser (an HTTP/1.0 health check): a rebound page always sends one.
+    if (header === undefined || header === last) return undefined;
     let ok = seen.get(header);
     if (ok === undefined) {
       ok = isLoopbackHost(hostOf(header));
       if (seen.size >= MAX_REMEMBERED) seen.clear();
       seen.set(header, ok);
     }
-    return ok;
+    if (!ok) return new ERR_HOST_NOT_ALLOWED(header);
+    last = header;
+    return undefined;
   };
-  // A callback hook, not an async one: every request passes here, and a promise per request costs.
-  app.addHook('onRequest', (req, _reply, done) => {
-    // No Host at all is no browser (an HTTP/1.0 health check): a rebound page always sends one.
-    const header = req.headers.host;
-    done(header !== undefined && !allowed(header) ? new ERR_HOST_NOT_ALLOWED(header) : undefined);
-  });
 }

@@ -5,7 +5,7 @@
  * close code), and with several gateways only such a handshake is tunnelled to the session's owner;
  * any other request, with an `Upgrade` header or not, is plain HTTP to both.
  */
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ERR_BAD_REQUEST } from '../errors.js';
 
 declare module 'http' {
@@ -28,17 +28,14 @@ export function isWebSocketUpgrade(req: FastifyRequest): boolean {
 }
 
 /**
- * An upgrade to anything but the WebSocket route (`Upgrade: h2c` on a POST…) is answered 400 and
- * its connection closed: Node handed the socket over as an upgrade, so no body would ever be read
- * and the request would hang. (@fastify/websocket, which answered these itself, hooks only the
- * WebSocket route's scope: the other routes pay nothing for it.)
+ * The refusal of an upgrade to anything but the WebSocket route (`Upgrade: h2c` on a POST…), or
+ * undefined: answered 400 and its connection closed, since Node handed the socket over as an
+ * upgrade, so no body would ever be read and the request would hang. (@fastify/websocket, which
+ * answered these itself, hooks only the WebSocket route's scope: the other routes pay nothing for it.)
  */
-export function refuseOtherUpgrades(app: FastifyInstance): void {
-  // A callback hook: every request passes here (see host-guard.ts).
-  app.addHook('onRequest', (req, reply, done) => {
-    if (!isUpgrade(req) || req.routeOptions.url === WEBSOCKET_ROUTE) return done();
-    void reply.header('connection', 'close');
-    reply.raw.once('finish', () => req.raw.socket.destroySoon());
-    done(new ERR_BAD_REQUEST(`an upgrade to ${JSON.stringify(String(req.headers.upgrade).slice(0, 40))} on a route that does not upgrade`));
-  });
+export function upgradeRefusal(req: FastifyRequest, reply: FastifyReply): Error | undefined {
+  if (!isUpgrade(req) || req.routeOptions.url === WEBSOCKET_ROUTE) return undefined;
+  void reply.header('connection', 'close');
+  reply.raw.once('finish', () => req.raw.socket.destroySoon());
+  return new ERR_BAD_REQUEST(`an upgrade to ${JSON.stringify(String(req.headers.upgrade).slice(0, 40))} on a route that does not upgrade`);
 }
