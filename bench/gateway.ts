@@ -18,7 +18,7 @@
  * (default 100), `--pool N` sessions (and the proxy's sockets, default 8), `--cases h,b,t` (which to
  * run beside (a); `--cases t --cpu-prof` profiles (t) alone in the gateway), `--cpu-prof` (profile
  * the gateway and the demo service: a .cpuprofile each lands in bench/results/), `--node-options
- * "…"` (Node options for every server process alike, e.g. `--max-semi-space-size=32`), `--no-save`.
+ * "…"` (Node options for every server process alike, e.g. `--no-allocation-site-pretenuring`), `--no-save`.
  */
 import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
@@ -226,6 +226,6 @@ function printCpu(runs: Record<string, CaseRun[]>): void {
   printColumns(['case', 'autocannon', 'server', 'demo', 'total', 'CPU-bound req/s', 'cores busy', 'server faults'], table, new Set([1, 2, 3, 4, 5, 6, 7]));
   const faulting = Object.entries(runs).filter(([, r]) => median(r.map((x) => x.faults.server ?? 0)) >= 0.3).map(([name]) => name[0]);
   if (faulting.length > 0) {
-    console.log(`\nserver faults of ${faulting.join(', ')}: about one minor page fault per request, which a sandboxed kernel (gVisor) charges 20-25 µs of CPU; which processes take them varies from start to start (README, "Young generation"): rerun, or compare with --node-options=--max-semi-space-size=32`);
+    console.log(`\nserver faults of ${faulting.join(', ')}: about one minor page fault per request, 20-25 µs of CPU each on this project's benchmark machine; in a Node process that pretenures per-request allocation sites, which varies from start to start (README, "V8 pretenuring"; archway serve turns it off): rerun, or compare with --node-options=--no-allocation-site-pretenuring`);
   }
 }
