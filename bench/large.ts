@@ -9,8 +9,8 @@
  * cost of a request, timed on a one-byte array, is taken out, and the CLI's modules are loaded
  * before its clock starts) and the peak memory above the process's idle level, for store and load
  * separately (target: under 4× the payload). Each gateway figure comes from three runs after a
- * warm-up: the median time and the highest peak; each CLI figure from seven fresh processes: the
- * medians. A peak is the kernel's VmHWM, reset
+ * warm-up: the median time and the highest peak; each CLI figure from nine fresh processes, each
+ * run right after a one-byte one: the median of the time differences, and the median peak. A peak is the kernel's VmHWM, reset
  * before each run, over the resident set after a forced collection (the gateway runs with
  * gc-on-signal.ts preloaded), so garbage an earlier run left behind is not counted against the next.
  *
@@ -32,8 +32,8 @@ import { gatewayPort, startServerProcess } from './lib/server-process.js';
 const { values: opts } = parseArgs({ options: { sizes: { type: 'string', default: '1,8,64' }, 'no-save': { type: 'boolean', default: false } } });
 const sizes = opts.sizes.split(',').map(Number);
 const CHUNK = 64 * 1024;
-/** Runs of the CLI decoder per size (odd: the median is one of them). */
-const CLI_RUNS = 7;
+/** Runs of the CLI decoder per size, each paired with a one-byte run (odd: the median is one of them). */
+const CLI_RUNS = 9;
 
 const codec = new TypeRegistry({ maxMessageBytes: 256 * MiB, maxArrayLength: 256 * MiB }).codecFor('CByteArray');
 
@@ -162,10 +162,11 @@ async function main(): Promise<void> {
     return ms;
   };
   // One-byte decodes give the CLI's fixed cost (start-up of `main`, loading the type file) and its
-  // idle memory: the median of CLI_RUNS. That cost (~20 ms) is larger than a 1 MiB decode's work and
-  // varies by a few ms, so the CLI takes more runs than the gateway to give a steady difference.
+  // idle memory: the median of CLI_RUNS. That cost (~30 ms) is larger than a 1 MiB decode's work and
+  // drifts by ±10 ms, so each sized run below is paired with a one-byte run of its own.
   const cliTiny: { ms: number; maxRss: number }[] = [];
-  for (let i = 0; i < CLI_RUNS; i++) cliTiny.push(await cliDecode(codec.encode(Buffer.alloc(1).toString('base64'))));
+  const oneByte = codec.encode(Buffer.alloc(1).toString('base64'));
+  for (let i = 0; i < CLI_RUNS; i++) cliTiny.push(await cliDecode(oneByte));
   const cliIdle = { ms: median(cliTiny.map((r) => r.ms)), maxRss: median(cliTiny.map((r) => r.maxRss)) };
   const results: SizeResult[] = [];
   try {
@@ -201,17 +202,24 @@ async function main(): Promise<void> {
       const stored = await measure(store);
       const loaded = await measure(load);
 
-      // CLI_RUNS runs, each a fresh process: the median time and the median peak, as for the
-      // one-byte runs they are compared with (a process's idle peak alone varies by ±1.5 MiB).
+      // CLI_RUNS runs, each a fresh process right after a one-byte one: the median of the time
+      // differences (a start-up that drifts by ±10 ms over the bench is taken out pair by pair),
+      // and the median peak, as for the one-byte runs (a process's idle peak varies by ±1.5 MiB).
       const runs: Awaited<ReturnType<typeof cliDecode>>[] = [];
-      for (let i = 0; i < CLI_RUNS; i++) runs.push(await cliDecode(archive));
+      const extraMs: number[] = [];
+      for (let i = 0; i < CLI_RUNS; i++) {
+        const tiny = await cliDecode(oneByte);
+        const run = await cliDecode(archive);
+        runs.push(run);
+        extraMs.push(run.ms - tiny.ms);
+      }
       if (runs.some((r) => r.outBytes < b64.length)) throw new Error(`archway decode printed too few bytes for ${b64.length} of base64`);
-      const cli = { ms: median(runs.map((r) => r.ms)), maxRss: median(runs.map((r) => r.maxRss)) };
+      const cli = { ms: median(extraMs), maxRss: median(runs.map((r) => r.maxRss)) };
       results.push({
         mib: size,
         storeMsPerMiB: (stored.ms - fixed.store) / size,
         loadMsPerMiB: (loaded.ms - fixed.load) / size,
-        cliMsPerMiB: (cli.ms - cliIdle.ms) / size,
+        cliMsPerMiB: cli.ms / size,
         storePeakOverPayload: stored.peak / payload.length,
         loadPeakOverPayload: loaded.peak / payload.length,
         cliPeakOverPayload: (cli.maxRss - cliIdle.maxRss) / payload.length,
