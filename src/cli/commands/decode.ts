@@ -7,7 +7,7 @@
  */
 import { defineError } from '../../core/archway-error.js';
 import { decodeError } from '../../archive/errors.js';
-import { hasLongString, jsonChunks } from '../../archive/json/json-chunks.js';
+import { jsonChunks } from '../../archive/json/json-chunks.js';
 import { CODEC_OPTIONS, CODEC_OPTIONS_HELP, codecChoice, loadCodec } from '../codec-options.js';
 import type { Command } from '../command.js';
 import { parseOptions, usage } from '../options.js';
@@ -62,12 +62,13 @@ export const command: Command = {
       const { value, end } = codec.decodeFrom(bytes, offset, undefined, form);
       // Without --prefix the message must fill the input, as decode() requires.
       if (values.prefix !== true && end !== bytes.length) throw codec.trailingBytes(end, bytes.length);
-      if (values.pretty !== true && hasLongString(value, 1024 * 1024)) {
-        // A large CByteArray's base64 goes out in slices, never as one JSON string (bench:large).
+      // A large CByteArray's base64 goes out in slices, never as one JSON string (bench:large).
+      const text = values.pretty === true ? JSON.stringify(value, null, 2) : codec.jsonWithin(value, 1024 * 1024);
+      if (text === undefined) {
         for (const piece of jsonChunks(value)) await writeStdout(piece);
         await writeStdout('\n');
       } else {
-        await writeStdout(`${JSON.stringify(value, null, values.pretty === true ? 2 : undefined)}\n`);
+        await writeStdout(`${text}\n`);
       }
       if (values.prefix === true) {
         process.stderr.write(`archway decode: ${end - offset} bytes used (offsets ${offset} to ${end}), ${bytes.length - end} remain\n`);
