@@ -111,21 +111,31 @@ function arrayEmitter(elem: Plan): JsonEmitter {
 /** An array index as a key: objects list these first, in numeric order, not in field order. */
 const INDEX_KEY = /^(?:0|[1-9][0-9]*)$/;
 
+/** Structs of up to this many fields get the one-expression text. */
+const WHOLE_MAX = 32;
+
 function structEmitter(plan: StructPlan): JsonEmitter {
   const fields = plan.fields;
   if (fields.length === 0 || fields.some((f) => INDEX_KEY.test(f.name))) return scalarJson;
   const params: Record<string, unknown> = { S: scalarJson };
-  // A key whose value is undefined is left out, as JSON.stringify does (an absent `when` field).
-  const body = fields.map((f, i) => {
+  const reads = fields.map((f, i) => {
     params[`E${i}`] = emitterFor(f.plan);
-    const key = JSON.stringify(`${JSON.stringify(f.name)}:`);
-    return `  x = v[${JSON.stringify(f.name)}]; if (x !== undefined) { if (n > 0) s += ","; s += ${key} + E${i}(x); n++; }`;
+    return `x${i} = v[${JSON.stringify(f.name)}]`;
   });
+  const key = (i: number, comma: string) => JSON.stringify(`${comma}${JSON.stringify(fields[i]!.name)}:`);
+  // Every field there (the usual case): one expression, so the text has fewer pieces to join
+  // (a type of hundreds of fields keeps to the field-by-field form below).
+  const whole = fields.map((_, i) => `${key(i, i === 0 ? '{' : ',')} + E${i}(x${i})`).join(' + ');
+  const allThere = fields.length <= WHOLE_MAX ? [`  if (${fields.map((_, i) => `x${i} !== undefined`).join(' && ')}) return ${whole} + "}";`] : [];
+  // A key whose value is undefined is left out, as JSON.stringify does (an absent `when` field).
+  const some = fields.map((_, i) => `  if (x${i} !== undefined) { s += (n++ > 0 ? "," : "") + ${key(i, '')} + E${i}(x${i}); }`);
   return generate<JsonEmitter>(params, [
     `return function json_${plan.name.replace(/\W/g, '_')}(v) {`,
     '  if (typeof v !== "object" || v === null || Array.isArray(v)) return S(v);',
-    '  var s = "{", n = 0, x;',
-    ...body,
+    `  var ${reads.join(', ')};`,
+    ...allThere,
+    '  var s = "{", n = 0;',
+    ...some,
     '  return s + "}";',
     '};',
   ]);
