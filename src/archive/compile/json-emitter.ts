@@ -22,7 +22,7 @@ const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
  * Strings from this length on stop the text being built (see `jsonWithin`): set for one synchronous
  * call, so that the emitters check a length rather than the caller walking the value beforehand.
  */
-let stringLimit = Infinity;
+const stringLimit = { chars: Infinity };
 /** Thrown through the emitters when a string reaches `stringLimit`; caught by `jsonWithin` alone. */
 const TOO_LONG = new Error('a string reached the limit of jsonWithin');
 
@@ -30,7 +30,7 @@ const TOO_LONG = new Error('a string reached the limit of jsonWithin');
 function scalarJson(v: unknown): string {
   switch (typeof v) {
     case 'string':
-      if (v.length >= stringLimit) throw TOO_LONG;
+      if (v.length >= stringLimit.chars) throw TOO_LONG;
       return NEEDS_ESCAPE.test(v) ? JSON.stringify(v) : `"${v}"`;
     case 'number':
       // Number-to-string is JSON's own for finite numbers (-0 included); the rest are `null`.
@@ -39,7 +39,7 @@ function scalarJson(v: unknown): string {
       return v ? 'true' : 'false';
     default:
       // A shape of its own (a lossless form, a map's pairs…) is checked whole before it is written.
-      if (stringLimit !== Infinity && hasLongString(v, stringLimit)) throw TOO_LONG;
+      if (stringLimit.chars !== Infinity && hasLongString(v, stringLimit.chars)) throw TOO_LONG;
       return JSON.stringify(v);
   }
 }
@@ -49,14 +49,14 @@ function scalarJson(v: unknown): string {
  * any text holding it is built (a large CByteArray's base64 is streamed in slices instead).
  */
 export function jsonWithin(emit: JsonEmitter, value: unknown, maxString: number): string | undefined {
-  stringLimit = maxString;
+  stringLimit.chars = maxString;
   try {
     return emit(value);
   } catch (err) {
     if (err === TOO_LONG) return undefined;
     throw err;
   } finally {
-    stringLimit = Infinity;
+    stringLimit.chars = Infinity;
   }
 }
 
@@ -111,6 +111,12 @@ function arrayEmitter(elem: Plan): JsonEmitter {
 /** An array index as a key: objects list these first, in numeric order, not in field order. */
 const INDEX_KEY = /^(?:0|[1-9][0-9]*)$/;
 
+/** The JSON type of a primitive's canonical values ('string', 'number'…), when it has one. */
+function jsonType(plan: Plan): unknown {
+  if (plan.kind !== 'prim') return undefined;
+  return ((plan.prim.canonicalSchema ?? plan.prim.losslessSchema ?? plan.prim.schema) as { type?: unknown }).type;
+}
+
 /** Structs of up to this many fields get the one-expression text. */
 const WHOLE_MAX = 32;
 
@@ -123,10 +129,36 @@ function structEmitter(plan: StructPlan): JsonEmitter {
     return `x${i} = v[${JSON.stringify(f.name)}]`;
   });
   const key = (i: number, comma: string) => JSON.stringify(`${comma}${JSON.stringify(fields[i]!.name)}:`);
-  // Every field there (the usual case): one expression, so the text has fewer pieces to join
-  // (a type of hundreds of fields keeps to the field-by-field form below).
-  const whole = fields.map((_, i) => `${key(i, i === 0 ? '{' : ',')} + E${i}(x${i})`).join(' + ');
-  const allThere = fields.length <= WHOLE_MAX ? [`  if (${fields.map((_, i) => `x${i} !== undefined`).join(' && ')}) return ${whole} + "}";`] : [];
+  // Every field there (the usual case): one expression, so the text has fewer pieces to join; a
+  // field whose canonical JSON is a string or a number is joined as it is, its quotes in the text
+  // around it, when it is a string needing no escape or a finite number (a type of hundreds of
+  // fields keeps to the field-by-field form below).
+  params.R = NEEDS_ESCAPE;
+  params.L = stringLimit;
+  params.F = Number.isFinite;
+  const parts: string[] = [];
+  const checks: string[] = [];
+  let text = '{';
+  fields.forEach((f, i) => {
+    text += `${i === 0 ? '' : ','}${JSON.stringify(f.name)}:`;
+    const type = jsonType(f.plan);
+    if (type === 'string') {
+      checks.push(`typeof x${i} === "string" && x${i}.length < L.chars && !R.test(x${i})`);
+      parts.push(JSON.stringify(`${text}"`), `x${i}`);
+      text = '"';
+    } else if (type === 'number' || type === 'integer') {
+      checks.push(`typeof x${i} === "number" && F(x${i})`);
+      parts.push(JSON.stringify(text), `x${i}`);
+      text = '';
+    } else {
+      checks.push(`x${i} !== undefined`);
+      parts.push(JSON.stringify(text), `E${i}(x${i})`);
+      text = '';
+    }
+  });
+  // The first part is a non-empty literal: every `+` after it joins text, never adds numbers.
+  const whole = [...parts, JSON.stringify(`${text}}`)].filter((p) => p !== '""').join(' + ');
+  const allThere = fields.length <= WHOLE_MAX ? [`  if (${checks.join(' && ')}) return ${whole};`] : [];
   // A key whose value is undefined is left out, as JSON.stringify does (an absent `when` field).
   const some = fields.map((_, i) => `  if (x${i} !== undefined) { s += (n++ > 0 ? "," : "") + ${key(i, '')} + E${i}(x${i}); }`);
   return generate<JsonEmitter>(params, [
