@@ -14,7 +14,7 @@ import type { Config } from './config.js';
 import { bearerAuth } from './plugins/bearer-auth.js';
 import { useCors } from './plugins/cors.js';
 import { guardRequests } from './plugins/request-guard.js';
-import { requestLogger } from './plugins/request-logger.js';
+import { loggerSettings } from './plugins/request-logger.js';
 import { TicketBook } from './plugins/ticket-book.js';
 import { useWebSockets } from './plugins/websockets.js';
 import { CODES } from '../core/index.js';
@@ -28,7 +28,7 @@ import { typedRoutes } from './routes/typed-routes.js';
 import { errorAnswers } from './plugins/error-handler.js';
 import { clientErrorHandler } from './plugins/client-errors.js';
 import { toProblem } from './plugins/problem.js';
-import { gracefulClose } from './plugins/graceful-close.js';
+import { GracefulClose } from './plugins/graceful-close.js';
 import { archiveRoutes } from './routes/archive-routes.js';
 import { datagramRoutes } from './routes/datagram-routes.js';
 import { eventRoutes } from './routes/event-routes.js';
@@ -96,8 +96,9 @@ export async function buildGateway(config: Config, options: GatewayOptions = {})
   const ctx: GatewayContext = { config, sessions, types, policy, metrics, streams, tickets, openapi: () => ({}) };
 
   const requestLines = ['debug', 'trace'].includes(config.logLevel);
+  const closing = new GracefulClose();
   const serverOptions: FastifyServerOptions = {
-    logger: options.logger ?? { level: config.logLevel },
+    ...loggerSettings(options.logger ?? { level: config.logLevel }, requestLines),
     bodyLimit: config.bodyLimit,
     // A client must send its whole request (headers and body) within requestTimeoutMs: a body
     // trickled a byte at a time cannot hold a connection (a long-poll's wait is not counted).
@@ -112,12 +113,11 @@ export async function buildGateway(config: Config, options: GatewayOptions = {})
     serverFactory: (handler) =>
       createServer(
         { requestTimeout: config.requestTimeoutMs, headersTimeout: config.requestTimeoutMs, connectionsCheckingInterval: Math.min(1000, config.requestTimeoutMs) },
-        handler,
+        closing.wrap(handler),
       ),
     // Per-request log lines cost more than an exchange; they are there at debug level. Without
-    // them most requests never log: their loggers are made on first use.
+    // them most requests never log: their loggers are made on first use (loggerSettings).
     logController: new LogController({ disableRequestLogging: !requestLines }),
-    ...(requestLines ? {} : { childLoggerFactory: requestLogger }),
     forceCloseConnections: 'idle',
     ajv: {
       // Unknown properties are refused, never silently dropped; no type coercion of JSON bodies.
@@ -186,7 +186,7 @@ export async function buildGateway(config: Config, options: GatewayOptions = {})
   const clash = types.operations().find((op) => reserved(op.name));
   if (clash !== undefined) throw new Error(`${clash.source}: operation '${clash.name}' is a name the gateway uses for a route of its own: choose another`);
   types.reserve(reserved);
-  gracefulClose(app);
+  closing.attach(app);
   app.addHook('onClose', async () => {
     await sessions.closeAll();
     await directory?.stop();

@@ -36,6 +36,10 @@ async function start(level: 'info' | 'debug', lines: Line[]): Promise<string> {
     req.log.debug('a debug line');
     return { level: req.log.level };
   });
+  gw.app.get('/test/serialized', async (req, reply) => {
+    req.log.warn({ req, res: reply, err: new Error('kept') }, 'serialized');
+    return {};
+  });
   await gw.app.listen({ host: '127.0.0.1', port: 0 });
   const address = gw.app.server.address();
   if (address === null || typeof address !== 'object') throw new Error('gateway did not listen');
@@ -57,6 +61,13 @@ describe('request loggers', () => {
     expect(warns[0]!.reqId).not.toBe(warns[1]!.reqId);
     const errors = lines.filter((l) => l.msg === 'from a child');
     expect(errors.map((l) => [l.level, l.part, l.reqId])).toEqual(warns.map((w) => [50, 'inner', w.reqId]));
+    // Fastify's serializers reach the lazy loggers: a request is its method and URL, not the object.
+    await callAt(base, 'GET', '/test/serialized');
+    const serialized = lines.find((l) => l.msg === 'serialized');
+    expect(serialized?.req).toMatchObject({ method: 'GET', url: '/test/serialized' });
+    expect(Object.keys(serialized?.req as object)).not.toContain('raw');
+    expect(serialized?.res).toEqual({ statusCode: 200 });
+    expect(serialized?.err).toMatchObject({ type: 'Error', message: 'kept' });
     // Below the level: nothing, and no per-request lines at info.
     expect(lines.some((l) => l.msg === 'a debug line' || l.msg === 'incoming request')).toBe(false);
   });

@@ -1,18 +1,21 @@
 /**
- * Each request's logger (Fastify's `childLoggerFactory`): the pino child with the request's id is
- * made when the request first logs. Per-request lines are off below debug level (build-gateway.ts),
- * so most requests never log, and pino's `child` was 1.3k of the typed operation's 198k
- * instructions and 320 bytes of its allocation (callgrind and a sampling heap profile, under load).
+ * The gateway's logger: pino, whose children are made on first use. Fastify makes a child for
+ * every request (with the request's id); per-request lines are off below debug level
+ * (build-gateway.ts), so most requests never log, and pino's `child` was 1.3k of the typed
+ * operation's 198k instructions and 320 bytes of its allocation (callgrind and a sampling heap
+ * profile, under load). The laziness sits in `child()` of the logger Fastify is given, not in a
+ * `childLoggerFactory`: Fastify checks every logger a factory makes, method by method, which cost
+ * 4.4k instructions a request, more than the child it saved.
  */
 import type { FastifyBaseLogger, FastifyServerOptions } from 'fastify';
-import type { Bindings, ChildLoggerOptions } from 'pino';
+import { pino, type Bindings, type ChildLoggerOptions, type Logger } from 'pino';
 
 const LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace'] as const;
 type Level = (typeof LEVELS)[number];
 
 type LogMethod = (...args: unknown[]) => void;
 
-class RequestLogger implements FastifyBaseLogger {
+export class LazyLogger implements FastifyBaseLogger {
   // On the prototype (below): per-instance closures would cost what the child did.
   declare readonly fatal: LogMethod;
   declare readonly error: LogMethod;
@@ -20,21 +23,26 @@ class RequestLogger implements FastifyBaseLogger {
   declare readonly info: LogMethod;
   declare readonly debug: LogMethod;
   declare readonly trace: LogMethod;
-  private made: FastifyBaseLogger | undefined;
 
-  constructor(
-    private readonly parent: FastifyBaseLogger,
+  private constructor(
+    private readonly parent: LazyLogger | undefined,
+    private made: FastifyBaseLogger | undefined,
     private readonly bindings: Bindings,
     private readonly options: ChildLoggerOptions | undefined,
   ) {}
 
-  /** The pino child, made on first use. */
+  /** `logger` itself, with children made on first use. */
+  static over(logger: Logger): LazyLogger {
+    return new LazyLogger(undefined, logger, {}, undefined);
+  }
+
+  /** The real logger, made on first use. */
   logger(): FastifyBaseLogger {
-    return (this.made ??= this.parent.child(this.bindings, this.options));
+    return (this.made ??= this.parent!.logger().child(this.bindings, this.options));
   }
 
   get level(): string {
-    return this.made?.level ?? this.options?.level ?? this.parent.level;
+    return this.made?.level ?? this.options?.level ?? this.parent!.level;
   }
 
   set level(level: string) {
@@ -44,16 +52,28 @@ class RequestLogger implements FastifyBaseLogger {
   silent(): void {}
 
   child(bindings: Bindings, options?: ChildLoggerOptions): FastifyBaseLogger {
-    return this.logger().child(bindings, options);
+    // A copy: Fastify changes the options it gave for its own logger once the call returns.
+    return new LazyLogger(this, undefined, bindings, options === undefined ? undefined : { ...options });
   }
 }
 
 for (const level of LEVELS) {
-  (RequestLogger.prototype as unknown as Record<Level, LogMethod>)[level] = function (this: RequestLogger, ...args: unknown[]) {
+  (LazyLogger.prototype as unknown as Record<Level, LogMethod>)[level] = function (this: LazyLogger, ...args: unknown[]) {
     const logger = this.logger();
     (logger[level] as (...a: unknown[]) => void).apply(logger, args);
   };
 }
 
-export const requestLogger: NonNullable<FastifyServerOptions['childLoggerFactory']> = (logger, bindings, options) =>
-  new RequestLogger(logger, bindings, options);
+type LoggerOption = FastifyServerOptions['logger'];
+
+/**
+ * Fastify's logger settings for a gateway logging per `option` (pino's options with Fastify's
+ * `stream` and `file`, `true` for info, `false` for none): pino made here, as Fastify would, and
+ * handed over lazy, unless `eager` (every request logs anyway).
+ */
+export function loggerSettings(option: LoggerOption, eager: boolean): Pick<FastifyServerOptions, 'logger' | 'loggerInstance'> {
+  if (option === false || option === undefined || eager) return { logger: option ?? false };
+  const { stream, file, ...options } = option === true ? {} : (option as { stream?: pino.DestinationStream; file?: string });
+  const destination = stream ?? (file === undefined ? undefined : pino.destination(file));
+  return { loggerInstance: LazyLogger.over(pino({ level: 'info', ...options }, destination)) };
+}
