@@ -14,7 +14,7 @@ import type { Config } from './config.js';
 import { bearerAuth } from './plugins/bearer-auth.js';
 import { useCors } from './plugins/cors.js';
 import { guardRequests } from './plugins/request-guard.js';
-import { loggerSettings } from './plugins/request-logger.js';
+import { loggerSettings } from './plugins/lazy-logger.js';
 import { TicketBook } from './plugins/ticket-book.js';
 import { useWebSockets } from './plugins/websockets.js';
 import { CODES } from '../core/index.js';

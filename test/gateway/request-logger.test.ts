@@ -1,5 +1,5 @@
 /**
- * Each request's logger is made on its first line (plugins/request-logger.ts): what a handler logs
+ * Each request's logger is made on its first line (plugins/lazy-logger.ts): what a handler logs
  * still carries its request's id, at the level asked, and at debug level every request is logged.
  */
 import { Writable } from 'node:stream';
