@@ -176,21 +176,24 @@ export class Outbox {
     if (this.parcels.length > 1) this.parcels[0]!.absorb(this.parcels.splice(1));
     const p = this.parcels[0]!;
     p.writing = true;
-    this.file.write(p.bytes, (err) => {
-      this.parcels.shift();
-      this.queued -= p.bytes.length;
-      this.budget.release(p.bytes.length);
-      if (err === undefined) {
-        p.sent = true;
-        p.settle();
-        this.pump();
-        return;
-      }
-      this.sendError ??= err;
-      p.settle(err);
-      this.abort(err);
-    });
+    this.file.write(p.bytes, this.written);
   }
+
+  /** The end of the write of `parcels[0]` (one callback for every write: no closure per message). */
+  private readonly written = (err?: ArchwayError): void => {
+    const p = this.parcels.shift()!;
+    this.queued -= p.bytes.length;
+    this.budget.release(p.bytes.length);
+    if (err === undefined) {
+      p.sent = true;
+      p.settle();
+      this.pump();
+      return;
+    }
+    this.sendError ??= err;
+    p.settle(err);
+    this.abort(err);
+  };
 
   /**
    * Takes `m` back if none of it was sent and nothing written after it depends on it (it is the last

@@ -11,6 +11,7 @@ import net from 'node:net';
 import { Deadline, deadline, type ArchwayError, type WaitOptions } from '../core/index.js';
 import { ERR_INVALID_STATE, ERR_PEER_CLOSED } from './errors.js';
 import { bindAddress, checkPort, formatTarget, resolveHost } from './host-address.js';
+import { PendingSends } from './pending-sends.js';
 import { probeBind } from './probe-bind.js';
 import { ReceiveQueue } from './receive-queue.js';
 import type { ByteSink, CloseInfo, CloseResult, StreamSocketEvents, StreamSocketOptions, StreamState } from './stream-socket-types.js';
@@ -51,7 +52,7 @@ export class StreamSocket extends EventEmitter<StreamSocketEvents> {
   private closing: Promise<CloseResult> | undefined;
   /** Sends not yet handed to the kernel: failed when the connection is dropped under them. */
   /** Made on the first send: an idle session's socket holds none (bench:sessions). */
-  private unsent: Set<(err?: ArchwayError) => void> | undefined;
+  private unsent: PendingSends | undefined;
   private readonly closeHooks: ((d: Deadline) => Promise<void>)[] = [];
 
   private constructor(options: StreamSocketOptions, port: number) {
@@ -305,14 +306,12 @@ export class StreamSocket extends EventEmitter<StreamSocketEvents> {
       return done(new ERR_PEER_CLOSED(`cannot send: the connection with ${this.peerName()} was reset`).with({ wsa: 'WSAECONNRESET' }));
     }
     this.bytesOut += data.length;
-    const unsent = (this.unsent ??= new Set());
-    unsent.add(done);
-    sock.write(data, (err) => {
-      if (!unsent.delete(done)) return; // failed already: the connection was dropped under it
-      if (err) return done(socketError(err, this.peerName()));
-      this.emit('sent', data.length);
-      done();
-    });
+    const unsent = (this.unsent ??= new PendingSends(
+      (n) => this.emit('sent', n),
+      (err) => socketError(err, this.peerName()),
+    ));
+    unsent.add(done, data.length);
+    sock.write(data, unsent.written);
   }
 
   /** `ShutDown(nHow)`: `sends` sends a FIN, `receives` stops reading, `both` does both. */
@@ -398,9 +397,7 @@ export class StreamSocket extends EventEmitter<StreamSocketEvents> {
   private failUnsent(bytes: number): void {
     const unsent = this.unsent;
     if (unsent === undefined || unsent.size === 0) return;
-    const err = new ERR_INVALID_STATE(`the connection was closed before ${bytes} byte(s) reached the peer`).with({ state: 'closed' });
-    for (const done of unsent) done(err);
-    unsent.clear();
+    unsent.failAll(new ERR_INVALID_STATE(`the connection was closed before ${bytes} byte(s) reached the peer`).with({ state: 'closed' }));
   }
 
   private expectState(state: StreamState, operation: string): void {
