@@ -3,3 +3,4 @@ export const kLine = Symbol('archway.readLine');
 export const kOutbox = Symbol('archway.outbox');
 export const kStoreState = Symbol('archway.storeState');
 export const kStateForRead = Symbol('archway.stateForRead');
+export const kSendRequest = Symbol('archway.sendRequest');
