@@ -10,11 +10,15 @@
  *   (t) typed:        the gateway's typed operation `…/ops/echoOrder` over the same pool;
  *   (c) pipeline:     `exchange` over one session with `pipeline` 64.
  * Every server runs in its own process; autocannon runs here. Rounds interleave the cases so that
- * the machine's drift hits all alike; ratios are per round, then the median. Every answer is
+ * the machine's drift hits all alike; ratios are per round, then the median. Many short rounds, each
+ * in a rotated order: this machine's speed moves by 10–20 % within seconds (autocannon's own CPU
+ * per request, the same work in every case, moves with it), so ten 2-s rounds give a steadier
+ * median than three 5-s ones, and no case always follows the same one (the typed operation ran
+ * right after `exchange` in the same gateway process in every round before). Every answer is
  * checked against its request during the run: a fast wrong answer counts as an error.
  * Targets: (t) and (b) at ≥ 1.0× (h), p99 no higher.
  *
- * Options: `--seconds N` per case and round (default 5), `--rounds N` (default 3), `--connections N`
+ * Options: `--seconds N` per case and round (default 2), `--rounds N` (default 10), `--connections N`
  * (default 100), `--pool N` sessions (and the proxy's sockets, default 8), `--cases h,b,t` (which to
  * run beside (a); `--cases t --cpu-prof` profiles (t) alone in the gateway), `--cpu-prof` (profile
  * the gateway and the demo service: a .cpuprofile each lands in bench/results/), `--node-options
@@ -32,8 +36,8 @@ import { gatewayPort, jsonPort, startServerProcess } from './lib/server-process.
 
 const { values: opts } = parseArgs({
   options: {
-    seconds: { type: 'string', default: '5' },
-    rounds: { type: 'string', default: '3' },
+    seconds: { type: 'string', default: '2' },
+    rounds: { type: 'string', default: '10' },
     connections: { type: 'string', default: '100' },
     pool: { type: 'string', default: '8' },
     'cpu-prof': { type: 'boolean', default: false },
@@ -130,7 +134,8 @@ async function main(): Promise<void> {
     // Warm-up (JIT, connection pools), unmeasured.
     for (const [, run] of chosen) await run(Math.min(2, seconds));
     for (let round = 0; round < rounds; round++) {
-      for (const [name, run] of chosen) {
+      const order = [...chosen.slice(round % chosen.length), ...chosen.slice(0, round % chosen.length)];
+      for (const [name, run] of order) {
         if (process.stdout.isTTY) console.log(`round ${round + 1}/${rounds}: ${name}`);
         (runs[name] ??= []).push(await run());
       }

@@ -9,6 +9,10 @@ import { createInterface } from 'node:readline';
 
 export interface ServerProcess {
   port: number;
+  /**
+   * The process that serves: the one that printed the listening line, as its `pid` field says
+   * (`archway serve` starts its serving process itself, src/cli/fresh-process.ts), else the child.
+   */
   pid: number;
   child: ChildProcess;
   stop(graceMs?: number): Promise<number | null>;
@@ -56,7 +60,7 @@ export function startServerProcess(
       let stopping: Promise<number | null> | undefined;
       resolve({
         port,
-        pid: child.pid!,
+        pid: announcedPid(line) ?? child.pid!,
         child,
         stop(graceMs = 10_000) {
           stopping ??= (async () => {
@@ -79,6 +83,16 @@ export function gatewayPort(line: string): number | undefined {
   if (!line.includes('archway gateway listening')) return undefined;
   const url = (JSON.parse(line) as { url?: string }).url;
   return url === undefined ? undefined : Number(new URL(url).port);
+}
+
+/** The `pid` of a JSON log line (pino writes it on every line), if it has one. */
+function announcedPid(line: string): number | undefined {
+  try {
+    const v = JSON.parse(line) as { pid?: unknown };
+    return typeof v.pid === 'number' ? v.pid : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** The port of a child that prints `{"port": n}` first. */

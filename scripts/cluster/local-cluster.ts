@@ -70,12 +70,30 @@ async function startGateway(instance: string, redisUrl: string, options: Cluster
     ...(options.leaseMs === undefined ? [] : ['--lease-ms', String(options.leaseMs)]),
     ...(options.serveArgs ?? []),
   ];
+  let serving: number | undefined;
   const child = await launch(instance, process.execPath, args, {
     cwd: ROOT,
-    ready: (l) => (port = portOfListening(l, 'archway gateway listening')) !== undefined,
+    ready: (l) => {
+      port = portOfListening(l, 'archway gateway listening');
+      if (port !== undefined) serving = (JSON.parse(l) as { pid?: number }).pid;
+      return port !== undefined;
+    },
     echo: (l) => options.echo?.(instance, l),
   });
-  return Object.assign(child, { instance, port: port!, url: `http://${HOST}:${port!}` });
+  // `archway serve` serves from a child of its own (src/cli/fresh-process.ts): a SIGKILL is for the
+  // process that serves (a crash), not for the parent, whose end the child would take as a stop.
+  const stop = child.stop.bind(child);
+  const kill = (signal?: NodeJS.Signals, graceMs?: number) => {
+    if (signal === 'SIGKILL' && serving !== undefined && serving !== child.pid) {
+      try {
+        process.kill(serving, 'SIGKILL');
+      } catch {
+        // gone already
+      }
+    }
+    return stop(signal, graceMs);
+  };
+  return Object.assign(child, { instance, port: port!, url: `http://${HOST}:${port!}`, stop: kill });
 }
 
 /** Until the balancer answers `/health` (HAProxy has read its config and reaches a gateway). */

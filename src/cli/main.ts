@@ -3,6 +3,8 @@
  */
 import type { Command } from './command.js';
 import { UsageError } from './command.js';
+import { canStartFresh, runInFreshProcess } from './fresh-process.js';
+import { startupFlags } from './v8-tuning.js';
 
 /** Loaded on demand so `archway decode` does not start Fastify. */
 const COMMANDS: Record<string, () => Promise<Command>> = {
@@ -12,6 +14,16 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   'demo-service': () => import('./commands/demo-service.js').then((m) => m.command),
   'import-cpp': () => import('./commands/import-cpp.js').then((m) => m.command),
 };
+
+/** Node options a command needs from its process's start (v8-tuning.ts), none the operator chose. */
+const STARTUP_FLAGS: Record<string, () => string[]> = {
+  serve: () => startupFlags(process.execArgv, process.env.NODE_OPTIONS),
+};
+
+/** Where the CLI runs from, when it may start itself again (bin/archway.js passes its own path). */
+export interface MainOptions {
+  entry?: string;
+}
 
 /** Loads every command for its one-line summary (help is rare; the commands stay lazy otherwise). */
 async function help(): Promise<string> {
@@ -33,7 +45,7 @@ async function version(): Promise<string> {
   return pkg.version;
 }
 
-export async function main(argv: string[]): Promise<number> {
+export async function main(argv: string[], options: MainOptions = {}): Promise<number> {
   const [name, ...rest] = argv;
   if (name === '--version' || name === '-v' || name === 'version') {
     process.stdout.write(`archway ${await version()}\n`);
@@ -48,8 +60,11 @@ export async function main(argv: string[]): Promise<number> {
     process.stderr.write(`archway: unknown command '${name}'\n${await help()}\n`);
     return 2;
   }
+  const wantsHelp = rest.includes('--help') || rest.includes('-h');
+  const startup = STARTUP_FLAGS[name]?.() ?? [];
+  if (!wantsHelp && startup.length > 0 && options.entry !== undefined && canStartFresh) return runInFreshProcess(options.entry, argv, startup);
   const command = await load();
-  if (rest.includes('--help') || rest.includes('-h')) {
+  if (wantsHelp) {
     process.stdout.write(`${command.usage}\n`);
     return 0;
   }

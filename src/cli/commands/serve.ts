@@ -7,6 +7,7 @@ import closeWithGrace from 'close-with-grace';
 import { DEMO_TYPES, startDemoService, type DemoService } from '../../demo/index.js';
 import { buildGateway, configTable, loadConfig, type Config } from '../../gateway/index.js';
 import type { Command } from '../command.js';
+import { stopWithParent } from '../fresh-process.js';
 import { tuneV8ForServing } from '../v8-tuning.js';
 
 function usage(): string {
@@ -29,6 +30,8 @@ export const command: Command = {
     }
     // Before any request: V8's pretenuring decisions are made under the first load (v8-tuning.ts).
     const v8Flags = tuneV8ForServing();
+    // Started by `archway serve` with startup flags (fresh-process.ts): a parent gone is a stop.
+    stopWithParent();
     let gateway;
     try {
       gateway = await buildGateway(config, { typeFiles: config.demo ? [{ file: DEMO_TYPES, source: 'types/demo.json' }] : [] });
