@@ -18,7 +18,7 @@ import type { ReadValue } from './archive-values.js';
 import type { Delivery, Outgoing } from './outbox.js';
 import { outOfStepError, type Reader } from './read-line.js';
 import { SocketFile } from './socket-file.js';
-import { kLine, kOutbox, kSendRequest, kStoreState } from './symbols.js';
+import { kGiveUp, kLine, kOutbox, kSendRequest, kStoreState } from './symbols.js';
 
 /** Requests in flight at most, per session (SPEC §3 `pipeline`). */
 export const MAX_PIPELINE = 1024;
@@ -121,11 +121,12 @@ export class ArchiveChannel {
     } catch (err) {
       return Promise.reject(err);
     }
-    const d = deadline(options, `the answer (${res.name}) to ${req.name}`);
+    const ex = new Exchange(this, res, options.form, req, value);
+    // The exchange names the wait (made into text only if it fails) and hears its expiry.
+    const d = deadline(options, ex);
     if (d.reason !== undefined) return Promise.reject(d.reason.with(deliveryDetails('withdrawn')));
     return new Promise<unknown>((resolve, reject) => {
-      const ex = new Exchange(this, res, options.form, req, value, d, resolve, reject);
-      d.onExpire((err) => reject(this.giveUp(ex, ex.request, err)));
+      ex.start(d, resolve, reject);
       this.line.push(ex);
     }) as Promise<ReadValue<R>>;
   }
@@ -140,7 +141,7 @@ export class ArchiveChannel {
   }
 
   /** The error for a caller that gives up on `reader`, once its request is settled one way or another. */
-  private giveUp(reader: Reader, sent: Outgoing | undefined, err: ArchwayError): ArchwayError {
+  [kGiveUp](reader: Reader, sent: Outgoing | undefined, err: ArchwayError): ArchwayError {
     if (this.line.withdraw(reader) || sent === undefined) return err.with(deliveryDetails('withdrawn'));
     const delivery = this.store[kOutbox]!.withdraw(sent, this.store[kStoreState]);
     if (delivery === 'withdrawn') this.line.unsend(reader);
@@ -250,14 +251,18 @@ function checkPipeline(n: number): number {
 
 /**
  * One exchange in the read line: its request goes out at its turn (`send`), its answer settles the
- * caller's promise. A class rather than an object of closures: three functions less made per
- * exchange, each first-called through V8's lazy-compile stub.
+ * caller's promise, and it is its own deadline's listener and name. A class rather than closures:
+ * no function, listener array or message text made per exchange (each closure first-called through
+ * V8's lazy-compile stub; a waiting exchange's objects are what young collections copy).
  */
 class Exchange implements Reader {
   /** Set by the read line once the request went out. */
   sent?: boolean;
   /** The request in the outbox, once stored: what a caller who gives up asks about. */
   request: Outgoing | undefined;
+  private d: Deadline | undefined;
+  private done: ((value: unknown) => void) | undefined;
+  private fail: ((err: unknown) => void) | undefined;
 
   constructor(
     private readonly channel: ArchiveChannel,
@@ -265,10 +270,25 @@ class Exchange implements Reader {
     readonly form: JsonForm | undefined,
     private readonly requestCodec: MessageCodec,
     private readonly value: unknown,
-    private readonly d: Deadline,
-    private readonly done: (value: unknown) => void,
-    private readonly fail: (err: unknown) => void,
   ) {}
+
+  /** Joins the wait: its deadline and its caller's promise. */
+  start(d: Deadline, done: (value: unknown) => void, fail: (err: unknown) => void): void {
+    this.d = d;
+    this.done = done;
+    this.fail = fail;
+    d.onExpire(this);
+  }
+
+  /** The wait, in the words of a TIMEOUT or ABORTED error. */
+  toString(): string {
+    return `the answer (${this.codec.name}) to ${this.requestCodec.name}`;
+  }
+
+  /** The deadline expired or the caller aborted: the caller hears what became of the request. */
+  expired(err: ArchwayError): void {
+    this.fail!(this.channel[kGiveUp](this, this.request, err));
+  }
 
   /** Validation fails here, before a byte is buffered: nothing was sent, the turn passes on. */
   send(): void {
@@ -276,12 +296,12 @@ class Exchange implements Reader {
   }
 
   resolve(value: unknown): void {
-    this.d.dispose();
-    this.done(value);
+    this.d!.dispose();
+    this.done!(value);
   }
 
   reject(err: unknown): void {
-    this.d.dispose();
-    this.fail(err);
+    this.d!.dispose();
+    this.fail!(err);
   }
 }

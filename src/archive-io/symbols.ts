@@ -4,3 +4,4 @@ export const kOutbox = Symbol('archway.outbox');
 export const kStoreState = Symbol('archway.storeState');
 export const kStateForRead = Symbol('archway.stateForRead');
 export const kSendRequest = Symbol('archway.sendRequest');
+export const kGiveUp = Symbol('archway.giveUp');

@@ -23,7 +23,19 @@ export interface WaitOptions {
   signal?: AbortSignal;
 }
 
-type Expiry = (err: ArchwayError) => void;
+/** Told once when a deadline expires: a function, or an object (no closure made per wait). */
+export type Expiry = ((err: ArchwayError) => void) | { expired(err: ArchwayError): void };
+
+/**
+ * What a wait is, for messages: a string, or an object whose `toString()` says it, made only if
+ * the wait fails (an exchange's "the answer (OrderAck) to Order" is not built for every exchange).
+ */
+export type WaitName = string | { toString(): string };
+
+function tell(fn: Expiry, err: ArchwayError): void {
+  if (typeof fn === 'function') fn(err);
+  else fn.expired(err);
+}
 
 /** The longest delay Node's timers take (2^31 - 1 ms, ~24.8 days); a longer wait re-arms. */
 const MAX_DELAY = 2 ** 31 - 1;
@@ -46,30 +58,32 @@ export class Deadline {
    * the wall clock moves no deadline.
    */
   readonly at: number;
-  private readonly what: string;
+  private readonly what: WaitName;
   private readonly ms: number;
   private list: ExpiryList | undefined;
   private prev: Deadline | undefined;
   private next: Deadline | undefined;
   private readonly parent: AbortSignal | undefined;
   private onParentAbort: (() => void) | undefined;
+  /** The first listener, and the others if any: most waits have one (no array per wait). */
+  private listener: Expiry | undefined;
   private listeners: Expiry[] | undefined;
   private controller: AbortController | undefined;
   /** Set once expired or aborted: the error every waiter gets. */
   reason: ArchwayError | undefined;
 
-  constructor(timeoutMs: number, signal: AbortSignal | undefined, what: string) {
+  constructor(timeoutMs: number, signal: AbortSignal | undefined, what: WaitName) {
     this.what = what;
     this.ms = timeoutMs;
     this.at = Number.isFinite(timeoutMs) ? performance.now() + timeoutMs : Infinity;
     this.parent = signal;
     if (signal?.aborted === true) {
-      this.reason = new ERR_ABORTED(what);
+      this.reason = new ERR_ABORTED(String(what));
       return;
     }
     if (Number.isFinite(timeoutMs)) Deadline.link(this);
     if (signal !== undefined) {
-      this.onParentAbort = () => this.expire(new ERR_ABORTED(what));
+      this.onParentAbort = () => this.expire(new ERR_ABORTED(String(what)));
       signal.addEventListener('abort', this.onParentAbort, { once: true });
     }
   }
@@ -119,7 +133,7 @@ export class Deadline {
     list.timer = undefined;
     const now = performance.now();
     try {
-      for (let d = list.head; d !== undefined && d.at <= now; d = list.head) d.expire(new ERR_TIMEOUT(d.what, d.ms));
+      for (let d = list.head; d !== undefined && d.at <= now; d = list.head) d.expire(new ERR_TIMEOUT(String(d.what), d.ms));
     } finally {
       // Re-armed even when a listener threw: the deadlines behind it must still expire.
       if (list.timer === undefined) {
@@ -136,7 +150,8 @@ export class Deadline {
 
   /** Calls `fn` once, when the deadline expires or the caller aborts (at once if it did already). */
   onExpire(fn: Expiry): void {
-    if (this.reason !== undefined) fn(this.reason);
+    if (this.reason !== undefined) tell(fn, this.reason);
+    else if (this.listener === undefined) this.listener = fn;
     else (this.listeners ??= []).push(fn);
   }
 
@@ -159,16 +174,18 @@ export class Deadline {
     Deadline.unlink(this);
     if (this.onParentAbort !== undefined) this.parent?.removeEventListener('abort', this.onParentAbort);
     this.onParentAbort = undefined;
+    this.listener = undefined;
     this.listeners = undefined;
   }
 
   private expire(err: ArchwayError): void {
     if (this.reason !== undefined) return;
     this.reason = err;
-    const listeners = this.listeners;
+    const { listener, listeners } = this;
     this.dispose();
     this.controller?.abort(err);
-    if (listeners !== undefined) for (const fn of listeners) fn(err);
+    if (listener !== undefined) tell(listener, err);
+    if (listeners !== undefined) for (const fn of listeners) tell(fn, err);
   }
 
   /** `p`, or this deadline's error once it expires (then `p` goes on, unobserved). */
@@ -188,7 +205,7 @@ export class Deadline {
 
   /** What the wait is, for messages. */
   get name(): string {
-    return this.what;
+    return String(this.what);
   }
 
   /** The limit the caller gave, in ms. */
@@ -198,7 +215,7 @@ export class Deadline {
 }
 
 /** One Deadline from a wait's options; `fallbackMs` when they give no timeout. */
-export function deadline(options: WaitOptions | undefined, what: string, fallbackMs = DEFAULT_WAIT_MS): Deadline {
+export function deadline(options: WaitOptions | undefined, what: WaitName, fallbackMs = DEFAULT_WAIT_MS): Deadline {
   const ms = options?.timeoutMs ?? fallbackMs;
   if (!(ms >= 0)) throw new RangeError(`timeoutMs must be a non-negative number or Infinity, got ${String(ms)}`);
   return new Deadline(ms, options?.signal, what);

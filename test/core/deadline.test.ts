@@ -116,6 +116,29 @@ describe('Deadline', () => {
     expect(d.signal.aborted).toBe(true);
   });
 
+  it('tells every listener once, in order, functions and objects alike, and names the wait only when it fails', () => {
+    let named = 0;
+    const name = { toString: () => `the wait #${++named}` };
+    const told: string[] = [];
+    const d = deadline({ timeoutMs: 20 }, name);
+    d.onExpire((err) => told.push(`fn ${err.message}`));
+    d.onExpire({ expired: (err) => told.push(`object ${err.code}`) });
+    d.onExpire(() => told.push('third'));
+    vi.advanceTimersByTime(19);
+    expect([told, named]).toEqual([[], 0]);
+    vi.advanceTimersByTime(40);
+    expect(told).toEqual([expect.stringMatching(/^fn the wait #1 .*20 ms/), 'object TIMEOUT', 'third']);
+    expect(named).toBe(1);
+    // Once expired, a listener is told at once; a disposed wait tells nobody.
+    d.onExpire({ expired: (err) => told.push(`late ${err.code}`) });
+    expect(told.at(-1)).toBe('late TIMEOUT');
+    const ended = deadline({ timeoutMs: 20 }, { toString: () => `ended #${++named}` });
+    ended.onExpire(() => told.push('ended'));
+    ended.dispose();
+    vi.advanceTimersByTime(40);
+    expect([told.includes('ended'), named]).toEqual([false, 1]);
+  });
+
   it('takes waits longer than a Node timer can (2^31 ms), expiring them at their time', () => {
     const t0 = Date.now();
     const seen = expiry(new Deadline(2 ** 32, undefined, 'very long'), t0);

@@ -8,6 +8,7 @@ import type { FastifyReply } from 'fastify';
 import { ArchwayError } from '../../core/index.js';
 import { jsonChunks, type JsonForm, type MessageCodec } from '../../archive/index.js';
 import type { GatewayContext } from '../gateway-context.js';
+import type { GatewayMetrics } from '../plugins/gateway-metrics.js';
 import { LOSSLESS_MEDIA_TYPE } from '../schemas/shared-schemas.js';
 
 /** Strings past this length are sent in slices rather than serialized whole (bench:large). */
@@ -24,6 +25,36 @@ export function answer(reply: FastifyReply, codec: MessageCodec, value: unknown,
   const text = codec.jsonWithin(value, STREAM_FROM);
   if (text === undefined) return reply.send(Readable.from(jsonChunks(wrapped ? { value } : value)));
   return reply.send(wrapped ? `{"value":${text}}` : text);
+}
+
+/**
+ * Sends the answer of an exchange once it settles: the value (counted as an `exchange` message) in
+ * its form, or the error `failure` makes of a rejection. For handlers that are not async functions:
+ * an async handler keeps a generator, an await and Fastify's promise wrapper per request while the
+ * request waits its session's turn — 2.5k of the typed operation's 180k instructions, and objects
+ * that young collections copy. Nothing here may reject unhandled (the process stops on one).
+ */
+export function answerWhenSettled(
+  reply: FastifyReply,
+  settling: Promise<unknown>,
+  codec: MessageCodec,
+  form: JsonForm,
+  wrapped: boolean,
+  metrics: GatewayMetrics,
+  failure: (err: unknown) => Promise<unknown>,
+): void {
+  settling.then(
+    (value) => {
+      metrics.message('exchange');
+      try {
+        answer(reply, codec, value, form, wrapped);
+      } catch (err) {
+        reply.send(err);
+      }
+    },
+    // An Error, whatever was thrown: Fastify sends anything else as a 200 payload.
+    (err: unknown) => void failure(err).then((e) => reply.send(e instanceof Error ? e : new Error(String(e)))),
+  );
 }
 
 /** A multiple of 3 bytes: each slice encodes to base64 alone, without padding. */

@@ -17,7 +17,7 @@ import { useJsonBodyParser } from '../plugins/json-body.js';
 import { ExchangeBody, LoadBody, Loaded, ReadBody, ReadResult, StoreBody, WriteBody, Written } from '../schemas/archive-schemas.js';
 import { described, FormQuery, inEitherForm, NameParams, withExamples } from '../schemas/shared-schemas.js';
 import { typedExample } from '../openapi/typed-examples.js';
-import { answer, bytesAnswer, forgetIfClosed } from './answers.js';
+import { answer, answerWhenSettled, bytesAnswer, forgetIfClosed } from './answers.js';
 
 const tags = ['archives'];
 const ON_SESSION: Code[] = [...BODY_ERRORS, E.SESSION_NOT_FOUND, E.INVALID_STATE, E.ARCHIVE_REQUIRES_STREAM];
@@ -118,24 +118,21 @@ export const archiveRoutes: FastifyPluginAsync<GatewayContext> = async (plain, c
       querystring: FormQuery,
       response: { 200: inEitherForm(Loaded, 'the answer received') }, errors: [...ON_SESSION, ...LOADING, ...STORING],
     },
-  }, async (req, reply) => {
+  }, (req, reply) => {
+    // Not an async function (answerWhenSettled); what throws before the exchange starts Fastify
+    // answers as an error: a bad timeoutMs is not a bad request value.
     const s = sessions.get(req.params.name);
     const ch = s.channel();
     const { request, response } = req.body;
     const reqCodec = codecAt(s, request.type, '/request/type');
     const resCodec = codecAt(s, response.type, '/response/type');
-    // Outside the try: a bad timeoutMs is not a bad request value.
     const timeoutMs = waitMs(config, req.body.timeoutMs);
     const form = req.query.form ?? 'canonical';
-    let value: unknown;
-    try {
-      value = await ch.exchange(reqCodec, request.value, resCodec, { timeoutMs, form });
-    } catch (err) {
+    const settling = ch.exchange(reqCodec, request.value, resCodec, { timeoutMs, form });
+    answerWhenSettled(reply, settling, resCodec, form, true, metrics, async (err) => {
       await forgetIfClosed(ctx, s.name, err);
-      throw ERR_VALIDATION.is(err) ? err.under('/request/value', 'body') : err;
-    }
-    metrics.message('exchange');
-    return answer(reply, resCodec, value, form, true);
+      return ERR_VALIDATION.is(err) ? err.under('/request/value', 'body') : err;
+    });
   });
 
   app.post('/sessions/:name/write', {

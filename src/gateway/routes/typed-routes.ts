@@ -16,7 +16,13 @@ import { useJsonBodyParser } from '../plugins/json-body.js';
 import { TYPED_ERRORS } from '../openapi/typed-paths.js';
 import { disconnectSignal } from '../sessions/disconnect-signal.js';
 import { JsonFormSchema, SessionName } from '../schemas/shared-schemas.js';
-import { answer, forgetIfClosed } from './answers.js';
+import { answer, answerWhenSettled, forgetIfClosed } from './answers.js';
+
+/** A failed message's error as the route answers it: a bad value is the body's, at its JSON pointer. */
+async function bodyError(ctx: GatewayContext, session: string, err: unknown): Promise<unknown> {
+  await forgetIfClosed(ctx, session, err);
+  return ERR_VALIDATION.is(err) ? err.with({ in: 'body', path: err.details.path ?? '' }) : err;
+}
 
 const Query = Type.Object(
   {
@@ -42,23 +48,18 @@ export const typedRoutes: FastifyPluginAsync<GatewayContext> = async (plain, ctx
 
   app.post('/sessions/:name/ops/:operation', {
     schema: { hide: true, params: Type.Object({ name: SessionName, operation: Type.String({ maxLength: 64 }) }), querystring: Query, errors: TYPED_ERRORS.ops },
-  }, async (req, reply) => {
+  }, (req, reply) => {
+    // Not an async function (answerWhenSettled); what throws before the exchange starts Fastify
+    // answers as an error.
     if (req.params.operation === '') throw new ERR_ROUTE_NOT_FOUND(req.method, req.url.split('?')[0]!);
     const op = types.operation(req.params.operation);
     const s = sessions.get(req.params.name);
     const ch = s.channel();
     const form = req.query.form ?? 'canonical';
-    const timeoutMs = wait(req.query); // outside the try: a bad wait is not a bad body
+    const timeoutMs = wait(req.query); // a bad wait is not a bad body
     const response = types.get(op.response);
-    let value: unknown;
-    try {
-      value = await ch.exchange(types.get(op.request), req.body, response, { timeoutMs, form });
-    } catch (err) {
-      await forgetIfClosed(ctx, s.name, err);
-      throw ERR_VALIDATION.is(err) ? err.with({ in: 'body', path: err.details.path ?? '' }) : err;
-    }
-    metrics.message('exchange');
-    return answer(reply, response, value, form);
+    const settling = ch.exchange(types.get(op.request), req.body, response, { timeoutMs, form });
+    answerWhenSettled(reply, settling, response, form, false, metrics, (err) => bodyError(ctx, s.name, err));
   });
 
   app.post('/sessions/:name/store/:type', {
@@ -72,8 +73,7 @@ export const typedRoutes: FastifyPluginAsync<GatewayContext> = async (plain, ctx
     try {
       bytes = await ch.send((store) => store.writeMessage(codec, req.body), options, `sending the ${codec.name} to the peer`);
     } catch (err) {
-      await forgetIfClosed(ctx, s.name, err);
-      throw ERR_VALIDATION.is(err) ? err.with({ in: 'body', path: err.details.path ?? '' }) : err;
+      throw await bodyError(ctx, s.name, err);
     }
     metrics.message('store');
     return { values: 1, bytes };
