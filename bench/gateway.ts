@@ -22,7 +22,8 @@
  * (default 100), `--pool N` sessions (and the proxy's sockets, default 8), `--cases h,b,t` (which to
  * run beside (a); `--cases t --cpu-prof` profiles (t) alone in the gateway), `--cpu-prof` (profile
  * the gateway and the demo service: a .cpuprofile each lands in bench/results/), `--node-options
- * "…"` (Node options for every server process alike, e.g. `--no-allocation-site-pretenuring`), `--no-save`.
+ * "…"` (Node options for every server process alike, e.g. `--no-allocation-site-pretenuring`), `--no-save`, `--side-by-side` (instead of the interleaved rounds: (b) and (t) each under load at
+ * the same time as (h), half of the connections each, `--rounds` rounds: bench/lib/side-by-side.ts).
  */
 import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
@@ -33,6 +34,7 @@ import { median } from './lib/measure.js';
 import { orderLoad, type LoadRun } from './lib/order-load.js';
 import { printColumns, printMachine, repoRoot, writeResults, type Row } from './lib/report.js';
 import { gatewayPort, jsonPort, startServerProcess } from './lib/server-process.js';
+import { printSideBySide, sideBySide, type PairRounds } from './lib/side-by-side.js';
 
 const { values: opts } = parseArgs({
   options: {
@@ -44,6 +46,7 @@ const { values: opts } = parseArgs({
     cases: { type: 'string', default: 'a,h,b,t,c' },
     'no-save': { type: 'boolean', default: false },
     'node-options': { type: 'string', default: '' },
+    'side-by-side': { type: 'boolean', default: false },
   },
 });
 const caseLetters = opts.cases.split(',').map((c) => c.trim());
@@ -71,12 +74,12 @@ const answerOf: Record<Shape, (body: string) => { id: number; lines: unknown[] }
 };
 
 /** One run of a case: the demo service echoes the Order, which must come back whole. */
-function load(base: string, pathOf: (n: number) => string, servers: Record<string, number>, duration = seconds, shape: Shape = 'exchange'): Promise<CaseRun> {
+function load(base: string, pathOf: (n: number) => string, servers: Record<string, number>, duration = seconds, shape: Shape = 'exchange', conns = connections): Promise<CaseRun> {
   const answers = (body: string, id: number) => {
     const v = answerOf[shape](body);
     return v.id === id && v.lines.length === 5;
   };
-  return orderLoad({ base, path: pathOf, body: bodyOf[shape], answers, connections, seconds: duration, servers });
+  return orderLoad({ base, path: pathOf, body: bodyOf[shape], answers, connections: conns, seconds: duration, servers });
 }
 
 async function post(url: string, body: unknown): Promise<unknown> {
@@ -120,14 +123,22 @@ async function main(): Promise<void> {
     let turn = 0;
     const cases = {
       'a bare Fastify echo': (d?: number) => load(`http://127.0.0.1:${bare.port}`, () => '/echo', { server: bare.pid }, d),
-      'h hand-rolled proxy': (d?: number) => load(`http://127.0.0.1:${hand.port}`, () => '/orders', { server: hand.pid, demo: demo.pid }, d, 'bare'),
+      'h hand-rolled proxy': (d?: number, c?: number) => load(`http://127.0.0.1:${hand.port}`, () => '/orders', { server: hand.pid, demo: demo.pid }, d, 'bare', c),
       // Requests take the pool's sessions in turn, as the proxy's take its sockets: 100 connections
       // fixed to 8 sessions would give half of them 13 clients and half 12, and their queues a
       // longer tail than the proxy's.
-      'b gateway exchange, pool': (d?: number) => load(gw, () => `/sessions/${names[turn++ % poolSize]}/exchange`, behind, d),
-      't gateway typed op, pool': (d?: number) => load(gw, () => `/sessions/${names[turn++ % poolSize]}/ops/echoOrder`, behind, d, 'bare'),
+      'b gateway exchange, pool': (d?: number, c?: number) => load(gw, () => `/sessions/${names[turn++ % poolSize]}/exchange`, behind, d, 'exchange', c),
+      't gateway typed op, pool': (d?: number, c?: number) => load(gw, () => `/sessions/${names[turn++ % poolSize]}/ops/echoOrder`, behind, d, 'bare', c),
       'c gateway, pipeline 64': (d?: number) => load(gw, () => '/sessions/piped/exchange', behind, d),
     };
+    if (opts['side-by-side']) {
+      const targeted = Object.entries(cases).filter(([name]) => (name.startsWith('b') || name.startsWith('t')) && caseLetters.includes(name[0]!));
+      for (const [, run] of targeted) await Promise.all([cases['h hand-rolled proxy'](2, connections / 2), run(2, connections / 2)]);
+      const results: Record<string, PairRounds> = {};
+      for (const [name, run] of targeted) results[name] = await sideBySide(cases['h hand-rolled proxy'], run, rounds, seconds, connections);
+      printSideBySide(results, '(h), each with half of the connections');
+      return;
+    }
     // (a) always runs: it is the baseline of every ratio.
     const chosen = Object.entries(cases).filter(([name]) => name.startsWith('a') || caseLetters.includes(name[0]!));
     const runs: Record<string, CaseRun[]> = {};
