@@ -8,6 +8,7 @@
  * parent dies without passing a signal on (SIGKILL) stops gracefully when the IPC channel closes.
  */
 import { spawn } from 'node:child_process';
+import { url as inspectorUrl } from 'node:inspector';
 
 /** Set in the child's environment only; the child removes it at once (not passed further down). */
 const PARENT_ENV = 'ARCHWAY_STARTED_BY';
@@ -15,8 +16,13 @@ const PARENT_ENV = 'ARCHWAY_STARTED_BY';
 /** The signals close-with-grace stops on that a supervisor or a terminal sends. */
 const FORWARDED = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT', 'SIGUSR2'] as const;
 
-/** Whether this platform can run a command again in a child that way (process groups, POSIX signals). */
-export const canStartFresh = process.platform !== 'win32';
+/**
+ * Whether to run a command again in a child that way: POSIX (process groups and signals), and not
+ * under a debugger (`node --inspect`), which would stay attached to a parent that only waits.
+ */
+export function canStartFresh(): boolean {
+  return process.platform !== 'win32' && inspectorUrl() === undefined;
+}
 
 /**
  * Runs `node <execArgv> <entry> <argv>` with `nodeOptions` added to NODE_OPTIONS, and resolves to

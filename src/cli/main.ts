@@ -62,7 +62,7 @@ export async function main(argv: string[], options: MainOptions = {}): Promise<n
   }
   const wantsHelp = rest.includes('--help') || rest.includes('-h');
   const startup = STARTUP_FLAGS[name]?.() ?? [];
-  if (!wantsHelp && startup.length > 0 && options.entry !== undefined && canStartFresh) return runInFreshProcess(options.entry, argv, startup);
+  if (!wantsHelp && startup.length > 0 && options.entry !== undefined && canStartFresh()) return runInFreshProcess(options.entry, argv, startup);
   const command = await load();
   if (wantsHelp) {
     process.stdout.write(`${command.usage}\n`);

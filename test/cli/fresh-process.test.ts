@@ -97,6 +97,13 @@ describe('archway serve and its startup flags', () => {
     expect((await s.exited).code).toBe(0);
   });
 
+  it('serves in its own process under a debugger, which stays attached to the gateway', async () => {
+    const s = await serve({ NODE_OPTIONS: '--inspect=127.0.0.1:0' });
+    expect(s.pid).toBe(s.child.pid);
+    s.child.kill('SIGTERM');
+    expect((await s.exited).code).toBe(0);
+  });
+
   it('a Ctrl-C at a terminal (SIGINT to the whole process group) stops the gateway once', async () => {
     const s = await serve({}, true);
     process.kill(-s.child.pid!, 'SIGINT');
