@@ -130,7 +130,7 @@ describe('loads that wait', () => {
     expect(first.status).toBe(504);
     expect(first.body).toMatchObject({ code: 'TIMEOUT', sent: true });
     // The wait's name is made only when it fails: it still names both types.
-    expect(first.body.message).toMatch(/^the answer \(OrderAck\) to Order .*100 ms/);
+    expect(first.body).toMatchObject({ message: expect.stringMatching(/^the answer \(OrderAck\) to Order .*100 ms/) });
     const second = gw.call<Loaded<OrderAck>>('POST', '/sessions/late/exchange', { request: { type: 'Order', value: referenceOrder(2) }, response: { type: 'OrderAck' }, timeoutMs: 3000 });
     // The peer answers both, late, in order.
     peer.write(Buffer.concat([ackCodec.encode({ id: 1, status: 0, message: 'one' }), ackCodec.encode({ id: 2, status: 0, message: 'two' })]));
