@@ -82,16 +82,20 @@ async function startGateway(instance: string, redisUrl: string, options: Cluster
   });
   // `archway serve` serves from a child of its own (src/cli/fresh-process.ts): a SIGKILL is for the
   // process that serves (a crash), not for the parent, whose end the child would take as a stop.
+  // The parent ends after it has reaped the child (its sockets closed), by the same signal: waiting
+  // for the parent is waiting for the crash to be complete (a SIGKILL sent to both at once let the
+  // parent go first, and the dead gateway's port still took connections for a moment).
   const stop = child.stop.bind(child);
-  const kill = (signal?: NodeJS.Signals, graceMs?: number) => {
-    if (signal === 'SIGKILL' && serving !== undefined && serving !== child.pid) {
-      try {
-        process.kill(serving, 'SIGKILL');
-      } catch {
-        // gone already
-      }
+  const kill = async (signal?: NodeJS.Signals, graceMs?: number): Promise<void> => {
+    if (signal !== 'SIGKILL' || serving === undefined || serving === child.pid) return stop(signal, graceMs);
+    try {
+      process.kill(serving, 'SIGKILL');
+    } catch {
+      return stop(signal, graceMs); // gone already
     }
-    return stop(signal, graceMs);
+    const timer = setTimeout(() => child.child.kill('SIGKILL'), graceMs ?? 10_000);
+    await child.exited;
+    clearTimeout(timer);
   };
   return Object.assign(child, { instance, port: port!, url: `http://${HOST}:${port!}`, stop: kill });
 }
