@@ -1,6 +1,6 @@
 /**
  * `archway serve` serves from a child process started with the startup flag V8 reads only as a
- * process starts (a 64 MiB young generation, src/cli/v8-tuning.ts), unless the operator chose one;
+ * process starts (a young generation of up to 32 MiB semi-spaces, src/cli/v8-tuning.ts), unless the operator chose one;
  * the parent passes termination signals on once each and ends as the child ended; a parent killed
  * outright takes the serving process down gracefully (src/cli/fresh-process.ts). Real processes.
  */
@@ -69,8 +69,8 @@ const stoppingLines = (lines: string[]) => lines.filter((l) => l.includes('stopp
 
 describe('archway serve and its startup flags', () => {
   it('adds the young-generation flag unless the operator chose one', () => {
-    expect(startupFlags([], '')).toEqual(['--max-semi-space-size=64']);
-    expect(startupFlags(['--max-old-space-size=512'], '--no-allocation-site-pretenuring')).toEqual(['--max-semi-space-size=64']);
+    expect(startupFlags([], '')).toEqual(['--max-semi-space-size=32']);
+    expect(startupFlags(['--max-old-space-size=512'], '--no-allocation-site-pretenuring')).toEqual(['--max-semi-space-size=32']);
     expect(startupFlags(['--max-semi-space-size=16'], '')).toEqual([]);
     expect(startupFlags([], '--inspect --max_semi_space_size=8')).toEqual([]);
   });
@@ -79,7 +79,7 @@ describe('archway serve and its startup flags', () => {
     const s = await serve({ NODE_OPTIONS: '--no-deprecation' });
     expect(s.pid).not.toBe(s.child.pid);
     expect(parentOf(s.pid)).toBe(s.child.pid);
-    expect(environ(s.pid)).toContain('NODE_OPTIONS=--no-deprecation --max-semi-space-size=64');
+    expect(environ(s.pid)).toContain('NODE_OPTIONS=--no-deprecation --max-semi-space-size=32');
     const res = await request(`http://127.0.0.1:${s.port}/sessions`);
     expect(res.statusCode).toBe(200);
     await res.body.dump();
@@ -134,6 +134,6 @@ describe('archway serve and its startup flags', () => {
     const youngMiB = async (nodeOptions: string) => Number((await run(process.execPath, ['--input-type=module', '-e', grow], { env: { ...process.env, NODE_OPTIONS: nodeOptions } })).stdout);
     const [plain, tuned] = await Promise.all([youngMiB(''), youngMiB(startupFlags([], '').join(' '))]);
     expect(plain).toBeLessThanOrEqual(32);
-    expect(tuned).toBeGreaterThan(64);
+    expect(tuned).toBeGreaterThan(32);
   });
 });
