@@ -133,7 +133,8 @@ async function main(): Promise<void> {
     };
     if (opts['side-by-side']) {
       const targeted = Object.entries(cases).filter(([name]) => (name.startsWith('b') || name.startsWith('t')) && caseLetters.includes(name[0]!));
-      for (const [, run] of targeted) await Promise.all([cases['h hand-rolled proxy'](2, connections / 2), run(2, connections / 2)]);
+      const half = Math.max(1, Math.floor(connections / 2));
+      for (const [, run] of targeted) await Promise.all([cases['h hand-rolled proxy'](2, half), run(2, half)]);
       const results: Record<string, PairRounds> = {};
       for (const [name, run] of targeted) results[name] = await sideBySide(cases['h hand-rolled proxy'], run, rounds, seconds, connections);
       printSideBySide(results, '(h), each with half of the connections');

@@ -52,8 +52,12 @@ export function answerWhenSettled(
         reply.send(err);
       }
     },
-    // An Error, whatever was thrown: Fastify sends anything else as a 200 payload.
-    (err: unknown) => void failure(err).then((e) => reply.send(e instanceof Error ? e : new Error(String(e)))),
+    (err: unknown) => {
+      // An Error, whatever was thrown (Fastify sends anything else as a 200 payload), and sent
+      // whether `failure` resolves or itself rejects.
+      const send = (e: unknown) => void reply.send(e instanceof Error ? e : new Error(String(e)));
+      failure(err).then(send, send);
+    },
   );
 }
 
