@@ -27,16 +27,19 @@ import { setFlagsFromString } from 'node:v8';
 const PRETENURING = /--(?:no-)?allocation[-_]site[-_]pretenuring\b/;
 const SEMI_SPACE = /--max[-_]semi[-_]space[-_]size\b/;
 
+/** Whether the operator set `flag` on node's command line or in NODE_OPTIONS: their choice stands. */
+function chosen(flag: RegExp, execArgv: readonly string[], nodeOptions: string): boolean {
+  return [...execArgv, nodeOptions].some((a) => flag.test(a));
+}
+
 /** The startup flags the serving process needs, given node's own arguments and NODE_OPTIONS. */
 export function startupFlags(execArgv: readonly string[], nodeOptions = ''): string[] {
-  const chosen = [...execArgv, nodeOptions].some((a) => SEMI_SPACE.test(a));
-  return chosen ? [] : ['--max-semi-space-size=32'];
+  return chosen(SEMI_SPACE, execArgv, nodeOptions) ? [] : ['--max-semi-space-size=32'];
 }
 
 /** The flags to set, given node's own arguments and NODE_OPTIONS: none the operator already chose. */
 export function servingFlags(execArgv: readonly string[], nodeOptions = ''): string[] {
-  const chosen = [...execArgv, nodeOptions].some((a) => PRETENURING.test(a));
-  return chosen ? [] : ['--no-allocation-site-pretenuring'];
+  return chosen(PRETENURING, execArgv, nodeOptions) ? [] : ['--no-allocation-site-pretenuring'];
 }
 
 /** Sets the serving flags in this process; returns those it set. */
