@@ -136,7 +136,7 @@ async function main(): Promise<void> {
       const half = Math.max(1, Math.floor(connections / 2));
       for (const [, run] of targeted) await Promise.all([cases['h hand-rolled proxy'](2, half), run(2, half)]);
       const results: Record<string, PairRounds> = {};
-      for (const [name, run] of targeted) results[name] = await sideBySide(cases['h hand-rolled proxy'], run, rounds, seconds, connections);
+      for (const [name, run] of targeted) results[name] = await sideBySide(cases['h hand-rolled proxy'], run, rounds, seconds, half);
       printSideBySide(results, '(h), each with half of the connections');
       return;
     }

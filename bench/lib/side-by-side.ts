@@ -21,13 +21,13 @@ export interface PairRounds {
   p99: number[];
 }
 
+/** `connections` each: the caller splits its total between the two. */
 export async function sideBySide(baseline: Load, other: Load, rounds: number, seconds: number, connections: number): Promise<PairRounds> {
-  const half = Math.max(1, Math.floor(connections / 2));
   const out: PairRounds = { rps: [], cpu: [], p99: [] };
   for (let round = 0; round < rounds; round++) {
     const [b, o] = round % 2 === 0
-      ? await Promise.all([baseline(seconds, half), other(seconds, half)])
-      : await Promise.all([other(seconds, half), baseline(seconds, half)]).then(([x, y]) => [y, x] as const);
+      ? await Promise.all([baseline(seconds, connections), other(seconds, connections)])
+      : await Promise.all([other(seconds, connections), baseline(seconds, connections)]).then(([x, y]) => [y, x] as const);
     const show = (r: LoadRun) => `${Math.round(r.rps).toLocaleString('en-US')} req/s, ${(r.cpu.server ?? Number.NaN).toFixed(1)} µs server CPU, p99 ${r.p99} ms`;
     console.log(`round ${round + 1}/${rounds}: baseline ${show(b)} | case ${show(o)}`);
     out.rps.push(o.rps / b.rps);
