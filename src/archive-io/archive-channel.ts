@@ -7,8 +7,8 @@
  * building a fresh CArchive per message reads ahead and drops what follows (format §6, §9.2).
  * Answers are matched to requests by order alone, so an answer is always read even when its caller
  * gave up: it is decoded and discarded, and the next caller gets its own answer. A caller that gives
- * up learns what became of its request (`details.delivery`, SPEC §5). Pipelined requests written in
- * one turn of the event loop go out in one send; a lock-step request goes out at once.
+ * up learns what became of its request (`details.delivery`, SPEC §5). The requests whose turn comes
+ * in one turn of the event loop go out at its end, in one send per session (send-turn.ts).
  */
 import { ArchwayError, deadline, type Deadline, type WaitOptions } from '../core/index.js';
 import type { JsonForm, MessageCodec, ReadOptions, TypeExpr } from '../archive/index.js';
@@ -18,7 +18,8 @@ import type { ReadValue } from './archive-values.js';
 import type { Delivery, Outgoing } from './outbox.js';
 import { outOfStepError, type Reader } from './read-line.js';
 import { SocketFile } from './socket-file.js';
-import { kGiveUp, kLine, kOutbox, kSendRequest, kStoreState } from './symbols.js';
+import { sendAtTurnEnd, type TurnSender } from './send-turn.js';
+import { kGiveUp, kLine, kOutbox, kSendRequest, kSendTurn, kStoreState } from './symbols.js';
 
 /** Requests in flight at most, per session (SPEC §3 `pipeline`). */
 export const MAX_PIPELINE = 1024;
@@ -38,7 +39,7 @@ export interface ReadsOwner {
   readonly kind: string;
 }
 
-export class ArchiveChannel {
+export class ArchiveChannel implements TurnSender {
   readonly socket: StreamSocket;
   readonly file: SocketFile;
   readonly load: Archive;
@@ -66,7 +67,7 @@ export class ArchiveChannel {
    * bytes are counted and kept), but most of a gateway's idle sessions never send (bench:sessions).
    */
   get store(): Archive {
-    // The channel sends once per event-loop turn (scheduleFlush); CArchive's 4096-byte buffer would
+    // The channel sends once per event-loop turn (send-turn.ts); CArchive's 4096-byte buffer would
     // split a turn's pipelined requests into several sends (measured: 21 vs 64 per send, +25%).
     return (this.storeOf ??= new Archive(this.file, 'store', { bufferSize: 64 * 1024, ...this.options }));
   }
@@ -131,13 +132,20 @@ export class ArchiveChannel {
     }) as Promise<ReadValue<R>>;
   }
 
-  /** An exchange's request at its turn: stored, then sent (at once in lock-step). Throws VALIDATION. */
+  /** An exchange's request at its turn: stored, then sent at the end of the turn's I/O. Throws VALIDATION. */
   [kSendRequest](codec: MessageCodec, value: unknown): Outgoing {
     const sent = this.store.writeMessage(codec, value);
-    // Lock-step has nothing to batch with: send now rather than after the loop's other I/O.
-    if (this.line.window === 1) this.store[kOutbox]!.push();
-    else this.scheduleFlush();
+    if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      sendAtTurnEnd(this);
+    }
     return sent;
+  }
+
+  /** The end of the turn: what the store archive holds goes out in one send (send-turn.ts). */
+  [kSendTurn](): void {
+    this.flushScheduled = false;
+    this.storeOf?.[kOutbox]!.push(); // a send error fails the answer's read (peer gone)
   }
 
   /** The error for a caller that gives up on `reader`, once its request is settled one way or another. */
@@ -196,21 +204,6 @@ export class ArchiveChannel {
 
   private ownedError(): ArchwayError {
     return new ERR_INVALID_STATE(`the messages of this session go to its ${this.readsOwner?.kind ?? 'reader'} (one reader per session): close that to load, read or exchange here; stores are open`);
-  }
-
-  /**
-   * Sends what the store archive holds at the end of this turn of the event loop: one send for
-   * many requests. Not at the end of the microtask queue: pipelined answers decoded from one chunk
-   * resolve their callers a few promise hops apart, so a microtask flush ran between every two of
-   * them and sent each new request alone (one write per message, measured by bench:roundtrip).
-   */
-  private scheduleFlush(): void {
-    if (this.flushScheduled) return;
-    this.flushScheduled = true;
-    setImmediate(() => {
-      this.flushScheduled = false;
-      this.store[kOutbox]!.push(); // a send error fails the answer's read (peer gone)
-    });
   }
 
   /** Drops the connection at once: a partial message must not be completed later. */

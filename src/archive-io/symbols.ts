@@ -5,3 +5,4 @@ export const kStoreState = Symbol('archway.storeState');
 export const kStateForRead = Symbol('archway.stateForRead');
 export const kSendRequest = Symbol('archway.sendRequest');
 export const kGiveUp = Symbol('archway.giveUp');
+export const kSendTurn = Symbol('archway.sendTurn');

@@ -1,0 +1,80 @@
+/**
+ * When exchanges' requests go out (src/archive-io/send-turn.ts): at the end of the turn of the event
+ * loop in which their turn came, every session's together — lock-step ones included — and still in
+ * that turn, so a lone request waits for nothing.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { demoRegistry, referenceOrder, startDemoService } from '../../src/demo/index.js';
+import { ArchiveChannel } from '../../src/archive-io/index.js';
+import { StreamSocket } from '../../src/sockets/index.js';
+import { LOOPBACK } from '../support/ports.js';
+
+const types = demoRegistry();
+const orderCodec = types.get('Order');
+const ORDER_LENGTH = orderCodec.encode(referenceOrder(0)).length;
+
+const cleanups: (() => Promise<unknown>)[] = [];
+afterEach(async () => {
+  await Promise.all(cleanups.splice(0).map((c) => c()));
+});
+
+/** `n` lock-step channels to one echo service. */
+async function channels(n: number): Promise<ArchiveChannel[]> {
+  const service = await startDemoService({ port: 0, host: LOOPBACK, mode: 'echo', udp: false });
+  cleanups.push(() => service.close());
+  return Promise.all(
+    Array.from({ length: n }, async () => {
+      const socket = await StreamSocket.create();
+      cleanups.push(() => socket.close());
+      await socket.connect(service.host, service.port);
+      return new ArchiveChannel(socket, { types });
+    }),
+  );
+}
+
+const nextCheckPhase = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+describe('the send turn', () => {
+  it('lock-step requests of several sessions go out together at the end of the turn, in that turn', async () => {
+    const chs = await channels(3);
+    const answers = chs.map((ch, i) => ch.exchange(orderCodec, referenceOrder(i + 1), orderCodec, { timeoutMs: 5000 }));
+    // Stored, not yet written: nothing is handed to the kernel while the turn's I/O goes on.
+    expect(chs.map((ch) => ch.socket.bytesOut)).toEqual([0, 0, 0]);
+    expect(chs.map((ch) => ch.inFlight)).toEqual([1, 1, 1]);
+    // A check-phase callback queued after them runs after the send: all three went, in this turn.
+    await nextCheckPhase();
+    expect(chs.map((ch) => ch.socket.bytesOut)).toEqual([ORDER_LENGTH, ORDER_LENGTH, ORDER_LENGTH]);
+    expect((await Promise.all(answers)).map((o) => (o as { id: number }).id)).toEqual([1, 2, 3]);
+  });
+
+  it("an answer read lets its session's next request go at the end of that turn: lock-step holds", async () => {
+    const [ch] = await channels(1);
+    const N = 50;
+    let most = 0;
+    const ids = await Promise.all(
+      Array.from({ length: N }, (_, i) =>
+        ch!.exchange(orderCodec, referenceOrder(i + 1), orderCodec, { timeoutMs: 5000 }).then((o) => {
+          most = Math.max(most, ch!.inFlight);
+          return (o as { id: number }).id;
+        }),
+      ),
+    );
+    expect(ids).toEqual(Array.from({ length: N }, (_, i) => i + 1));
+    // Never more than one request in flight, and every one sent whole.
+    expect(most).toBe(1);
+    expect(ch!.socket.bytesOut).toBe(N * ORDER_LENGTH);
+    expect(ch!.load.messagesIn).toBe(N);
+  });
+
+  it('a request whose caller gives up before the end of the turn is taken back whole', async () => {
+    const [ch] = await channels(1);
+    const ac = new AbortController();
+    const answer = ch!.exchange(orderCodec, referenceOrder(7), orderCodec, { timeoutMs: 5000, signal: ac.signal });
+    ac.abort();
+    await expect(answer).rejects.toMatchObject({ code: 'ABORTED', details: { sent: false, delivery: 'withdrawn' } });
+    await nextCheckPhase();
+    expect(ch!.socket.bytesOut).toBe(0);
+    // The turn passed on: the next exchange gets its own answer.
+    expect(await ch!.exchange(orderCodec, referenceOrder(8), orderCodec, { timeoutMs: 5000 })).toMatchObject({ id: 8 });
+  });
+});
