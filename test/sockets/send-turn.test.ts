@@ -6,6 +6,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { demoRegistry, referenceOrder, startDemoService } from '../../src/demo/index.js';
 import { ArchiveChannel } from '../../src/archive-io/index.js';
+import { sendAtTurnEnd } from '../../src/archive-io/send-turn.js';
+import { kSendTurn } from '../../src/archive-io/symbols.js';
 import { StreamSocket } from '../../src/sockets/index.js';
 import { LOOPBACK } from '../support/ports.js';
 
@@ -76,5 +78,18 @@ describe('the send turn', () => {
     expect(ch!.socket.bytesOut).toBe(0);
     // The turn passed on: the next exchange gets its own answer.
     expect(await ch!.exchange(orderCodec, referenceOrder(8), orderCodec, { timeoutMs: 5000 })).toMatchObject({ id: 8 });
+  });
+
+  it('no session is sent last at every turn: where a turn starts sending moves', async () => {
+    const turns: string[][] = [];
+    const senders = ['a', 'b', 'c'].map((name) => ({ [kSendTurn]: () => turns.at(-1)!.push(name) }));
+    for (let t = 0; t < 3; t++) {
+      turns.push([]);
+      for (const s of senders) sendAtTurnEnd(s);
+      await nextCheckPhase();
+    }
+    // Every turn sends each once, and three turns in a row end with three different senders.
+    expect(turns.map((t) => [...t].sort().join(''))).toEqual(['abc', 'abc', 'abc']);
+    expect(new Set(turns.map((t) => t[2])).size).toBe(3);
   });
 });
