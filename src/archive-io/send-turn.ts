@@ -7,12 +7,13 @@
  * them one wake-up at a time, while the gateway went on with the turn: the answer could not be read
  * before the next turn anyway (the loop reads what one poll returned). Written at the end of the
  * turn, the turn's requests reach the service together: one wake-up serves them all, and their
- * answers come back together for the next turn. Lock-step gateway exchanges over a pool of sessions
- * (bench:gateway) went from 0.96–1.01× to 0.96–1.15× (most runs 1.02–1.10×) a hand-rolled proxy
- * that writes at once, with p50 0.5–1 ms lower.
+ * answers come back together for the next turn. Lock-step gateway exchanges over a pool of eight
+ * sessions (bench:gateway, seven runs) went to 1.05–1.11× (`exchange`) and 0.96–1.08× (the typed
+ * operation) a hand-rolled proxy that writes at once, from 0.90–1.09× over twelve runs before,
+ * p50 0.5–1 ms lower; the echo service spent 17–20 µs per request instead of the proxy's 20–21.
  * The delay is the rest of the turn's I/O: nothing, when a lone request is all there is.
- * For pipelined requests it also makes one send of all those a session's turn lets go (21 vs 64
- * requests per send, measured by bench:roundtrip).
+ * A pipelined session's requests of one turn go out in one send (a flush at the end of the
+ * microtask queue, which runs between every two answers of a chunk, sent each alone: bench:roundtrip).
  */
 import { kSendTurn } from './symbols.js';
 
