@@ -8,9 +8,9 @@
  * before the next turn anyway (the loop reads what one poll returned). Written at the end of the
  * turn, the turn's requests reach the service together: one wake-up serves them all, and their
  * answers come back together for the next turn. Lock-step gateway exchanges over a pool of eight
- * sessions (bench:gateway, seven runs) went to 1.05–1.11× (`exchange`) and 0.96–1.08× (the typed
- * operation) a hand-rolled proxy that writes at once, from 0.90–1.09× over twelve runs before,
- * p50 0.5–1 ms lower; the echo service spent 17–20 µs per request instead of the proxy's 20–21.
+ * sessions (bench:gateway, nine runs) went to 0.98–1.11× (`exchange`, eight runs ≥ 1.05×) and
+ * 0.96–1.14× (the typed operation) a hand-rolled proxy that writes at once, from 0.88–1.09× over
+ * twelve runs before; the echo service spent 17–19 µs per request instead of the proxy's 19–21.
  * The delay is the rest of the turn's I/O: nothing, when a lone request is all there is.
  * A pipelined session's requests of one turn go out in one send (a flush at the end of the
  * microtask queue, which runs between every two answers of a chunk, sent each alone: bench:roundtrip).
