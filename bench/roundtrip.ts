@@ -27,7 +27,7 @@
 import assert from 'node:assert/strict';
 import net from 'node:net';
 import { isDeepStrictEqual } from 'node:util';
-import { demoRegistry, referenceOrder, type Order } from '../src/demo/index.js';
+import { demoRegistry, referenceOrder } from '../src/demo/index.js';
 import { ArchiveChannel } from '../src/archive-io/index.js';
 import { StreamSocket } from '../src/sockets/index.js';
 import { benchArgs } from './lib/args.js';
@@ -113,6 +113,27 @@ class RawEcho {
   }
 }
 
+/**
+ * Exchanges of the next order of `pool` through `send`, each answer checked: its id always, the
+ * whole Order every 256th answer (or every one when `full`).
+ */
+function checkedExchanges<O extends { id: number }>(name: string, pool: readonly O[], send: (order: O) => Promise<O>) {
+  let at = 0;
+  const done = {
+    count: 0,
+    async next(full: boolean): Promise<void> {
+      const order = pool[at++ & 1023]!;
+      const answer = await send(order);
+      done.count++;
+      if (answer.id !== order.id) throw new Error(`${name}: answer ${answer.id} came back for request ${order.id}`);
+      if ((full || (done.count & 255) === 0) && !isDeepStrictEqual(answer, order)) {
+        throw new Error(`${name}: the answer to ${order.id} differs from the request: ${JSON.stringify(answer)}`);
+      }
+    },
+  };
+  return done;
+}
+
 async function main(): Promise<void> {
   const args = benchArgs({ seconds: 4, rounds: 10, warmupSeconds: 1 });
   const types = demoRegistry();
@@ -128,45 +149,25 @@ async function main(): Promise<void> {
     const socket = await StreamSocket.create();
     await socket.connect(service.host, service.port);
     const channel = new ArchiveChannel(socket, { types, pipeline: PIPELINE });
-    let next = 0;
-    let exchanges = 0;
-    const exchange = async (full: boolean) => {
-      const order = pool[next++ & 1023];
-      const answer = (await channel.exchange(codec, order, codec)) as Order;
-      exchanges++;
-      if (answer.id !== order.id) throw new Error(`answer ${answer.id} came back for request ${order.id}`);
-      if ((full || (exchanges & 255) === 0) && !isDeepStrictEqual(answer, order)) {
-        throw new Error(`the answer to ${order.id} differs from the request: ${JSON.stringify(answer)}`);
-      }
-    };
+    const library = checkedExchanges(LIBRARY, pool, async (order) => (await channel.exchange(codec, order, codec)) as typeof order);
 
     const handSock = net.connect({ host: service.host, port: service.port, noDelay: true });
     await new Promise<void>((resolve, reject) => handSock.once('connect', resolve).once('error', reject));
-    const hand = new HandOrderClient(handSock);
-    let handNext = 0;
-    let handExchanges = 0;
-    const handExchange = async (full: boolean) => {
-      const order = pool[handNext++ & 1023];
-      const answer = await hand.exchange(order);
-      handExchanges++;
-      if (answer.id !== order.id) throw new Error(`hand-rolled: answer ${answer.id} came back for request ${order.id}`);
-      if ((full || (handExchanges & 255) === 0) && !isDeepStrictEqual(answer, order)) {
-        throw new Error(`hand-rolled: the answer to ${order.id} differs from the request: ${JSON.stringify(answer)}`);
-      }
-    };
+    const handClient = new HandOrderClient(handSock);
+    const hand = checkedExchanges(HAND, pool, (order) => handClient.exchange(order));
 
     const rawSock = net.connect({ host: service.host, port: service.port, noDelay: true });
     await new Promise<void>((resolve, reject) => rawSock.once('connect', resolve).once('error', reject));
     const raw = new RawEcho(rawSock, orderBytes, PIPELINE);
 
     // Before timing: every answer of a first run equals its request, field by field.
-    await keepInFlight(PIPELINE, 200, () => exchange(true));
-    await keepInFlight(PIPELINE, 200, () => handExchange(true));
+    await keepInFlight(PIPELINE, 200, () => library.next(true));
+    await keepInFlight(PIPELINE, 200, () => hand.next(true));
     await raw.runFor(200);
 
     const cases: AsyncBenchCase[] = [
-      { group: 'round trip', name: LIBRARY, runFor: (ms) => keepInFlight(PIPELINE, ms, () => exchange(false)) },
-      { group: 'round trip', name: HAND, runFor: (ms) => keepInFlight(PIPELINE, ms, () => handExchange(false)) },
+      { group: 'round trip', name: LIBRARY, runFor: (ms) => keepInFlight(PIPELINE, ms, () => library.next(false)) },
+      { group: 'round trip', name: HAND, runFor: (ms) => keepInFlight(PIPELINE, ms, () => hand.next(false)) },
       { group: 'round trip', name: RAW, runFor: (ms) => raw.runFor(ms) },
     ];
     const targets: Target[] = [{ group: 'round trip', name: LIBRARY, minRatio: TARGET }];
@@ -185,9 +186,9 @@ async function main(): Promise<void> {
     });
 
     // Both cases moved the same bytes: 180 out and 180 back per message, nothing more.
-    assert.equal(socket.bytesOut, exchanges * orderBytes.length, 'archway sent one Order per exchange');
-    assert.equal(socket.bytesIn, exchanges * orderBytes.length, 'archway received one Order per exchange');
-    assert.equal(handSock.bytesWritten, handExchanges * orderBytes.length, 'the hand-rolled client sent one Order per exchange');
+    assert.equal(socket.bytesOut, library.count * orderBytes.length, 'archway sent one Order per exchange');
+    assert.equal(socket.bytesIn, library.count * orderBytes.length, 'archway received one Order per exchange');
+    assert.equal(handSock.bytesWritten, hand.count * orderBytes.length, 'the hand-rolled client sent one Order per exchange');
     assert.equal(rawSock.bytesWritten, raw.total * orderBytes.length, 'the raw client sent one Order per echo');
     assert.equal(channel.inFlight, 0);
 
@@ -205,7 +206,7 @@ async function main(): Promise<void> {
         '(the service process and the kernel not included)',
     );
     console.log(
-      `verified: ${formatOps(exchanges)} archway and ${formatOps(handExchanges)} hand-rolled answers matched to their requests, ` +
+      `verified: ${formatOps(library.count)} archway and ${formatOps(hand.count)} hand-rolled answers matched to their requests, ` +
         `${formatOps(raw.total)} raw echoes byte for byte`,
     );
     if (args.save) {
@@ -214,7 +215,7 @@ async function main(): Promise<void> {
         message: { type: 'Order', bytes: orderBytes.length },
         pipeline: PIPELINE,
         service: { mode: 'echo', process: 'child' },
-        verified: { exchanges, handExchanges, rawEchoes: raw.total },
+        verified: { exchanges: library.count, handExchanges: hand.count, rawEchoes: raw.total },
         cpuUsPerMessage: Object.fromEntries(results.map((r) => [r.name, r.cpuUsPerOp])),
         rows,
       });
