@@ -23,21 +23,17 @@ export interface TurnSender {
   [kSendTurn](): void;
 }
 
+/** Senders waiting for the end of this turn: while there are any, the turn's send is armed. */
 let due: TurnSender[] = [];
-let armed = false;
 /** Turns so far: where in its list a turn starts sending (see sendDue). */
 let turns = 0;
 
 /** Sends `sender`'s waiting requests at the end of this turn's I/O (once per turn: the caller keeps count). */
 export function sendAtTurnEnd(sender: TurnSender): void {
-  due.push(sender);
-  if (armed) return;
-  armed = true;
-  setImmediate(sendDue);
+  if (due.push(sender) === 1) setImmediate(sendDue);
 }
 
 function sendDue(): void {
-  armed = false;
   // Requests queued while these go out (a failed send settling an answer) wait for the next turn.
   const senders = due;
   due = [];
