@@ -82,7 +82,7 @@ describe('the send turn', () => {
 
   it('no session is sent last at every turn: where a turn starts sending moves', async () => {
     const turns: string[][] = [];
-    const senders = ['a', 'b', 'c'].map((name) => ({ [kSendTurn]: () => turns.at(-1)!.push(name) }));
+    const senders = ['a', 'b', 'c'].map((name) => ({ waiting: 0, [kSendTurn]: () => turns.at(-1)!.push(name) }));
     for (let t = 0; t < 3; t++) {
       turns.push([]);
       for (const s of senders) sendAtTurnEnd(s);
@@ -91,5 +91,24 @@ describe('the send turn', () => {
     // Every turn sends each once, and three turns in a row end with three different senders.
     expect(turns.map((t) => [...t].sort().join(''))).toEqual(['abc', 'abc', 'abc']);
     expect(new Set(turns.map((t) => t[2])).size).toBe(3);
+  });
+
+  it('the session with the longest backlog sends first, whatever the order its turn came in', async () => {
+    const sent: string[] = [];
+    const backlogs = { a: 0, b: 5, c: 2, d: 5 };
+    for (const [name, waiting] of Object.entries(backlogs)) sendAtTurnEnd({ waiting, [kSendTurn]: () => sent.push(name) });
+    await nextCheckPhase();
+    // b and d (5 waiting each, in the order the rotation gives them), then c, then a.
+    expect(sent.slice(2)).toEqual(['c', 'a']);
+    expect([...sent.slice(0, 2)].sort()).toEqual(['b', 'd']);
+  });
+
+  it("a channel's backlog is the exchanges queued behind the one its turn sends", async () => {
+    const [ch] = await channels(1);
+    const answers = [1, 2, 3].map((id) => ch!.exchange(orderCodec, referenceOrder(id), orderCodec, { timeoutMs: 5000 }));
+    expect(ch!.inFlight).toBe(1);
+    expect(ch!.waiting).toBe(2);
+    expect((await Promise.all(answers)).map((o) => (o as { id: number }).id)).toEqual([1, 2, 3]);
+    expect(ch!.waiting).toBe(0);
   });
 });
