@@ -20,7 +20,7 @@ import { startCluster } from '../scripts/cluster/local-cluster.js';
 import { referenceOrder } from '../src/demo/index.js';
 import { orderLoad, type LoadRun } from './lib/order-load.js';
 import { median } from './lib/measure.js';
-import { printColumns, printMachine, repoRoot, writeResults, type Row } from './lib/report.js';
+import { formatMs, printColumns, printMachine, repoRoot, writeResults, type Row } from './lib/report.js';
 import { gatewayPort, startServerProcess } from './lib/server-process.js';
 
 const { values: opts } = parseArgs({
@@ -120,9 +120,9 @@ function report(runs: Record<string, LoadRun[]>): void {
     return [
       name,
       Math.round(median(r.map((x) => x.rps))).toLocaleString('en-US'),
-      `${median(r.map((x) => x.p50))} ms`,
-      `${median(r.map((x) => x.p99))} ms`,
-      `${Math.max(...r.map((x) => x.max))} ms`,
+      formatMs(median(r.map((x) => x.p50))),
+      formatMs(median(r.map((x) => x.p99))),
+      formatMs(Math.max(...r.map((x) => x.max))),
       String(r.reduce((n, x) => n + x.errors, 0)),
       String(r.reduce((n, x) => n + x.non2xx, 0)),
       versus === undefined ? '' : `${median(versus).toFixed(2)}× (${name.startsWith('l') ? 's' : 'd'}), ${Math.min(...versus).toFixed(2)}–${Math.max(...versus).toFixed(2)}`,
@@ -130,7 +130,7 @@ function report(runs: Record<string, LoadRun[]>): void {
   });
   printColumns(['case', 'req/s', 'p50', 'p99', 'max', 'errors', 'non-2xx', 'ratio, range'], table, new Set([1, 2, 3, 4, 5, 6]));
   const hopP99 = median(forwarded.map((x) => x.p99)) - median(direct.map((x) => x.p99));
-  console.log(`\na forwarded hop: ${median(ratio(forwarded, direct)).toFixed(2)}× the requests/s of a direct request, p99 ${hopP99 >= 0 ? '+' : ''}${hopP99} ms`);
+  console.log(`\na forwarded hop: ${median(ratio(forwarded, direct)).toFixed(2)}× the requests/s of a direct request, p99 ${hopP99 >= 0 ? '+' : ''}${hopP99.toFixed(1)} ms`);
   console.log(`three gateways behind HAProxy: ${median(ratio(balanced, single)).toFixed(2)}× one gateway alone on this machine`);
   if (!opts['no-save']) {
     const rows: Row[] = Object.entries(runs).map(([name, r]) => {

@@ -16,7 +16,8 @@
  * In each round (h) runs between (b) and (t), so that a ratio of the target compares neighbours;
  * every other round runs backwards, so that no case always follows the same one. Every answer is
  * checked against its request during the run: a fast wrong answer counts as an error.
- * Targets: (t) and (b) at ≥ 1.0× (h), p99 no higher.
+ * Targets: (t) and (b) at ≥ 1.0× (h), p99 no higher; both compared round by round with (h), then
+ * the median: the req/s ratio, and the p99 ratio. Latencies are kept to the µs (order-load.ts).
  *
  * Options: `--seconds N` per case and round (default 2), `--rounds N` (default 10), `--connections N`
  * (default 100), `--pool N` sessions (and the proxy's sockets, default 8), `--cases h,b,t` (which to
@@ -32,7 +33,7 @@ import { referenceOrder } from '../src/demo/index.js';
 import { startDemoProcess } from './lib/demo-process.js';
 import { median } from './lib/measure.js';
 import { orderLoad, type LoadRun } from './lib/order-load.js';
-import { printColumns, printMachine, repoRoot, writeResults, type Row } from './lib/report.js';
+import { formatMs, printColumns, printMachine, repoRoot, writeResults, type Row } from './lib/report.js';
 import { gatewayPort, jsonPort, startServerProcess } from './lib/server-process.js';
 import { printSideBySide, sideBySide, type PairRounds } from './lib/side-by-side.js';
 
@@ -178,15 +179,17 @@ function report(runs: Record<string, CaseRun[]>): void {
     // The target is against the hand-rolled proxy, round by round, p99 included.
     const handRatios = hand === undefined ? [] : r.map((x, i) => x.rps / hand[i]!.rps);
     const vsHand = hand === undefined ? undefined : median(handRatios);
-    const p99Ok = hand === undefined ? true : median(r.map((x) => x.p99)) <= median(hand.map((x) => x.p99));
+    // p99 against (h)'s of the same round, like the req/s: the drift of the machine hits both alike.
+    const p99Ratio = hand === undefined ? 1 : median(r.map((x, i) => x.p99 / hand[i]!.p99));
+    const p99Ok = p99Ratio <= 1;
     const targeted = name.startsWith('b') || name.startsWith('t');
-    const target = !targeted || vsHand === undefined ? '' : `${vsHand.toFixed(2)}× (h) (${Math.min(...handRatios).toFixed(2)}–${Math.max(...handRatios).toFixed(2)})${p99Ok ? '' : ', p99 higher'}: ${vsHand >= TARGET && p99Ok ? 'PASS' : 'FAIL'} (≥ ${TARGET}× (h))`;
+    const target = !targeted || vsHand === undefined ? '' : `${vsHand.toFixed(2)}× (h) (${Math.min(...handRatios).toFixed(2)}–${Math.max(...handRatios).toFixed(2)}), p99 ${p99Ratio.toFixed(2)}×: ${vsHand >= TARGET && p99Ok ? 'PASS' : 'FAIL'} (≥ ${TARGET}× (h))`;
     table.push([
       name,
       Math.round(med((x) => x.rps)).toLocaleString('en-US'),
-      `${med((x) => x.p50)} ms`,
-      `${med((x) => x.p99)} ms`,
-      `${Math.max(...r.map((x) => x.max))} ms`,
+      formatMs(med((x) => x.p50)),
+      formatMs(med((x) => x.p99)),
+      formatMs(Math.max(...r.map((x) => x.max))),
       String(sum((x) => x.errors)),
       String(sum((x) => x.non2xx)),
       `${ratio.toFixed(2)}×`,
@@ -205,8 +208,8 @@ function report(runs: Record<string, CaseRun[]>): void {
       seconds: seconds * r.length,
       batch: 1,
       ratio: { baseline: names[0]!, median: ratio, min: Math.min(...ratios), max: Math.max(...ratios) },
-      ...(vsHand === undefined || !targeted ? {} : { target: { baseline: handName, minRatio: TARGET, ratio: vsHand, p99NoHigher: p99Ok, pass: vsHand >= TARGET && p99Ok } }),
-      latency: { p50: med((x) => x.p50), p99: med((x) => x.p99), max: Math.max(...r.map((x) => x.max)) },
+      ...(vsHand === undefined || !targeted ? {} : { target: { baseline: handName, minRatio: TARGET, ratio: vsHand, p99Ratio, p99NoHigher: p99Ok, pass: vsHand >= TARGET && p99Ok } }),
+      latency: { p50: med((x) => x.p50), p99: med((x) => x.p99), max: Math.max(...r.map((x) => x.max)), p99s: r.map((x) => x.p99) },
       errors: sum((x) => x.errors),
       non2xx: sum((x) => x.non2xx),
       wrong: sum((x) => x.wrong),

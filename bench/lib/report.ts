@@ -55,6 +55,11 @@ export function formatOps(v: number): string {
   return Math.round(v).toLocaleString('en-US');
 }
 
+/** A latency in ms, to a tenth. */
+export function formatMs(v: number): string {
+  return `${v.toFixed(1)} ms`;
+}
+
 function pad(s: string, width: number, right: boolean): string {
   return right ? s.padStart(width) : s.padEnd(width);
 }
