@@ -12,14 +12,16 @@
  * Every server runs in its own process; autocannon runs here. Rounds interleave the cases so that
  * the machine's drift hits all alike; ratios are per round, then the median. Many short rounds:
  * this machine's speed moves by 10–20 % within seconds (autocannon's own CPU per request, the same
- * work in every case, moves with it), so ten 2-s rounds give a steadier median than three 5-s ones.
+ * work in every case, moves with it), so many 2-s rounds give a steadier median than a few 5-s ones;
+ * twenty, because a round's ratio to (h) still moves by ~12 % (one standard deviation), and the
+ * median of ten by ~5 %, more than the gateway's margin.
  * In each round (h) runs between (b) and (t), so that a ratio of the target compares neighbours;
  * every other round runs backwards, so that no case always follows the same one. Every answer is
  * checked against its request during the run: a fast wrong answer counts as an error.
  * Targets: (t) and (b) at ≥ 1.0× (h), p99 no higher; both compared round by round with (h), then
  * the median: the req/s ratio, and the p99 ratio. Latencies are kept to the µs (order-load.ts).
  *
- * Options: `--seconds N` per case and round (default 2), `--rounds N` (default 10), `--connections N`
+ * Options: `--seconds N` per case and round (default 2), `--rounds N` (default 20), `--connections N`
  * (default 100), `--pool N` sessions (and the proxy's sockets, default 8), `--cases h,b,t` (which to
  * run beside (a); `--cases t --cpu-prof` profiles (t) alone in the gateway), `--cpu-prof` (profile
  * the gateway and the demo service: a .cpuprofile each lands in bench/results/), `--node-options
@@ -40,7 +42,7 @@ import { printSideBySide, sideBySide, type PairRounds } from './lib/side-by-side
 const { values: opts } = parseArgs({
   options: {
     seconds: { type: 'string', default: '2' },
-    rounds: { type: 'string', default: '10' },
+    rounds: { type: 'string', default: '20' },
     connections: { type: 'string', default: '100' },
     pool: { type: 'string', default: '8' },
     'cpu-prof': { type: 'boolean', default: false },
@@ -183,7 +185,7 @@ function report(runs: Record<string, CaseRun[]>): void {
     const p99Ratio = hand === undefined ? 1 : median(r.map((x, i) => x.p99 / hand[i]!.p99));
     const p99Ok = p99Ratio <= 1;
     const targeted = name.startsWith('b') || name.startsWith('t');
-    const target = !targeted || vsHand === undefined ? '' : `${vsHand.toFixed(2)}× (h) (${Math.min(...handRatios).toFixed(2)}–${Math.max(...handRatios).toFixed(2)}), p99 ${p99Ratio.toFixed(2)}×: ${vsHand >= TARGET && p99Ok ? 'PASS' : 'FAIL'} (≥ ${TARGET}× (h))`;
+    const target = !targeted || vsHand === undefined ? '' : `${ratioText(vsHand)} (h) (${Math.min(...handRatios).toFixed(2)}–${Math.max(...handRatios).toFixed(2)}), p99 ${ratioText(p99Ratio)}: ${vsHand >= TARGET && p99Ok ? 'PASS' : 'FAIL'} (≥ ${TARGET}× (h))`;
     table.push([
       name,
       Math.round(med((x) => x.rps)).toLocaleString('en-US'),
@@ -224,6 +226,11 @@ function report(runs: Record<string, CaseRun[]>): void {
 }
 
 await main();
+
+/** A ratio to two decimals, or three when two would show 1.00 for a verdict either way. */
+function ratioText(v: number): string {
+  return `${v.toFixed(Math.abs(v - 1) < 0.005 ? 3 : 2)}×`;
+}
 
 /** Median CPU µs per request of each process over a case's runs. */
 function cpuOf(r: readonly CaseRun[]): Record<string, number> {
