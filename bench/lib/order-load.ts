@@ -10,10 +10,11 @@ import { cpuSince, faultsSince } from './process-cpu.js';
 
 export interface LoadRun {
   rps: number;
-  /** Latencies of the 2xx answers, in ms (fractions kept). */
+  /** Latencies of the 2xx answers, in ms (fractions kept): percentiles, and all of them sorted. */
   p50: number;
   p99: number;
   max: number;
+  latencies: Float64Array;
   /** Transport errors, timeouts and wrong answers. */
   errors: number;
   non2xx: number;
@@ -83,6 +84,7 @@ export async function orderLoad(o: LoadOptions): Promise<LoadRun> {
     p50: percentile(sorted, 50),
     p99: percentile(sorted, 99),
     max: sorted.at(-1) ?? 0,
+    latencies: sorted,
     errors: r.errors + r.timeouts + wrong,
     non2xx: r.non2xx,
     wrong,
@@ -94,6 +96,6 @@ export async function orderLoad(o: LoadOptions): Promise<LoadRun> {
 }
 
 /** The smallest time that `p` % of the answers did not exceed (HdrHistogram's definition), in ms. */
-function percentile(sorted: Float64Array, p: number): number {
+export function percentile(sorted: Float64Array, p: number): number {
   return sorted.length === 0 ? 0 : sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)]!;
 }
