@@ -15,6 +15,7 @@ import { ERR_OVERLOADED, type ArchwayError } from '../core/index.js';
 import type { JsonForm, LoadState, MessageCodec } from '../archive/index.js';
 import { ERR_INVALID_STATE, type StreamSocket } from '../sockets/index.js';
 import type { Inbox } from './inbox.js';
+import { settleAfterSends } from './send-turn.js';
 import { kStateForRead } from './symbols.js';
 
 /** What a caller hears while the first bytes in the stream are an answer that did not decode. */
@@ -182,10 +183,16 @@ export class ReadLine {
     if (need === 0) {
       this.line.shift();
       if (head.codec !== undefined) this.decoded++;
-      if (head.sent === true) this.owed--;
-      else this.outOfStep = undefined;
       // A caller that gave up was answered already: settling again changes nothing for it.
-      head.resolve(value);
+      if (head.sent === true) {
+        this.owed--;
+        // The request this answer lets go is stored first, so that it goes out before the answer is told.
+        this.sendInTurn();
+        settleAfterSends(head, value);
+      } else {
+        this.outOfStep = undefined;
+        head.resolve(value);
+      }
       return true;
     }
     const socket = this.socket;

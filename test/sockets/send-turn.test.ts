@@ -6,7 +6,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { demoRegistry, referenceOrder, startDemoService } from '../../src/demo/index.js';
 import { ArchiveChannel } from '../../src/archive-io/index.js';
-import { sendAtTurnEnd } from '../../src/archive-io/send-turn.js';
+import { sendAtTurnEnd, settleAfterSends } from '../../src/archive-io/send-turn.js';
 import { kSendTurn } from '../../src/archive-io/symbols.js';
 import { StreamSocket } from '../../src/sockets/index.js';
 import { LOOPBACK } from '../support/ports.js';
@@ -110,5 +110,30 @@ describe('the send turn', () => {
     expect(ch!.waiting).toBe(2);
     expect((await Promise.all(answers)).map((o) => (o as { id: number }).id)).toEqual([1, 2, 3]);
     expect(ch!.waiting).toBe(0);
+  });
+
+  it('an answer is told after the turn has sent the requests it let go', async () => {
+    const [a, b] = await channels(2);
+    // a's second request waits for a's first answer; b's lone exchange is in flight beside it.
+    const seen: number[] = [];
+    const first = a!.exchange(orderCodec, referenceOrder(1), orderCodec, { timeoutMs: 5000 }).then(() => seen.push(a!.socket.bytesOut));
+    const second = a!.exchange(orderCodec, referenceOrder(2), orderCodec, { timeoutMs: 5000 });
+    const other = b!.exchange(orderCodec, referenceOrder(3), orderCodec, { timeoutMs: 5000 });
+    await Promise.all([first, second, other]);
+    // When the caller of the first exchange hears its answer, the second request is with the kernel.
+    expect(seen).toEqual([2 * ORDER_LENGTH]);
+  });
+
+  it('an answer is held for the end of the turn only while a send is due in it', async () => {
+    const events: string[] = [];
+    const reader = (name: string) => ({ resolve: (v: unknown) => events.push(`${name}=${String(v)}`) });
+    settleAfterSends(reader('lone'), 1);
+    // No send armed: told at once.
+    expect(events).toEqual(['lone=1']);
+    sendAtTurnEnd({ waiting: 0, [kSendTurn]: () => events.push('send') });
+    settleAfterSends(reader('held'), 2);
+    expect(events).toEqual(['lone=1']);
+    await nextCheckPhase();
+    expect(events).toEqual(['lone=1', 'send', 'held=2']);
   });
 });
