@@ -74,9 +74,11 @@ describe('Swagger UI at /docs (headless Chromium), the examples as shown', () =>
 
   for (const [label, demoPort] of [['npm start (demo on 7000)', undefined], ['--demo-port elsewhere', 0]] as const) {
     it(`${label}: create, connect to the demo, placeOrder, close`, async () => {
+      // Checked before the gateway starts: a failure here must not leave a server behind.
+      const chromium = needBrowser(browser);
       const port = demoPort === undefined ? undefined : await freePort();
       const { base, child } = await serve(port);
-      const context = await needBrowser(browser).newContext({ viewport: { width: 1280, height: 1800 } });
+      const context = await chromium.newContext({ viewport: { width: 1280, height: 1800 } });
       context.setDefaultTimeout(STEP_MS);
       const page = await context.newPage();
       const foreign: string[] = [];
