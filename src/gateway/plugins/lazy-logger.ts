@@ -75,8 +75,22 @@ type LoggerOption = FastifyServerOptions['logger'];
  * handed over lazy, unless `eager` (every request logs anyway).
  */
 export function loggerSettings(option: LoggerOption, eager: boolean): Pick<FastifyServerOptions, 'logger' | 'loggerInstance'> {
-  if (option === false || option === undefined || eager) return { logger: option ?? false };
+  if (option === false || option === undefined) return { logger: false };
   const { stream, file, ...options } = option === true ? {} : (option as { stream?: pino.DestinationStream; file?: string });
-  const destination = stream ?? (file === undefined ? undefined : pino.destination(file));
+  const destination = stream ?? (file === undefined ? stdout() : pino.destination(file));
+  // Eager: Fastify makes the logger, with its serializers of requests and replies for their lines.
+  if (eager) return { logger: { ...options, stream: destination } };
   return { loggerInstance: LazyLogger.over(pino({ level: 'info', ...options }, destination)) };
+}
+
+/**
+ * Standard output, written as each line is logged (as the demo service's). pino's default writes it
+ * in the background and flushes what is left as the process exits: with the reader of stdout gone
+ * (a supervisor's log pipe closed), that flush retried EPIPE for ever (sonic-boom 4's flushSync
+ * retries every error), and a SIGTERM never ended the gateway. A write that fails with EPIPE stops
+ * the logging instead (pino), and nothing is left to flush. The gateway logs at start and stop, on
+ * 5xx and per request only below info: these writes are not on the hot path.
+ */
+function stdout(): pino.DestinationStream {
+  return pino.destination({ dest: 1, sync: true });
 }
