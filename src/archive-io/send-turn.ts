@@ -18,7 +18,8 @@
  * An answer read in a turn with sends due is told after them (settleAfterSends): the HTTP responses
  * it sets off no longer hold back the requests it let go. Seven runs of ten rounds each way, side
  * by side: `exchange` 0.99–1.21× the proxy (median 1.11×) from 0.85–1.10× (0.99×), the typed
- * operation 1.05–1.26× (1.15×) from 0.94–1.11× (1.03×); then both passed in twelve full runs of twelve.
+ * operation 1.05–1.26× (1.15×) from 0.94–1.11× (1.03×); then both passed in twelve full runs of
+ * twelve.
  * A pipelined session's requests of one turn go out in one send (a flush at the end of the
  * microtask queue, which runs between every two answers of a chunk, sent each alone: bench:roundtrip).
  */
