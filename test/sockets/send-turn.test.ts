@@ -136,4 +136,18 @@ describe('the send turn', () => {
     await nextCheckPhase();
     expect(events).toEqual(['lone=1', 'send', 'held=2']);
   });
+
+  it('a bad value queued behind an answer is refused when that answer lets it go, and the turn passes on', async () => {
+    const [ch] = await channels(1);
+    const results = await Promise.allSettled([
+      ch!.exchange(orderCodec, referenceOrder(1), orderCodec, { timeoutMs: 5000 }),
+      ch!.exchange(orderCodec, { ...referenceOrder(2), customer: 5 }, orderCodec, { timeoutMs: 5000 }),
+      ch!.exchange(orderCodec, referenceOrder(3), orderCodec, { timeoutMs: 5000 }),
+    ]);
+    expect(results.map((r) => (r.status === 'fulfilled' ? (r.value as { id: number }).id : (r.reason as { code: string }).code))).toEqual([1, 'VALIDATION', 3]);
+    expect((results[1] as PromiseRejectedResult).reason).toMatchObject({ details: { path: '/customer' } });
+    // Not a byte of the bad one went out; each good one got its own answer.
+    expect(ch!.socket.bytesOut).toBe(2 * ORDER_LENGTH);
+    expect(ch!.inFlight).toBe(0);
+  });
 });
