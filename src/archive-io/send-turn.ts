@@ -40,7 +40,7 @@ export interface Settling {
 
 /** Senders waiting for the end of this turn: while there are any, the turn's send is armed. */
 let due: TurnSender[] = [];
-/** Answers read in this turn, told after its sends (settleAfterSends); two arrays: no pair per answer. */
+/** Answers read in this turn, told after its sends (settleAfterSends); two arrays, no pair each. */
 let settling: Settling[] = [];
 let values: unknown[] = [];
 /** Turns so far: where in its list a turn starts sending (see sendDue). */
